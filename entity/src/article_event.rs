@@ -1,0 +1,18 @@
+//! `article_events`: an event an article covers.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "article_events")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub article_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub event_id: i64,
+    pub position: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,25 @@
+//! `organizations`: party committees, people's committees, departments… with their parent.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "organizations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub short_name: Option<String>,
+    /// One of the `OrganizationKind` names of the API (`PARTY_COMMITTEE`, …).
+    pub kind: String,
+    pub description: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
