@@ -1,0 +1,92 @@
+//! Building the application: state, schema, router; then serving it.
+
+use std::{sync::Arc, time::Duration};
+
+use axum::Router;
+use sea_orm::DatabaseConnection;
+use tower_http::{
+    compression::CompressionLayer, cors::CorsLayer, limit::RequestBodyLimitLayer,
+    timeout::TimeoutLayer, trace::TraceLayer,
+};
+
+use crate::{
+    config::Config,
+    graphql::{self, AppSchema},
+    http,
+};
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub schema: AppSchema,
+}
+
+impl AppState {
+    /// State over an open (and migrated) database.
+    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        let config = Arc::new(config);
+        let schema = build_schema(db.clone(), config.clone());
+        Self { db, config, schema }
+    }
+}
+
+/// The executable schema, with the database and configuration attached.
+pub fn build_schema(db: DatabaseConnection, config: Arc<Config>) -> AppSchema {
+    graphql::schema_builder(&config)
+        .data(db)
+        .data(config)
+        .finish()
+}
+
+/// The whole HTTP surface, with its middleware. Pure: binding a port is
+/// the caller's business.
+pub fn build_router(state: AppState) -> Router {
+    let timeout = Duration::from_secs(state.config.request_timeout_secs);
+    let body_limit = state.config.max_body_bytes;
+    http::routes()
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(CompressionLayer::new())
+        .layer(CorsLayer::permissive())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves `router` on the configured address until SIGINT or SIGTERM, then
+/// lets in-flight requests finish.
+pub async fn serve(router: Router, config: &Config) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "listening");
+    println!("Toà Soạn is up: GraphiQL at http://{addr}/graphql");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

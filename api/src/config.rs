@@ -1,0 +1,72 @@
+//! Typed configuration, read from the command line and the environment.
+
+use std::net::SocketAddr;
+
+/// Settings of a running server. Every field has a flag and an environment
+/// variable; the defaults make `cargo run` work on a fresh machine.
+#[derive(Clone, Debug, clap::Args)]
+pub struct Config {
+    /// Where the data lives: `sqlite://toasoan.db?mode=rwc` (default) or a
+    /// `postgres://…` URL.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://toasoan.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// Address the HTTP server binds.
+    #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080")]
+    pub listen_addr: SocketAddr,
+
+    /// Public base URL of the website, used to build `Article.url`.
+    #[arg(long, env = "PUBLIC_BASE_URL", default_value = "http://localhost:8080")]
+    pub public_base_url: String,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Deepest GraphQL selection accepted.
+    #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 15)]
+    pub graphql_max_depth: usize,
+
+    /// Highest GraphQL query complexity accepted (each field costs 1, lists
+    /// cost their page size times their selection).
+    #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 20_000)]
+    pub graphql_max_complexity: usize,
+
+    /// Seconds before a request is answered with 408.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
+    pub database_max_connections: u32,
+
+    /// Do not load the demo newsroom into an empty database.
+    #[arg(long, env = "NO_DEMO", default_value_t = false)]
+    pub no_demo: bool,
+}
+
+impl Config {
+    /// The configuration of tests and tools: defaults, with `database_url`.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_base_url: "http://localhost:8080".to_owned(),
+            max_body_bytes: 256 * 1024,
+            graphql_max_depth: 15,
+            graphql_max_complexity: 20_000,
+            request_timeout_secs: 30,
+            database_max_connections: 16,
+            no_demo: false,
+        }
+    }
+
+    /// `public_base_url` without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.public_base_url.trim_end_matches('/')
+    }
+}

@@ -1,0 +1,153 @@
+//! One error type for the API boundary, turned into GraphQL errors with a
+//! stable `extensions.code` that clients can branch on.
+
+use async_graphql::ErrorExtensions;
+
+/// Stable error codes (the `extensions.code` of every GraphQL error).
+pub mod code {
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    pub const CONFLICT: &str = "CONFLICT";
+    pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
+    pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+}
+
+/// Everything that can go wrong while answering a request.
+///
+/// Deliberately not `Display`: async-graphql turns any `Display` type into
+/// an error without a code, so this type only converts through the `From`
+/// impl below, which always sets `extensions.code` (and hides internals).
+#[derive(Clone, Debug)]
+pub enum AppError {
+    NotFound(String),
+    Unauthenticated,
+    Forbidden(String),
+    BadUserInput {
+        field: String,
+        message: String,
+    },
+    Conflict(String),
+    RateLimited,
+    /// The cause is logged, never shown to the client.
+    Internal(String),
+}
+
+impl AppError {
+    /// A `BAD_USER_INPUT` error about one argument or input field.
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadUserInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The message shown to the client.
+    pub fn message(&self) -> String {
+        match self {
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::Unauthenticated => "authentication required".to_owned(),
+            Self::Forbidden(message) | Self::Conflict(message) => message.clone(),
+            Self::BadUserInput { message, .. } => message.clone(),
+            Self::RateLimited => "too many requests".to_owned(),
+            Self::Internal(_) => "internal server error".to_owned(),
+        }
+    }
+
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => code::NOT_FOUND,
+            Self::Unauthenticated => code::UNAUTHENTICATED,
+            Self::Forbidden(_) => code::FORBIDDEN,
+            Self::BadUserInput { .. } => code::BAD_USER_INPUT,
+            Self::Conflict(_) => code::CONFLICT,
+            Self::RateLimited => code::RATE_LIMITED,
+            Self::Internal(_) => code::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::Internal(format!("database: {err}"))
+    }
+}
+
+impl From<std::sync::Arc<sea_orm::DbErr>> for AppError {
+    fn from(err: std::sync::Arc<sea_orm::DbErr>) -> Self {
+        Self::Internal(format!("database: {err}"))
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        if let AppError::Internal(cause) = &err {
+            tracing::error!(%cause, "internal error while resolving a request");
+        }
+        let code = err.code();
+        let field = match &err {
+            AppError::BadUserInput { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        async_graphql::Error::new(err.message()).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let Some(field) = &field {
+                ext.set("field", field.as_str());
+            }
+        })
+    }
+}
+
+/// The result type of resolvers and query functions.
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(err: AppError) -> String {
+        let gql: async_graphql::Error = err.into();
+        let ext = gql.extensions.expect("extensions are set");
+        match ext.get("code") {
+            Some(async_graphql::Value::String(code)) => code.clone(),
+            other => panic!("unexpected code {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_variant_maps_to_its_stable_code() {
+        let cases = [
+            (AppError::NotFound("article".into()), "NOT_FOUND"),
+            (AppError::Unauthenticated, "UNAUTHENTICATED"),
+            (AppError::Forbidden("no".into()), "FORBIDDEN"),
+            (AppError::bad_input("first", "too big"), "BAD_USER_INPUT"),
+            (AppError::Conflict("stale".into()), "CONFLICT"),
+            (AppError::RateLimited, "RATE_LIMITED"),
+            (AppError::Internal("boom".into()), "INTERNAL_SERVER_ERROR"),
+        ];
+        for (err, expected) in cases {
+            assert_eq!(code_of(err), expected);
+        }
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let gql: async_graphql::Error = AppError::Internal("secret table name".into()).into();
+        assert_eq!(gql.message, "internal server error");
+    }
+
+    #[test]
+    fn bad_input_names_the_field() {
+        let gql: async_graphql::Error = AppError::bad_input("first", "too big").into();
+        let ext = gql.extensions.expect("extensions are set");
+        assert_eq!(
+            ext.get("field"),
+            Some(&async_graphql::Value::String("first".into()))
+        );
+    }
+}

@@ -1,0 +1,166 @@
+//! `ArticleFilter`: which articles a list shows, resolved to ids once.
+
+use async_graphql::InputObject;
+use chrono::{DateTime, Utc};
+use entity::{
+    article, article_event, article_organization, article_person, article_tag, event, organization,
+    person, section, tag,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select, sea_query::Query,
+};
+
+use crate::{
+    error::AppResult,
+    ids::{self, NodeType},
+};
+
+/// Narrows a list of articles. References take a global ID or a slug.
+#[derive(InputObject, Default, Clone)]
+pub struct ArticleFilter {
+    /// A section slug; its sub-sections are included.
+    pub section: Option<String>,
+    /// A person (ID or slug) linked in any role.
+    pub person: Option<String>,
+    /// An organization (ID or slug).
+    pub organization: Option<String>,
+    /// An event (ID or slug).
+    pub event: Option<String>,
+    /// A tag (ID or slug).
+    pub tag: Option<String>,
+    /// Only articles published at or after this time.
+    pub published_after: Option<DateTime<Utc>>,
+    /// Only articles published before this time.
+    pub published_before: Option<DateTime<Utc>>,
+}
+
+/// A filter whose references were looked up; `None` means a reference
+/// matched nothing, so the list is empty.
+pub(super) async fn apply(
+    db: &impl ConnectionTrait,
+    filter: &ArticleFilter,
+    mut select: Select<article::Entity>,
+) -> AppResult<Option<Select<article::Entity>>> {
+    if let Some(slug) = &filter.section {
+        let sections = section::Entity::find().all(db).await?;
+        let Some(root) = sections.iter().find(|s| &s.slug == slug) else {
+            return Ok(None);
+        };
+        select = select.filter(article::Column::SectionId.is_in(subtree(&sections, root.id)));
+    }
+    macro_rules! link {
+        ($value:expr, $kind:expr, $entity:ident, $field:literal, $link:ident, $link_col:ident) => {
+            if let Some(value) = $value {
+                let Some(id) = resolve::<$entity::Entity>(db, $kind, value, $field).await? else {
+                    return Ok(None);
+                };
+                select = select.filter(
+                    article::Column::Id.in_subquery(
+                        Query::select()
+                            .column($link::Column::ArticleId)
+                            .from($link::Entity)
+                            .and_where($link::Column::$link_col.eq(id))
+                            .to_owned(),
+                    ),
+                );
+            }
+        };
+    }
+    link!(
+        &filter.person,
+        NodeType::Person,
+        person,
+        "filter.person",
+        article_person,
+        PersonId
+    );
+    link!(
+        &filter.organization,
+        NodeType::Organization,
+        organization,
+        "filter.organization",
+        article_organization,
+        OrganizationId
+    );
+    link!(
+        &filter.event,
+        NodeType::Event,
+        event,
+        "filter.event",
+        article_event,
+        EventId
+    );
+    link!(
+        &filter.tag,
+        NodeType::Tag,
+        tag,
+        "filter.tag",
+        article_tag,
+        TagId
+    );
+    if let Some(after) = filter.published_after {
+        select = select.filter(article::Column::PublishedAt.gte(after));
+    }
+    if let Some(before) = filter.published_before {
+        select = select.filter(article::Column::PublishedAt.lt(before));
+    }
+    Ok(Some(select))
+}
+
+/// The ids of a section and every section below it.
+pub(crate) fn subtree(sections: &[section::Model], root: i64) -> Vec<i64> {
+    let mut ids = vec![root];
+    let mut i = 0;
+    while i < ids.len() {
+        let parent = ids[i];
+        ids.extend(
+            sections
+                .iter()
+                .filter(|s| s.parent_id == Some(parent))
+                .map(|s| s.id),
+        );
+        i += 1;
+    }
+    ids
+}
+
+/// Entities that have a unique `slug` column.
+pub(crate) trait Slugged: EntityTrait {
+    fn slug_column() -> Self::Column;
+    fn id_column() -> Self::Column;
+}
+
+macro_rules! slugged {
+    ($($entity:ident),+) => {$(
+        impl Slugged for $entity::Entity {
+            fn slug_column() -> Self::Column {
+                $entity::Column::Slug
+            }
+            fn id_column() -> Self::Column {
+                $entity::Column::Id
+            }
+        }
+    )+};
+}
+slugged!(person, organization, event, tag, section, article);
+
+/// Turns a global ID or a slug into a row id; `None` when the slug is
+/// unknown. An ID of another type is bad input.
+pub(crate) async fn resolve<E: Slugged>(
+    db: &impl ConnectionTrait,
+    kind: NodeType,
+    value: &str,
+    field: &str,
+) -> AppResult<Option<i64>> {
+    if ids::decode_any(value).is_some() {
+        return ids::decode(kind, value, field).map(Some);
+    }
+    let id: Option<i64> = E::find()
+        .select_only()
+        .column(E::id_column())
+        .filter(E::slug_column().eq(value))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(id)
+}

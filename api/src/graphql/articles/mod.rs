@@ -1,0 +1,384 @@
+//! Articles: the `Article` type, its connection, and the `article` /
+//! `articles` queries.
+
+pub(crate) mod filter;
+pub(crate) use filter as filter_support;
+mod query;
+
+pub use filter::ArticleFilter;
+pub use query::ArticlesQuery;
+pub(crate) use query::{list as query_list, list_ordered as query_list_ordered};
+
+use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{article, article_person::PersonRole};
+
+use super::{
+    body::BodyBlock,
+    connection::connection,
+    events::{Event, EventConnection},
+    loaders,
+    media::Media,
+    organizations::Organization,
+    people::Person,
+    sections::Section,
+    tags::Tag,
+};
+use crate::{
+    body,
+    error::{AppError, AppResult},
+    ids::{self, NodeType},
+    loaders::{
+        EventId, EventsOfArticle, ImagesOfArticle, MediaId, OrganizationId, OrganizationsOfArticle,
+        PeopleOfArticle, PersonId, SectionId, TagId, TagsOfArticle,
+    },
+    pagination::Page,
+    related::{RelatedArticles, RelatedEventsOfArticle},
+};
+
+/// Where an article stands in the editorial workflow.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::article::ArticleStatus")]
+pub enum ArticleStatus {
+    /// Being written; never shown to readers.
+    Draft,
+    /// Will be published at `publishedAt`.
+    Scheduled,
+    /// Live.
+    Published,
+    /// Taken down after publication.
+    Unpublished,
+}
+
+/// What a person is to an article.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::article_person::PersonRole")]
+pub enum ArticlePersonRole {
+    /// Wrote it (the byline).
+    Author,
+    /// Is mentioned in it.
+    Mentioned,
+    /// Is quoted in it.
+    Quoted,
+    /// Took its photos.
+    Photographer,
+}
+
+/// A person linked to an article, with the role they play in it.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct ArticlePerson {
+    pub role: ArticlePersonRole,
+    #[graphql(skip)]
+    pub person_id: i64,
+}
+
+#[ComplexObject]
+impl ArticlePerson {
+    async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
+        let row = loaders(ctx)?
+            .load_one(PersonId(self.person_id))
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("person {} is missing", self.person_id)))?;
+        Ok(Person(row))
+    }
+}
+
+/// A news article.
+#[derive(Clone)]
+pub struct Article(pub article::Model);
+
+connection!(
+    ArticleConnection,
+    ArticleEdge,
+    Article,
+    article::Entity,
+    "A page of articles."
+);
+
+impl Article {
+    async fn linked_people(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<entity::article_person::Model>> {
+        Ok(loaders(ctx)?
+            .load_one(PeopleOfArticle(self.0.id))
+            .await?
+            .unwrap_or_default())
+    }
+}
+
+#[Object]
+impl Article {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Article, self.0.id)
+    }
+
+    /// URL-safe name, unique among articles.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// The sapo: the paragraph under the title.
+    async fn lead(&self) -> &str {
+        &self.0.lead
+    }
+
+    /// The body as typed blocks, for native rendering.
+    async fn body(&self) -> AppResult<Vec<BodyBlock>> {
+        Ok(self.blocks()?.into_iter().map(BodyBlock::from).collect())
+    }
+
+    /// The body rendered to sanitized HTML.
+    async fn body_html(&self, ctx: &Context<'_>) -> AppResult<String> {
+        let blocks = self.blocks()?;
+        let media_ids: Vec<MediaId> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                body::Block::Image { media_id } => Some(MediaId(*media_id)),
+                _ => None,
+            })
+            .collect();
+        let media = loaders(ctx)?.load_many(media_ids).await?;
+        Ok(body::render_html(&blocks, |id| {
+            media.get(&MediaId(id)).map(|m| body::ImageHtml {
+                url: &m.url,
+                caption: m.caption.as_deref(),
+                credit: m.credit.as_deref(),
+                alt: m.alt.as_deref(),
+                width: m.width,
+                height: m.height,
+            })
+        }))
+    }
+
+    /// The primary section.
+    async fn section(&self, ctx: &Context<'_>) -> AppResult<Section> {
+        let row = loaders(ctx)?
+            .load_one(SectionId(self.0.section_id))
+            .await?
+            .ok_or_else(|| {
+                AppError::Internal(format!("section {} is missing", self.0.section_id))
+            })?;
+        Ok(Section(row))
+    }
+
+    async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
+        let loaders = loaders(ctx)?;
+        let links = loaders
+            .load_one(TagsOfArticle(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let rows = loaders
+            .load_many(links.iter().map(|l| TagId(l.tag_id)))
+            .await?;
+        Ok(links
+            .iter()
+            .filter_map(|l| rows.get(&TagId(l.tag_id)).cloned().map(Tag))
+            .collect())
+    }
+
+    /// The byline, in order.
+    async fn authors(&self, ctx: &Context<'_>) -> AppResult<Vec<Person>> {
+        let links = self.linked_people(ctx).await?;
+        let author_ids: Vec<PersonId> = links
+            .iter()
+            .filter(|l| l.role == PersonRole::Author)
+            .map(|l| PersonId(l.person_id))
+            .collect();
+        let rows = loaders(ctx)?.load_many(author_ids.clone()).await?;
+        Ok(author_ids
+            .iter()
+            .filter_map(|id| rows.get(id).cloned().map(Person))
+            .collect())
+    }
+
+    /// Everyone linked to the article, each with their role; `roles`
+    /// narrows the list.
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        roles: Option<Vec<ArticlePersonRole>>,
+    ) -> AppResult<Vec<ArticlePerson>> {
+        let wanted: Option<Vec<PersonRole>> =
+            roles.map(|r| r.into_iter().map(PersonRole::from).collect());
+        Ok(self
+            .linked_people(ctx)
+            .await?
+            .into_iter()
+            .filter(|l| wanted.as_ref().is_none_or(|w| w.contains(&l.role)))
+            .map(|l| ArticlePerson {
+                role: l.role.into(),
+                person_id: l.person_id,
+            })
+            .collect())
+    }
+
+    /// The organizations the article is about.
+    async fn organizations(&self, ctx: &Context<'_>) -> AppResult<Vec<Organization>> {
+        let loaders = loaders(ctx)?;
+        let links = loaders
+            .load_one(OrganizationsOfArticle(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let rows = loaders
+            .load_many(links.iter().map(|l| OrganizationId(l.organization_id)))
+            .await?;
+        Ok(links
+            .iter()
+            .filter_map(|l| {
+                rows.get(&OrganizationId(l.organization_id))
+                    .cloned()
+                    .map(Organization)
+            })
+            .collect())
+    }
+
+    /// The events the article covers.
+    async fn events(&self, ctx: &Context<'_>) -> AppResult<Vec<Event>> {
+        let loaders = loaders(ctx)?;
+        let links = loaders
+            .load_one(EventsOfArticle(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let rows = loaders
+            .load_many(links.iter().map(|l| EventId(l.event_id)))
+            .await?;
+        Ok(links
+            .iter()
+            .filter_map(|l| rows.get(&EventId(l.event_id)).cloned().map(Event))
+            .collect())
+    }
+
+    /// The photo shown with the title.
+    async fn lead_image(&self, ctx: &Context<'_>) -> AppResult<Option<Media>> {
+        let Some(id) = self.0.lead_image_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.load_one(MediaId(id)).await?.map(Media))
+    }
+
+    /// The images inside the body, in order.
+    async fn images(&self, ctx: &Context<'_>) -> AppResult<Vec<Media>> {
+        let loaders = loaders(ctx)?;
+        let links = loaders
+            .load_one(ImagesOfArticle(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let rows = loaders
+            .load_many(links.iter().map(|l| MediaId(l.media_id)))
+            .await?;
+        Ok(links
+            .iter()
+            .filter_map(|l| rows.get(&MediaId(l.media_id)).cloned().map(Media))
+            .collect())
+    }
+
+    /// When it was (or will be) published, RFC 3339 in UTC.
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    async fn status(&self) -> ArticleStatus {
+        self.0.status.into()
+    }
+
+    /// Incremented by every change; send it back with updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// BCP 47 language tag (`vi` by default).
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+
+    /// Words in the lead and the body.
+    async fn word_count(&self) -> i32 {
+        self.0.word_count
+    }
+
+    /// At 200 words a minute, at least one.
+    async fn reading_time_minutes(&self) -> i32 {
+        body::reading_time_minutes(self.0.word_count.max(0) as usize) as i32
+    }
+
+    /// The public address of the article on the website.
+    async fn url(&self, ctx: &Context<'_>) -> AppResult<String> {
+        let section = loaders(ctx)?.load_one(SectionId(self.0.section_id)).await?;
+        let base = super::config(ctx)?.base_url();
+        Ok(match section {
+            Some(section) => format!("{base}/{}/{}", section.slug, self.0.slug),
+            None => format!("{base}/{}", self.0.slug),
+        })
+    }
+
+    /// "Sự kiện liên quan": the events the article covers first, then events
+    /// sharing its people and organizations, ranked by overlap then recency.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn related_events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<EventConnection> {
+        let page = Page::forward(first, after)?;
+        let loaders = loaders(ctx)?;
+        let ranked = loaders
+            .load_one(RelatedEventsOfArticle(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(super::events::ranked_connection(loaders, ranked, &page).await?)
+    }
+
+    /// Published articles sharing events, people, organizations and tags
+    /// with this one, best first; never this article itself.
+    #[graphql(complexity = "first.max(0) as usize * child_complexity")]
+    async fn related_articles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5)] first: i32,
+    ) -> AppResult<Vec<Article>> {
+        let page = Page::forward(Some(first), None)?;
+        let loaders = loaders(ctx)?;
+        let ids = loaders
+            .load_one(RelatedArticles {
+                article_id: self.0.id,
+                first: page.limit,
+            })
+            .await?
+            .unwrap_or_default();
+        let rows = loaders
+            .load_many(ids.iter().map(|id| crate::loaders::ArticleId(*id)))
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                rows.get(&crate::loaders::ArticleId(*id))
+                    .cloned()
+                    .map(Article)
+            })
+            .collect())
+    }
+}
+
+impl Article {
+    fn blocks(&self) -> AppResult<Vec<body::Block>> {
+        body::parse(&self.0.body).map_err(|e| {
+            AppError::Internal(format!("article {} has an unreadable body: {e}", self.0.id))
+        })
+    }
+}

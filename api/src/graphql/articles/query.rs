@@ -1,0 +1,109 @@
+//! `article(id:, slug:)` and `articles(filter:, …)`.
+
+use async_graphql::{Context, ID, Object};
+use entity::article;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{Article, ArticleConnection, ArticleFilter, filter};
+use crate::{
+    error::{AppError, AppResult},
+    graphql::{connection::Total, db, loaders, request},
+    ids::{self, NodeType},
+    loaders::ArticleId,
+    pagination::{Cursor, Page, SortKey},
+};
+
+#[derive(Default)]
+pub struct ArticlesQuery;
+
+#[Object]
+impl ArticlesQuery {
+    /// One article by global ID or slug (exactly one of them). Null when it
+    /// does not exist or the viewer may not read it.
+    async fn article(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> AppResult<Option<Article>> {
+        let req = request(ctx)?;
+        let row = match (id, slug) {
+            (Some(id), None) => {
+                let id = ids::decode(NodeType::Article, &id, "id")?;
+                loaders(ctx)?.load_one(ArticleId(id)).await?
+            }
+            (None, Some(slug)) => {
+                article::Entity::find()
+                    .filter(article::Column::Slug.eq(slug))
+                    .one(db(ctx)?)
+                    .await?
+            }
+            _ => {
+                return Err(
+                    AppError::bad_input("id", "give exactly one of `id` and `slug`").into(),
+                );
+            }
+        };
+        Ok(row.filter(|a| req.viewer.can_read(a, req.now)).map(Article))
+    }
+
+    /// Articles, newest first. "The latest political news" is
+    /// `articles(filter: {section: "thoi-su-chinh-tri"}, first: 10)`.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ArticleFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<ArticleConnection> {
+        let page = Page::from_params(first, after, last, before)?;
+        Ok(list(ctx, filter.unwrap_or_default(), &page).await?)
+    }
+}
+
+/// A page of the articles the viewer may read, matching `filter`, newest
+/// first. Shared by every `articles` connection of the schema.
+pub(crate) async fn list(
+    ctx: &Context<'_>,
+    filter: ArticleFilter,
+    page: &Page,
+) -> AppResult<ArticleConnection> {
+    list_ordered(ctx, filter, page, true).await
+}
+
+/// Like [`list`], oldest first when `newest_first` is false (timelines).
+pub(crate) async fn list_ordered(
+    ctx: &Context<'_>,
+    filter: ArticleFilter,
+    page: &Page,
+    newest_first: bool,
+) -> AppResult<ArticleConnection> {
+    let req = request(ctx)?;
+    let db = db(ctx)?;
+    let base = article::Entity::find().filter(req.viewer.article_condition(req.now));
+    let Some(base) = filter::apply(db, &filter, base).await? else {
+        return Ok(ArticleConnection::new(
+            Vec::new(),
+            Default::default(),
+            Total::Known(0),
+        ));
+    };
+    let rows = page
+        .apply(
+            base.clone(),
+            article::Column::PublishedAt,
+            article::Column::Id,
+            newest_first,
+        )
+        .all(db)
+        .await?;
+    let (edges, info) = page.finish(rows, |a| Cursor {
+        key: a.published_at.map_or(SortKey::Int(0), SortKey::Time),
+        id: a.id,
+    });
+    let edges = edges.into_iter().map(|(a, c)| (Article(a), c)).collect();
+    Ok(ArticleConnection::new(edges, info, Total::Query(base)))
+}

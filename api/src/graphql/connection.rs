@@ -1,0 +1,92 @@
+//! Relay connection types. Each has `edges`, `nodes`, `pageInfo` and a
+//! `totalCount` that is only counted when asked for.
+
+use async_graphql::Context;
+use sea_orm::{EntityTrait, PaginatorTrait, Select};
+
+use crate::error::AppResult;
+
+pub use crate::pagination::PageInfo;
+
+/// How to answer `totalCount`.
+pub enum Total<E: EntityTrait> {
+    /// Count the rows of this query (without cursor and limit) on demand.
+    Query(Select<E>),
+    /// Already known (lists ranked in memory).
+    Known(u64),
+}
+
+impl<E: EntityTrait> Total<E>
+where
+    E::Model: Sync,
+{
+    pub async fn count(&self, ctx: &Context<'_>) -> AppResult<u64> {
+        match self {
+            Total::Known(n) => Ok(*n),
+            Total::Query(select) => Ok(select.clone().count(super::db(ctx)?).await?),
+        }
+    }
+}
+
+/// Defines `$conn` and `$edge` for nodes of type `$node` over `$entity`.
+macro_rules! connection {
+    ($conn:ident, $edge:ident, $node:ty, $entity:ty, $doc:literal) => {
+        #[doc = $doc]
+        pub struct $conn {
+            pub edges: Vec<$edge>,
+            pub page_info: $crate::graphql::connection::PageInfo,
+            pub total: $crate::graphql::connection::Total<$entity>,
+        }
+
+        #[async_graphql::Object]
+        impl $conn {
+            /// The items of this page with their cursors.
+            async fn edges(&self) -> &[$edge] {
+                &self.edges
+            }
+
+            /// The items of this page, without cursors.
+            async fn nodes(&self) -> Vec<&$node> {
+                self.edges.iter().map(|e| &e.node).collect()
+            }
+
+            /// Where this page stands in the whole list.
+            async fn page_info(&self) -> &$crate::graphql::connection::PageInfo {
+                &self.page_info
+            }
+
+            /// How many items the whole list has (counted only when asked for).
+            async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> AppResult<u64> {
+                Ok(self.total.count(ctx).await?)
+            }
+        }
+
+        /// An item of the list with its cursor.
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $edge {
+            /// Opaque: pass it as `after` or `before` to continue from here.
+            pub cursor: String,
+            pub node: $node,
+        }
+
+        impl $conn {
+            /// Builds the connection from a finished page.
+            pub fn new(
+                edges: Vec<($node, String)>,
+                page_info: $crate::graphql::connection::PageInfo,
+                total: $crate::graphql::connection::Total<$entity>,
+            ) -> Self {
+                Self {
+                    edges: edges
+                        .into_iter()
+                        .map(|(node, cursor)| $edge { cursor, node })
+                        .collect(),
+                    page_info,
+                    total,
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use connection;

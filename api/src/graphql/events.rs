@@ -1,0 +1,319 @@
+//! Events, their participants and timelines, and the `event` / `events`
+//! queries.
+
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{event, event_organization, event_person, organization, person};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Query};
+
+use super::{
+    articles::{ArticleConnection, ArticleFilter, filter_support::resolve},
+    connection::{Total, connection},
+    db, loaders, lookup,
+    organizations::Organization,
+    people::Person,
+};
+use crate::{
+    error::{AppError, AppResult},
+    ids::{self, NodeType},
+    loaders::{EventId, Loaders, OrganizationId, OrganizationsOfEvent, PeopleOfEvent, PersonId},
+    pagination::{Cursor, Page, SortKey, page_ranked},
+    related::RelatedEventsOfEvent,
+};
+
+/// A conference, a signing, a visit: something that happened and that
+/// articles cover.
+#[derive(Clone)]
+pub struct Event(pub event::Model);
+
+connection!(
+    EventConnection,
+    EventEdge,
+    Event,
+    event::Entity,
+    "A page of events."
+);
+
+/// Order of an event's timeline.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimelineOrder {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+}
+
+/// A person taking part in an event.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct EventParticipant {
+    /// What they did there ("chủ trì"), when known.
+    pub role: Option<String>,
+    #[graphql(skip)]
+    pub person_id: i64,
+}
+
+#[ComplexObject]
+impl EventParticipant {
+    async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
+        let id = self.person_id;
+        let row = loaders(ctx)?
+            .load_one(PersonId(id))
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("person {id} is missing")))?;
+        Ok(Person(row))
+    }
+}
+
+/// Who took part in an event.
+pub struct Participants(i64);
+
+#[Object]
+impl Participants {
+    async fn people(&self, ctx: &Context<'_>) -> AppResult<Vec<EventParticipant>> {
+        Ok(loaders(ctx)?
+            .load_one(PeopleOfEvent(self.0))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| EventParticipant {
+                role: l.role,
+                person_id: l.person_id,
+            })
+            .collect())
+    }
+
+    async fn organizations(&self, ctx: &Context<'_>) -> AppResult<Vec<Organization>> {
+        let loaders = loaders(ctx)?;
+        let links = loaders
+            .load_one(OrganizationsOfEvent(self.0))
+            .await?
+            .unwrap_or_default();
+        let rows = loaders
+            .load_many(links.iter().map(|l| OrganizationId(l.organization_id)))
+            .await?;
+        Ok(links
+            .iter()
+            .filter_map(|l| {
+                rows.get(&OrganizationId(l.organization_id))
+                    .cloned()
+                    .map(Organization)
+            })
+            .collect())
+    }
+}
+
+#[Object]
+impl Event {
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Event, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.0.starts_at
+    }
+
+    async fn ends_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ends_at
+    }
+
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+
+    /// The people and organizations that took part.
+    async fn participants(&self) -> Participants {
+        Participants(self.0.id)
+    }
+
+    /// The event's timeline: the articles covering it.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] order: TimelineOrder,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<ArticleConnection> {
+        let page = Page::from_params(first, after, last, before)?;
+        let filter = ArticleFilter {
+            event: Some(ids::encode(NodeType::Event, self.0.id).to_string()),
+            ..Default::default()
+        };
+        let newest_first = order == TimelineOrder::NewestFirst;
+        Ok(super::articles::query_list_ordered(ctx, filter, &page, newest_first).await?)
+    }
+
+    /// Events sharing this one's people and organizations, ranked by
+    /// overlap then recency.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn related_events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<EventConnection> {
+        let page = Page::forward(first, after)?;
+        let loaders = loaders(ctx)?;
+        let ranked = loaders
+            .load_one(RelatedEventsOfEvent(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(ranked_connection(loaders, ranked, &page).await?)
+    }
+}
+
+/// A page of a list of event ids ranked in memory.
+pub(crate) async fn ranked_connection(
+    loaders: &Loaders,
+    ranked: Vec<i64>,
+    page: &Page,
+) -> AppResult<EventConnection> {
+    let total = ranked.len() as u64;
+    let (edges, info) = page_ranked(ranked, page, |id| *id);
+    let rows = loaders
+        .load_many(edges.iter().map(|(id, _)| EventId(*id)))
+        .await?;
+    let edges = edges
+        .into_iter()
+        .filter_map(|(id, cursor)| rows.get(&EventId(id)).cloned().map(|e| (Event(e), cursor)))
+        .collect();
+    Ok(EventConnection::new(edges, info, Total::Known(total)))
+}
+
+/// Narrows the list of events.
+#[derive(InputObject, Default)]
+pub struct EventFilter {
+    /// Only events starting at or after this time.
+    pub starts_after: Option<DateTime<Utc>>,
+    /// Only events starting before this time.
+    pub starts_before: Option<DateTime<Utc>>,
+    /// Only events this person (ID or slug) took part in.
+    pub person: Option<String>,
+    /// Only events this organization (ID or slug) took part in.
+    pub organization: Option<String>,
+}
+
+/// A page of events matching `filter`, newest `startsAt` first.
+pub(crate) async fn list(
+    ctx: &Context<'_>,
+    filter: EventFilter,
+    page: &Page,
+) -> AppResult<EventConnection> {
+    let db = db(ctx)?;
+    let mut base = event::Entity::find();
+    if let Some(after) = filter.starts_after {
+        base = base.filter(event::Column::StartsAt.gte(after));
+    }
+    if let Some(before) = filter.starts_before {
+        base = base.filter(event::Column::StartsAt.lt(before));
+    }
+    if let Some(value) = &filter.person {
+        let Some(id) =
+            resolve::<person::Entity>(db, NodeType::Person, value, "filter.person").await?
+        else {
+            return Ok(EventConnection::new(
+                Vec::new(),
+                Default::default(),
+                Total::Known(0),
+            ));
+        };
+        base = base.filter(
+            event::Column::Id.in_subquery(
+                Query::select()
+                    .column(event_person::Column::EventId)
+                    .from(event_person::Entity)
+                    .and_where(event_person::Column::PersonId.eq(id))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(value) = &filter.organization {
+        let Some(id) = resolve::<organization::Entity>(
+            db,
+            NodeType::Organization,
+            value,
+            "filter.organization",
+        )
+        .await?
+        else {
+            return Ok(EventConnection::new(
+                Vec::new(),
+                Default::default(),
+                Total::Known(0),
+            ));
+        };
+        base = base.filter(
+            event::Column::Id.in_subquery(
+                Query::select()
+                    .column(event_organization::Column::EventId)
+                    .from(event_organization::Entity)
+                    .and_where(event_organization::Column::OrganizationId.eq(id))
+                    .to_owned(),
+            ),
+        );
+    }
+    let rows = page
+        .apply(
+            base.clone(),
+            event::Column::StartsAt,
+            event::Column::Id,
+            true,
+        )
+        .all(db)
+        .await?;
+    let (edges, info) = page.finish(rows, |e| Cursor {
+        key: SortKey::Time(e.starts_at),
+        id: e.id,
+    });
+    let edges = edges.into_iter().map(|(e, c)| (Event(e), c)).collect();
+    Ok(EventConnection::new(edges, info, Total::Query(base)))
+}
+
+#[derive(Default)]
+pub struct EventsQuery;
+
+#[Object]
+impl EventsQuery {
+    /// One event by global ID or slug.
+    async fn event(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> AppResult<Option<Event>> {
+        Ok(
+            lookup::by_id_or_slug::<event::Entity>(ctx, NodeType::Event, id, slug)
+                .await?
+                .map(Event),
+        )
+    }
+
+    /// Events, newest `startsAt` first.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EventFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<EventConnection> {
+        let page = Page::from_params(first, after, last, before)?;
+        Ok(list(ctx, filter.unwrap_or_default(), &page).await?)
+    }
+}

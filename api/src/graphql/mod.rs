@@ -1,0 +1,88 @@
+//! The GraphQL schema: one module per domain, merged into one query root.
+
+pub mod articles;
+pub mod body;
+pub mod connection;
+pub mod events;
+mod lookup;
+pub mod media;
+pub mod node;
+pub mod organizations;
+pub mod people;
+pub mod sections;
+pub mod tags;
+
+use async_graphql::{
+    Context, EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder,
+};
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    config::Config,
+    error::{AppError, AppResult},
+    loaders::Loaders,
+    viewer::Viewer,
+};
+
+/// Every query of the API.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    articles::ArticlesQuery,
+    people::PeopleQuery,
+    organizations::OrganizationsQuery,
+    events::EventsQuery,
+    sections::SectionsQuery,
+    tags::TagsQuery,
+    node::NodeQuery,
+);
+
+/// The schema type served at `/graphql`.
+pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// The schema with its limits and no data attached: enough to export the
+/// SDL without a database.
+pub fn schema_builder(
+    config: &Config,
+) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .limit_depth(config.graphql_max_depth)
+        .limit_complexity(config.graphql_max_complexity)
+        .limit_recursive_depth(64)
+        .limit_directives(50)
+}
+
+/// The SDL of the schema, as kept in `schema.graphql`.
+pub fn sdl() -> String {
+    schema_builder(&Config::for_database("sqlite::memory:"))
+        .finish()
+        .sdl()
+}
+
+/// What every request carries besides the schema-wide data.
+pub struct RequestContext {
+    pub viewer: Viewer,
+    /// One clock reading per request, so every field agrees on "now".
+    pub now: DateTime<Utc>,
+}
+
+pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Loaders> {
+    ctx.data::<Loaders>()
+        .map_err(|_| AppError::Internal("request has no loaders".into()))
+}
+
+pub(crate) fn db<'a>(ctx: &'a Context<'_>) -> AppResult<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
+        .map_err(|_| AppError::Internal("schema has no database".into()))
+}
+
+pub(crate) fn config<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Config> {
+    ctx.data::<std::sync::Arc<Config>>()
+        .map(|c| c.as_ref())
+        .map_err(|_| AppError::Internal("schema has no config".into()))
+}
+
+pub(crate) fn request<'a>(ctx: &'a Context<'_>) -> AppResult<&'a RequestContext> {
+    ctx.data::<RequestContext>()
+        .map_err(|_| AppError::Internal("request has no context".into()))
+}

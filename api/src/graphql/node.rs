@@ -1,0 +1,75 @@
+//! Relay's `node(id:)`: any object by its global ID.
+
+use async_graphql::{Context, ID, Interface, Object};
+
+use super::{
+    articles::Article, events::Event, loaders, media::Media, organizations::Organization,
+    people::Person, request, sections::Section, tags::Tag,
+};
+use crate::{
+    error::AppResult,
+    ids::{self, NodeType},
+    loaders::{ArticleId, EventId, MediaId, OrganizationId, PersonId, SectionId, TagId},
+};
+
+/// An object with a global ID.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    Article(Article),
+    Person(Person),
+    Organization(Organization),
+    Event(Event),
+    Section(Section),
+    Tag(Tag),
+    Media(Media),
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global ID; null when it does not exist or the
+    /// viewer may not read it.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
+        let Some((kind, id)) = ids::decode_any(&id) else {
+            return Err(crate::error::AppError::bad_input("id", "not a valid ID").into());
+        };
+        let loaders = loaders(ctx)?;
+        Ok(match kind {
+            NodeType::Article => {
+                let req = request(ctx)?;
+                loaders
+                    .load_one(ArticleId(id))
+                    .await?
+                    .filter(|a| req.viewer.can_read(a, req.now))
+                    .map(|a| Node::Article(Article(a)))
+            }
+            NodeType::Person => loaders
+                .load_one(PersonId(id))
+                .await?
+                .map(|r| Node::Person(Person(r))),
+            NodeType::Organization => loaders
+                .load_one(OrganizationId(id))
+                .await?
+                .map(|r| Node::Organization(Organization(r))),
+            NodeType::Event => loaders
+                .load_one(EventId(id))
+                .await?
+                .map(|r| Node::Event(Event(r))),
+            NodeType::Section => loaders
+                .load_one(SectionId(id))
+                .await?
+                .map(|r| Node::Section(Section(r))),
+            NodeType::Tag => loaders
+                .load_one(TagId(id))
+                .await?
+                .map(|r| Node::Tag(Tag(r))),
+            NodeType::Media => loaders
+                .load_one(MediaId(id))
+                .await?
+                .map(|r| Node::Media(Media(r))),
+        })
+    }
+}

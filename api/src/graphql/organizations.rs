@@ -1,0 +1,274 @@
+//! Organizations, their hierarchy, and the `organization` /
+//! `organizations` queries.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use entity::organization;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{
+    articles::{ArticleConnection, ArticleFilter, filter_support::resolve},
+    connection::{Total, connection},
+    db,
+    events::{EventConnection, EventFilter},
+    loaders, lookup,
+    people::{Position, positions},
+};
+use crate::{
+    error::AppResult,
+    ids::{self, NodeType},
+    loaders::{ChildrenOfOrganization, OrganizationId, PositionsInOrganization},
+    pagination::{Cursor, Page, SortKey},
+};
+
+/// What kind of body an organization is.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum OrganizationKind {
+    /// Party committees and their boards (Tỉnh ủy, Ban Dân vận Tỉnh ủy).
+    PartyCommittee,
+    /// People's committees (UBND).
+    PeoplesCommittee,
+    /// People's councils (HĐND).
+    PeoplesCouncil,
+    /// Departments and agencies (Sở Nội vụ).
+    Department,
+    /// Mass organizations (Hội Nông dân, Tỉnh đoàn…).
+    MassOrganization,
+    Company,
+    School,
+    Hospital,
+    ArmedForces,
+    Other,
+}
+
+impl OrganizationKind {
+    /// Reads the stored name; unknown names read as `OTHER`.
+    pub fn from_db(value: &str) -> Self {
+        use OrganizationKind::*;
+        [
+            PartyCommittee,
+            PeoplesCommittee,
+            PeoplesCouncil,
+            Department,
+            MassOrganization,
+            Company,
+            School,
+            Hospital,
+            ArmedForces,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_db() == value)
+        .unwrap_or(Other)
+    }
+
+    /// The stored name, as in the GraphQL enum.
+    pub fn as_db(self) -> &'static str {
+        use OrganizationKind::*;
+        match self {
+            PartyCommittee => "PARTY_COMMITTEE",
+            PeoplesCommittee => "PEOPLES_COMMITTEE",
+            PeoplesCouncil => "PEOPLES_COUNCIL",
+            Department => "DEPARTMENT",
+            MassOrganization => "MASS_ORGANIZATION",
+            Company => "COMPANY",
+            School => "SCHOOL",
+            Hospital => "HOSPITAL",
+            ArmedForces => "ARMED_FORCES",
+            Other => "OTHER",
+        }
+    }
+}
+
+/// A party committee, a people's committee, a department, a company…
+#[derive(Clone)]
+pub struct Organization(pub organization::Model);
+
+connection!(
+    OrganizationConnection,
+    OrganizationEdge,
+    Organization,
+    organization::Entity,
+    "A page of organizations."
+);
+
+#[Object]
+impl Organization {
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Organization, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// "Ban Dân vận Tỉnh ủy".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// "UBND tỉnh".
+    async fn short_name(&self) -> Option<&str> {
+        self.0.short_name.as_deref()
+    }
+
+    async fn kind(&self) -> OrganizationKind {
+        OrganizationKind::from_db(&self.0.kind)
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// The organization this one sits under (Ban Dân vận Tỉnh ủy → Tỉnh ủy).
+    async fn parent(&self, ctx: &Context<'_>) -> AppResult<Option<Organization>> {
+        let Some(parent) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load_one(OrganizationId(parent))
+            .await?
+            .map(Organization))
+    }
+
+    /// The organizations directly under this one.
+    async fn children(&self, ctx: &Context<'_>) -> AppResult<Vec<Organization>> {
+        Ok(loaders(ctx)?
+            .load_one(ChildrenOfOrganization(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Organization)
+            .collect())
+    }
+
+    /// Who holds (or held) which title here; `current` as on `Person.positions`.
+    async fn positions(
+        &self,
+        ctx: &Context<'_>,
+        current: Option<bool>,
+    ) -> AppResult<Vec<Position>> {
+        let rows = loaders(ctx)?
+            .load_one(PositionsInOrganization(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(positions(rows, current))
+    }
+
+    /// Articles about this organization, newest first.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<ArticleConnection> {
+        let page = Page::from_params(first, after, last, before)?;
+        let filter = ArticleFilter {
+            organization: Some(ids::encode(NodeType::Organization, self.0.id).to_string()),
+            ..Default::default()
+        };
+        Ok(super::articles::query_list(ctx, filter, &page).await?)
+    }
+
+    /// Events this organization took part in, newest first.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<EventConnection> {
+        let page = Page::from_params(first, after, last, before)?;
+        let filter = EventFilter {
+            organization: Some(ids::encode(NodeType::Organization, self.0.id).to_string()),
+            ..Default::default()
+        };
+        Ok(super::events::list(ctx, filter, &page).await?)
+    }
+}
+
+/// Narrows the list of organizations.
+#[derive(InputObject, Default)]
+pub struct OrganizationFilter {
+    pub kind: Option<OrganizationKind>,
+    /// Only the organizations directly under this one (ID or slug).
+    pub parent: Option<String>,
+    /// Only top-level organizations.
+    pub root: Option<bool>,
+}
+
+#[derive(Default)]
+pub struct OrganizationsQuery;
+
+#[Object]
+impl OrganizationsQuery {
+    /// One organization by global ID or slug.
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> AppResult<Option<Organization>> {
+        Ok(
+            lookup::by_id_or_slug::<organization::Entity>(ctx, NodeType::Organization, id, slug)
+                .await?
+                .map(Organization),
+        )
+    }
+
+    /// Organizations in alphabetical order of their folded name (slug).
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganizationFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<OrganizationConnection> {
+        let page = Page::from_params(first, after, last, before)?;
+        let db = db(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let mut base = organization::Entity::find();
+        if let Some(kind) = filter.kind {
+            base = base.filter(organization::Column::Kind.eq(kind.as_db()));
+        }
+        if let Some(parent) = &filter.parent {
+            let parent = resolve::<organization::Entity>(
+                db,
+                NodeType::Organization,
+                parent,
+                "filter.parent",
+            )
+            .await?;
+            base = base.filter(organization::Column::ParentId.eq(parent.unwrap_or(-1)));
+        }
+        if filter.root == Some(true) {
+            base = base.filter(organization::Column::ParentId.is_null());
+        } else if filter.root == Some(false) {
+            base = base.filter(organization::Column::ParentId.is_not_null());
+        }
+        let rows = page
+            .apply(
+                base.clone(),
+                organization::Column::Slug,
+                organization::Column::Id,
+                false,
+            )
+            .all(db)
+            .await?;
+        let (edges, info) = page.finish(rows, |o| Cursor {
+            key: SortKey::Text(o.slug.clone()),
+            id: o.id,
+        });
+        let edges = edges
+            .into_iter()
+            .map(|(o, c)| (Organization(o), c))
+            .collect();
+        Ok(OrganizationConnection::new(edges, info, Total::Query(base)))
+    }
+}

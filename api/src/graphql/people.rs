@@ -1,0 +1,226 @@
+//! People, their positions, and the `person` / `people` queries.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{NaiveDate, Utc};
+use entity::{person, position};
+
+use super::{
+    articles::{ArticleConnection, ArticleFilter},
+    connection::{Total, connection},
+    db,
+    events::{EventConnection, EventFilter},
+    loaders, lookup,
+    organizations::Organization,
+};
+use crate::{
+    error::AppError,
+    error::AppResult,
+    ids::{self, NodeType},
+    loaders::{OrganizationId, PersonId, PositionsOfPerson},
+    pagination::{Cursor, Page, SortKey},
+};
+use sea_orm::EntityTrait;
+
+/// A person: an official, a reporter, anyone the news is about.
+#[derive(Clone)]
+pub struct Person(pub person::Model);
+
+connection!(
+    PersonConnection,
+    PersonEdge,
+    Person,
+    person::Entity,
+    "A page of people."
+);
+
+/// A title held in an organization over a span of dates
+/// ("Chủ tịch UBND tỉnh" from 2021-04-01).
+#[derive(Clone)]
+pub struct Position(pub position::Model);
+
+/// Whether a position is held on `today`.
+fn is_current(p: &position::Model, today: NaiveDate) -> bool {
+    p.start_date <= today && p.end_date.is_none_or(|end| end >= today)
+}
+
+#[Object]
+impl Position {
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn organization(&self, ctx: &Context<'_>) -> AppResult<Organization> {
+        let id = self.0.organization_id;
+        let row = loaders(ctx)?
+            .load_one(OrganizationId(id))
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("organization {id} is missing")))?;
+        Ok(Organization(row))
+    }
+
+    async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
+        let id = self.0.person_id;
+        let row = loaders(ctx)?
+            .load_one(PersonId(id))
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("person {id} is missing")))?;
+        Ok(Person(row))
+    }
+
+    /// First day in the position.
+    async fn from(&self) -> NaiveDate {
+        self.0.start_date
+    }
+
+    /// Last day in the position; null while it is held.
+    async fn to(&self) -> Option<NaiveDate> {
+        self.0.end_date
+    }
+
+    /// Held today.
+    async fn is_current(&self) -> bool {
+        is_current(&self.0, Utc::now().date_naive())
+    }
+}
+
+/// Keeps the positions that are (or are not) held today.
+pub(crate) fn positions(rows: Vec<position::Model>, current: Option<bool>) -> Vec<Position> {
+    let today = Utc::now().date_naive();
+    rows.into_iter()
+        .filter(|p| current.is_none_or(|c| is_current(p, today) == c))
+        .map(Position)
+        .collect()
+}
+
+#[Object]
+impl Person {
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Person, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// "Nguyễn Đức Trung".
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+
+    /// How the press addresses them ("Đồng chí").
+    async fn honorific(&self) -> Option<&str> {
+        self.0.honorific.as_deref()
+    }
+
+    async fn bio(&self) -> Option<&str> {
+        self.0.bio.as_deref()
+    }
+
+    /// Every position, oldest first; `current` keeps only those held today
+    /// (`true`) or only past ones (`false`).
+    async fn positions(
+        &self,
+        ctx: &Context<'_>,
+        current: Option<bool>,
+    ) -> AppResult<Vec<Position>> {
+        let rows = loaders(ctx)?
+            .load_one(PositionsOfPerson(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(positions(rows, current))
+    }
+
+    /// The positions held today ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh").
+    async fn current_positions(&self, ctx: &Context<'_>) -> AppResult<Vec<Position>> {
+        let rows = loaders(ctx)?
+            .load_one(PositionsOfPerson(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(positions(rows, Some(true)))
+    }
+
+    /// Articles linked to this person in any role, newest first.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<ArticleConnection> {
+        let page = Page::from_params(first, after, last, before)?;
+        let filter = ArticleFilter {
+            person: Some(ids::encode(NodeType::Person, self.0.id).to_string()),
+            ..Default::default()
+        };
+        Ok(super::articles::query_list(ctx, filter, &page).await?)
+    }
+
+    /// Events this person took part in, newest first.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<EventConnection> {
+        let page = Page::from_params(first, after, last, before)?;
+        let filter = EventFilter {
+            person: Some(ids::encode(NodeType::Person, self.0.id).to_string()),
+            ..Default::default()
+        };
+        Ok(super::events::list(ctx, filter, &page).await?)
+    }
+}
+
+#[derive(Default)]
+pub struct PeopleQuery;
+
+#[Object]
+impl PeopleQuery {
+    /// One person by global ID or slug.
+    async fn person(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> AppResult<Option<Person>> {
+        Ok(
+            lookup::by_id_or_slug::<person::Entity>(ctx, NodeType::Person, id, slug)
+                .await?
+                .map(Person),
+        )
+    }
+
+    /// Everyone, in alphabetical order of their folded name (slug).
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<PersonConnection> {
+        let page = Page::from_params(first, after, last, before)?;
+        let base = person::Entity::find();
+        let rows = page
+            .apply(
+                base.clone(),
+                person::Column::Slug,
+                person::Column::Id,
+                false,
+            )
+            .all(db(ctx)?)
+            .await?;
+        let (edges, info) = page.finish(rows, |p| Cursor {
+            key: SortKey::Text(p.slug.clone()),
+            id: p.id,
+        });
+        let edges = edges.into_iter().map(|(p, c)| (Person(p), c)).collect();
+        Ok(PersonConnection::new(edges, info, Total::Query(base)))
+    }
+}

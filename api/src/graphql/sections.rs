@@ -1,0 +1,112 @@
+//! The section tree and the `section(slug:)` / `sections` queries.
+
+use async_graphql::{Context, ID, Object};
+use entity::section;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{
+    articles::{ArticleConnection, ArticleFilter},
+    db, loaders,
+};
+use crate::{
+    error::AppResult,
+    ids::{self, NodeType},
+    loaders::{ChildrenOfSection, SectionId},
+    pagination::Page,
+};
+
+/// A section of the site ("Thời sự - Chính trị"); sections form a tree.
+#[derive(Clone)]
+pub struct Section(pub section::Model);
+
+#[Object]
+impl Section {
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Section, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Menu order among its siblings.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+
+    /// IPTC Media Topic code, e.g. `medtop:11000000` (politics).
+    async fn iptc_media_topic(&self) -> Option<&str> {
+        self.0.iptc_media_topic.as_deref()
+    }
+
+    async fn parent(&self, ctx: &Context<'_>) -> AppResult<Option<Section>> {
+        let Some(parent) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load_one(SectionId(parent))
+            .await?
+            .map(Section))
+    }
+
+    /// The sections directly below, in menu order.
+    async fn children(&self, ctx: &Context<'_>) -> AppResult<Vec<Section>> {
+        Ok(loaders(ctx)?
+            .load_one(ChildrenOfSection(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Section)
+            .collect())
+    }
+
+    /// Articles of this section and its sub-sections, newest first.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<ArticleConnection> {
+        let page = Page::from_params(first, after, last, before)?;
+        let filter = ArticleFilter {
+            section: Some(self.0.slug.clone()),
+            ..Default::default()
+        };
+        Ok(super::articles::query_list(ctx, filter, &page).await?)
+    }
+}
+
+#[derive(Default)]
+pub struct SectionsQuery;
+
+#[Object]
+impl SectionsQuery {
+    /// One section by slug.
+    async fn section(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Section>> {
+        Ok(section::Entity::find()
+            .filter(section::Column::Slug.eq(slug))
+            .one(db(ctx)?)
+            .await?
+            .map(Section))
+    }
+
+    /// The top-level sections in menu order; walk `children` for the tree.
+    async fn sections(&self, ctx: &Context<'_>) -> AppResult<Vec<Section>> {
+        Ok(section::Entity::find()
+            .filter(section::Column::ParentId.is_null())
+            .order_by_asc(section::Column::Position)
+            .order_by_asc(section::Column::Id)
+            .all(db(ctx)?)
+            .await?
+            .into_iter()
+            .map(Section)
+            .collect())
+    }
+}

@@ -1,0 +1,80 @@
+//! Tags and the `tag(slug:)` query.
+
+use async_graphql::{Context, ID, Object};
+use entity::tag;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{
+    articles::{ArticleConnection, ArticleFilter},
+    db,
+};
+use crate::{
+    error::AppResult,
+    ids::{self, NodeType},
+    pagination::Page,
+};
+
+/// A keyword that groups articles.
+#[derive(Clone)]
+pub struct Tag(pub tag::Model);
+
+#[Object]
+impl Tag {
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Tag, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Articles with this tag, newest first.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<ArticleConnection> {
+        let page = Page::from_params(first, after, last, before)?;
+        let filter = ArticleFilter {
+            tag: Some(ids::encode(NodeType::Tag, self.0.id).to_string()),
+            ..Default::default()
+        };
+        Ok(super::articles::query_list(ctx, filter, &page).await?)
+    }
+}
+
+#[derive(Default)]
+pub struct TagsQuery;
+
+#[Object]
+impl TagsQuery {
+    /// One tag by slug.
+    async fn tag(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Tag>> {
+        Ok(tag::Entity::find()
+            .filter(tag::Column::Slug.eq(slug))
+            .one(db(ctx)?)
+            .await?
+            .map(Tag))
+    }
+
+    /// Every tag, by name. Tags are few; the list is capped at 500.
+    async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
+        use sea_orm::QuerySelect;
+        Ok(tag::Entity::find()
+            .order_by_asc(tag::Column::Slug)
+            .limit(500)
+            .all(db(ctx)?)
+            .await?
+            .into_iter()
+            .map(Tag)
+            .collect())
+    }
+}

@@ -1,0 +1,205 @@
+//! `GET /graphql` and `POST /graphql`, following the GraphQL-over-HTTP
+//! specification: content negotiation, status codes, queries only over GET.
+
+use async_graphql::{
+    ErrorExtensionValues, ServerError,
+    parser::types::{DocumentOperations, OperationType},
+};
+use axum::{
+    extract::{RawQuery, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use chrono::Utc;
+
+use super::{
+    graphiql,
+    negotiate::{ResponseType, negotiate},
+};
+use crate::{app::AppState, error::code, graphql::RequestContext, loaders, viewer::Viewer};
+
+/// `GET /graphql`: a query in the URL, or the GraphiQL page for a browser.
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    let Some(response_type) = negotiate(&headers, true) else {
+        return not_acceptable();
+    };
+    if response_type == ResponseType::Html {
+        return graphiql::page().into_response();
+    }
+    let request = match async_graphql::http::parse_query_string(&query) {
+        Ok(request) => request,
+        Err(err) => {
+            return bad_request(
+                response_type,
+                &format!("invalid GraphQL request in the URL: {err}"),
+            );
+        }
+    };
+    execute(&state, request, response_type, true).await
+}
+
+/// `POST /graphql` with a JSON body (`query`, `variables`, `operationName`).
+pub async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(response_type) = negotiate(&headers, false) else {
+        return not_acceptable();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let is_json = content_type.as_deref().is_some_and(|ct| {
+        ct.starts_with("application/json") || ct.starts_with("application/graphql")
+    });
+    if !is_json {
+        return status_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            response_type,
+            "send the request as application/json",
+        );
+    }
+    let request = if content_type
+        .as_deref()
+        .is_some_and(|ct| ct.starts_with("application/graphql"))
+    {
+        match std::str::from_utf8(&body) {
+            Ok(query) => async_graphql::Request::new(query),
+            Err(_) => return bad_request(response_type, "the query is not valid UTF-8"),
+        }
+    } else {
+        match serde_json::from_slice::<async_graphql::Request>(&body) {
+            Ok(request) => request,
+            Err(err) => {
+                return bad_request(
+                    response_type,
+                    &format!("invalid GraphQL request body: {err}"),
+                );
+            }
+        }
+    };
+    execute(&state, request, response_type, false).await
+}
+
+async fn execute(
+    state: &AppState,
+    request: async_graphql::Request,
+    response_type: ResponseType,
+    over_get: bool,
+) -> Response {
+    // Parse first: a document that does not parse is a request error with a
+    // code of its own, and GET must refuse mutations before running them.
+    let document = match async_graphql::parser::parse_query(&request.query) {
+        Ok(document) => document,
+        Err(err) => {
+            let error = coded_error(err.to_string(), code::GRAPHQL_PARSE_FAILED);
+            return respond(
+                response_type,
+                async_graphql::Response::from_errors(vec![error]),
+            );
+        }
+    };
+    if over_get && is_mutation(&document.operations, request.operation_name.as_deref()) {
+        let mut response = status_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            response_type,
+            "mutations are only accepted over POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    let request = request
+        .data(loaders::for_request(state.db.clone()))
+        .data(RequestContext {
+            viewer: Viewer::Anonymous,
+            now: Utc::now(),
+        });
+    let mut response = state.schema.execute(request).await;
+    if response.data == async_graphql::Value::Null {
+        // No data at all: the request failed validation (or a limit).
+        for error in &mut response.errors {
+            let extensions = error
+                .extensions
+                .get_or_insert_with(ErrorExtensionValues::default);
+            if extensions.get("code").is_none() {
+                extensions.set("code", code::GRAPHQL_VALIDATION_FAILED);
+            }
+        }
+    }
+    respond(response_type, response)
+}
+
+fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
+    match operations {
+        DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
+        DocumentOperations::Multiple(ops) => match name {
+            Some(name) => ops
+                .get(name)
+                .is_some_and(|op| op.node.ty == OperationType::Mutation),
+            None => false,
+        },
+    }
+}
+
+/// Serializes a GraphQL response with the status the media type calls for.
+fn respond(response_type: ResponseType, response: async_graphql::Response) -> Response {
+    let request_error = response.data == async_graphql::Value::Null && response.is_err();
+    let status = match response_type {
+        ResponseType::GraphqlResponseJson if request_error => StatusCode::BAD_REQUEST,
+        _ => StatusCode::OK,
+    };
+    let body = match serde_json::to_vec(&response) {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::error!(%err, "could not serialize a GraphQL response");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "internal server error").into_response();
+        }
+    };
+    (
+        status,
+        [(header::CONTENT_TYPE, response_type.content_type())],
+        body,
+    )
+        .into_response()
+}
+
+fn coded_error(message: impl Into<String>, code: &str) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    error
+}
+
+/// A GraphQL-shaped error with an HTTP status of its own.
+fn status_error(status: StatusCode, response_type: ResponseType, message: &str) -> Response {
+    let response =
+        async_graphql::Response::from_errors(vec![coded_error(message, code::BAD_REQUEST)]);
+    let body = serde_json::to_vec(&response).unwrap_or_default();
+    let content_type = match response_type {
+        ResponseType::Html => ResponseType::Json.content_type(),
+        other => other.content_type(),
+    };
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+fn bad_request(response_type: ResponseType, message: &str) -> Response {
+    status_error(StatusCode::BAD_REQUEST, response_type, message)
+}
+
+fn not_acceptable() -> Response {
+    status_error(
+        StatusCode::NOT_ACCEPTABLE,
+        ResponseType::Json,
+        "accept application/graphql-response+json or application/json",
+    )
+}

@@ -1,0 +1,19 @@
+//! The HTTP surface: one routing table, one module per group of routes.
+
+mod graphiql;
+mod graphql;
+mod health;
+mod negotiate;
+
+use axum::{Router, routing::get};
+
+use crate::app::AppState;
+
+/// Every route of the server.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphiql/assets/{file}", get(graphiql::asset))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+}

@@ -1,0 +1,21 @@
+//! Toà Soạn: a headless JSON/GraphQL content API for news publishers.
+//!
+//! The library holds everything; the `toasoan` binary only calls
+//! [`cli::main`]. [`app::build_router`] is pure, so tests drive the real
+//! router without binding a port.
+
+pub mod app;
+pub mod body;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod ids;
+pub mod loaders;
+pub mod pagination;
+pub mod related;
+pub mod slug;
+pub mod viewer;

@@ -1,0 +1,261 @@
+//! Test harness: the real router over a fresh database per test, on SQLite
+//! always and on PostgreSQL when `TEST_DATABASE_URL` is set.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use api::{
+    app::{AppState, build_router},
+    config::Config,
+    db,
+};
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, Response, StatusCode},
+};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backends this run covers: SQLite, plus PostgreSQL when
+/// `TEST_DATABASE_URL` is set.
+pub fn backends() -> Vec<Backend> {
+    let mut backends = vec![Backend::Sqlite];
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|url| !url.is_empty()) {
+        backends.push(Backend::Postgres);
+    }
+    backends
+}
+
+/// A running application over its own database.
+pub struct TestApp {
+    pub router: Router,
+    pub db: DatabaseConnection,
+    pub backend: Backend,
+    statements: Arc<AtomicUsize>,
+    cleanup: Option<Cleanup>,
+}
+
+enum Cleanup {
+    SqliteFile(std::path::PathBuf),
+    PostgresDatabase { admin_url: String, name: String },
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn unique_name() -> String {
+    format!(
+        "toasoan_t{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    )
+}
+
+/// The URL of a database of `name` on the server of `base`.
+fn with_database(base: &str, name: &str) -> String {
+    let (head, tail) = base
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL has a database path");
+    let query = tail
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
+    format!("{head}/{name}{query}")
+}
+
+impl TestApp {
+    /// A migrated, empty database.
+    pub async fn empty(backend: Backend) -> Self {
+        let name = unique_name();
+        let (url, cleanup) = match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                (
+                    format!("sqlite://{}?mode=rwc", path.display()),
+                    Cleanup::SqliteFile(path),
+                )
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+                let admin = Database::connect(admin_url.clone())
+                    .await
+                    .expect("PostgreSQL at TEST_DATABASE_URL is reachable");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create a test database");
+                admin.close().await.ok();
+                (
+                    with_database(&admin_url, &name),
+                    Cleanup::PostgresDatabase { admin_url, name },
+                )
+            }
+        };
+        let mut conn = db::connect(&url, 5)
+            .await
+            .expect("connect to the test database");
+        db::migrate(&conn).await.expect("migrations run");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let mut config = Config::for_database(url);
+        config.public_base_url = "https://baotinh.example/".to_owned();
+        let router = build_router(AppState::new(conn.clone(), config));
+        Self {
+            router,
+            db: conn,
+            backend,
+            statements,
+            cleanup: Some(cleanup),
+        }
+    }
+
+    /// A database with the demo newsroom loaded.
+    pub async fn demo(backend: Backend) -> Self {
+        let app = Self::empty(backend).await;
+        api::demo::load(&app.db).await.expect("demo newsroom loads");
+        app
+    }
+
+    /// SQL statements run since the last call.
+    pub fn take_statement_count(&self) -> usize {
+        self.statements.swap(0, Ordering::SeqCst)
+    }
+
+    /// Sends any HTTP request to the router.
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers")
+    }
+
+    /// POSTs a GraphQL query and returns the whole JSON response.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let request = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({ "query": query, "variables": variables }).to_string(),
+            ))
+            .unwrap();
+        let response = self.send(request).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "GraphQL over POST answers 200"
+        );
+        body_json(response).await
+    }
+
+    /// Like [`Self::graphql`], but fails the test on any error and returns `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.graphql(query, variables).await;
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors on {:?}: {}",
+            self.backend,
+            response["errors"]
+        );
+        response["data"].clone()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        match self.cleanup.take() {
+            Some(Cleanup::SqliteFile(path)) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Some(Cleanup::PostgresDatabase { admin_url, name }) => {
+                // Drop is synchronous: do the async clean-up on a thread of
+                // its own so it does not block the test's runtime.
+                let _ = std::thread::spawn(move || {
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
+                        return;
+                    };
+                    rt.block_on(async {
+                        if let Ok(admin) = Database::connect(admin_url).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                ))
+                                .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+            None => {}
+        }
+    }
+}
+
+/// Reads a response body as JSON.
+pub async fn body_json(response: Response<Body>) -> Value {
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
+}
+
+/// Reads a response body as text.
+pub async fn body_text(response: Response<Body>) -> String {
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The `extensions.code` of the first error of a response.
+pub fn first_error_code(response: &Value) -> String {
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {response}"))
+        .to_owned()
+}
+
+/// Runs `body` once per backend, each on a fresh app.
+#[macro_export]
+macro_rules! on_each_backend {
+    ($app:ident, $make:expr, $body:block) => {
+        for backend in $crate::common::backends() {
+            let $app = $make(backend).await;
+            $body
+        }
+    };
+}
+
+/// The slug of the seed article.
+pub const SEED_SLUG: &str = "ban-can-su-dang-ubnd-tinh-va-ban-dan-van-tinh-uy-ky-ket-chuong-trinh-phoi-hop-giai-doan-2021-2026";
