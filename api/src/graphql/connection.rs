@@ -11,7 +11,7 @@ pub use crate::pagination::PageInfo;
 /// How to answer `totalCount`.
 pub enum Total<E: EntityTrait> {
     /// Count the rows of this query (without cursor and limit) on demand.
-    Query(Select<E>),
+    Query(Box<Select<E>>),
     /// Already known (lists ranked in memory).
     Known(u64),
 }
@@ -23,7 +23,7 @@ where
     pub async fn count(&self, ctx: &Context<'_>) -> AppResult<u64> {
         match self {
             Total::Known(n) => Ok(*n),
-            Total::Query(select) => Ok(select.clone().count(super::db(ctx)?).await?),
+            Total::Query(select) => Ok(select.as_ref().clone().count(super::db(ctx)?).await?),
         }
     }
 }

@@ -34,7 +34,7 @@ impl NodeQuery {
     /// viewer may not read it.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
         let Some((kind, id)) = ids::decode_any(&id) else {
-            return Err(crate::error::AppError::bad_input("id", "not a valid ID").into());
+            return Err(crate::error::AppError::bad_input("id", "not a valid ID"));
         };
         let loaders = loaders(ctx)?;
         Ok(match kind {

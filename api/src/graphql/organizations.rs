@@ -269,6 +269,6 @@ impl OrganizationsQuery {
             .into_iter()
             .map(|(o, c)| (Organization(o), c))
             .collect();
-        Ok(OrganizationConnection::new(edges, info, Total::Query(base)))
+        Ok(OrganizationConnection::new(edges, info, Total::Query(Box::new(base))))
     }
 }

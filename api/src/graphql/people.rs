@@ -221,6 +221,6 @@ impl PeopleQuery {
             id: p.id,
         });
         let edges = edges.into_iter().map(|(p, c)| (Person(p), c)).collect();
-        Ok(PersonConnection::new(edges, info, Total::Query(base)))
+        Ok(PersonConnection::new(edges, info, Total::Query(Box::new(base))))
     }
 }

@@ -157,7 +157,15 @@ fn respond(response_type: ResponseType, response: async_graphql::Response) -> Re
         ResponseType::GraphqlResponseJson if request_error => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     };
-    let body = match serde_json::to_vec(&response) {
+    let body = serde_json::to_value(&response).and_then(|mut json| {
+        // A request error never started execution: the specification
+        // says the response then has no `data` entry at all.
+        if request_error && let Some(map) = json.as_object_mut() {
+            map.remove("data");
+        }
+        serde_json::to_vec(&json)
+    });
+    let body = match body {
         Ok(body) => body,
         Err(err) => {
             tracing::error!(%err, "could not serialize a GraphQL response");

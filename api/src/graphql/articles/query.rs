@@ -40,7 +40,7 @@ impl ArticlesQuery {
             }
             _ => {
                 return Err(
-                    AppError::bad_input("id", "give exactly one of `id` and `slug`").into(),
+                    AppError::bad_input("id", "give exactly one of `id` and `slug`"),
                 );
             }
         };
@@ -105,5 +105,5 @@ pub(crate) async fn list_ordered(
         id: a.id,
     });
     let edges = edges.into_iter().map(|(a, c)| (Article(a), c)).collect();
-    Ok(ArticleConnection::new(edges, info, Total::Query(base)))
+    Ok(ArticleConnection::new(edges, info, Total::Query(Box::new(base))))
 }

@@ -1,0 +1,362 @@
+//! Articles: the latest news, one article with everything around it,
+//! filters, keyset pagination both ways, visibility and statement counts.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{SEED_SLUG, TestApp, backends, first_error_code};
+use serde_json::{Value, json};
+
+/// The demo articles as shipped, for computing expectations.
+fn demo_articles() -> Vec<Value> {
+    serde_json::from_str::<Value>(api::demo::NEWSROOM_JSON).unwrap()["articles"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn titles(connection: &Value) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn latest_political_news_is_newest_first_and_published_only() {
+    let published_political: HashSet<String> = demo_articles()
+        .iter()
+        .filter(|a| a["section"] == "thoi-su-chinh-tri" && a["status"] == "PUBLISHED")
+        .map(|a| a["title"].as_str().unwrap().to_owned())
+        .collect();
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let data = app
+            .data(
+                r#"{ articles(filter: {section: "thoi-su-chinh-tri"}, first: 10) {
+                    totalCount pageInfo { hasNextPage hasPreviousPage }
+                    edges { cursor node { title publishedAt section { slug } } } } }"#,
+                json!({}),
+            )
+            .await;
+        let conn = &data["articles"];
+        assert_eq!(conn["totalCount"], published_political.len() as u64);
+        assert_eq!(conn["pageInfo"]["hasNextPage"], published_political.len() > 10);
+        assert_eq!(conn["pageInfo"]["hasPreviousPage"], false);
+        let edges = conn["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), 10.min(published_political.len()));
+        let dates: Vec<&str> = edges.iter().map(|e| e["node"]["publishedAt"].as_str().unwrap()).collect();
+        let mut sorted = dates.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(dates, sorted, "newest first");
+        for title in titles(conn) {
+            assert!(published_political.contains(&title), "{title} is not a published political article");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_section_includes_its_sub_sections() {
+    let expected = demo_articles()
+        .iter()
+        .filter(|a| {
+            a["status"] == "PUBLISHED"
+                && ["thoi-su", "thoi-su-chinh-tri", "quoc-phong-an-ninh"].contains(&a["section"].as_str().unwrap())
+        })
+        .count();
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let data = app
+            .data(r#"{ articles(filter: {section: "thoi-su"}) { totalCount } }"#, json!({}))
+            .await;
+        assert_eq!(data["articles"]["totalCount"], expected as u64);
+    }
+}
+
+#[tokio::test]
+async fn paging_forwards_then_backwards_visits_every_article_once() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let query = r#"query($first: Int, $after: String, $last: Int, $before: String) {
+            articles(first: $first, after: $after, last: $last, before: $before) {
+                totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+                edges { node { title } } } }"#;
+        let mut forward = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let data = app.data(query, json!({"first": 7, "after": after})).await;
+            forward.extend(titles(&data["articles"]));
+            let info = &data["articles"]["pageInfo"];
+            if info["hasNextPage"] == false {
+                assert_eq!(forward.len() as u64, data["articles"]["totalCount"].as_u64().unwrap());
+                break;
+            }
+            after = info["endCursor"].clone();
+        }
+        let unique: HashSet<&String> = forward.iter().collect();
+        assert_eq!(unique.len(), forward.len(), "no article twice");
+
+        let mut backward = Vec::new();
+        let mut before = Value::Null;
+        loop {
+            let data = app.data(query, json!({"last": 7, "before": before})).await;
+            let mut page = titles(&data["articles"]);
+            page.extend(backward);
+            backward = page;
+            let info = &data["articles"]["pageInfo"];
+            if info["hasPreviousPage"] == false {
+                break;
+            }
+            before = info["startCursor"].clone();
+        }
+        assert_eq!(backward, forward, "{backend:?}: both directions give one order");
+    }
+}
+
+#[tokio::test]
+async fn drafts_scheduled_and_unpublished_articles_stay_hidden() {
+    let hidden: Vec<Value> = demo_articles()
+        .into_iter()
+        .filter(|a| a["status"] != "PUBLISHED")
+        .collect();
+    assert!(hidden.len() >= 3);
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let all = app
+            .data("{ articles(first: 100) { edges { node { title status } } } }", json!({}))
+            .await;
+        let listed: HashSet<String> = titles(&all["articles"]).into_iter().collect();
+        for article in &hidden {
+            let title = article["title"].as_str().unwrap();
+            assert!(!listed.contains(title), "{title} is listed");
+            let slug = api::slug::slugify(title);
+            let one = app
+                .data("query($s: String!) { article(slug: $s) { title } }", json!({"s": slug}))
+                .await;
+            assert_eq!(one["article"], Value::Null, "{title} is readable by slug");
+        }
+        assert!(
+            all["articles"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["node"]["status"] == "PUBLISHED")
+        );
+    }
+}
+
+#[tokio::test]
+async fn filters_accept_slugs_and_global_ids() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let seed = app
+            .data(
+                "query($s: String!) { article(slug: $s) { id
+                    people { person { id slug } } organizations { id slug } events { id slug } tags { id slug } } }",
+                json!({"s": SEED_SLUG}),
+            )
+            .await;
+        let a = &seed["article"];
+        let cases = [
+            ("person", &a["people"][0]["person"]),
+            ("organization", &a["organizations"][1]),
+            ("event", &a["events"][0]),
+            ("tag", &a["tags"][0]),
+        ];
+        for (field, thing) in cases {
+            let mut by_slug = Vec::new();
+            for key in ["slug", "id"] {
+                let filter = json!({ field: thing[key] });
+                let data = app
+                    .data(
+                        "query($f: ArticleFilter) { articles(filter: $f, first: 100) { totalCount edges { node { slug } } } }",
+                        json!({"f": filter}),
+                    )
+                    .await;
+                let slugs: Vec<String> = data["articles"]["edges"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
+                    .collect();
+                assert!(slugs.contains(&SEED_SLUG.to_owned()), "{field} by {key} finds the seed article");
+                if key == "slug" {
+                    by_slug = slugs;
+                } else {
+                    assert_eq!(slugs, by_slug, "{field}: ID and slug filter alike");
+                }
+            }
+        }
+        // An unknown slug matches nothing; an ID of the wrong type is bad input.
+        let none = app
+            .data(r#"{ articles(filter: {person: "khong-co-ai"}) { totalCount edges { cursor } } }"#, json!({}))
+            .await;
+        assert_eq!(none["articles"], json!({"totalCount": 0, "edges": []}));
+        let wrong = app
+            .graphql(
+                "query($f: ArticleFilter) { articles(filter: $f) { totalCount } }",
+                json!({"f": {"person": a["id"]}}),
+            )
+            .await;
+        assert_eq!(first_error_code(&wrong), "BAD_USER_INPUT");
+    }
+}
+
+#[tokio::test]
+async fn published_after_and_before_bound_the_dates() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let data = app
+            .data(
+                r#"{ articles(first: 100, filter: {publishedAfter: "2022-01-01T00:00:00+07:00",
+                                                  publishedBefore: "2023-01-01T00:00:00+07:00"}) {
+                    edges { node { publishedAt } } } }"#,
+                json!({}),
+            )
+            .await;
+        let dates: Vec<String> = data["articles"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["publishedAt"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(!dates.is_empty());
+        for date in dates {
+            assert!(date.as_str() >= "2021-12-31T17:00:00" && date.as_str() < "2022-12-31T17:00:00", "{date}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn related_events_start_with_the_article_own_events_and_never_repeat() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let query = r#"query($s: String!, $after: String) { article(slug: $s) {
+            events { slug }
+            relatedEvents(first: 3, after: $after) { totalCount
+                pageInfo { hasNextPage endCursor } edges { node { slug } } } } }"#;
+        let first = app.data(query, json!({"s": SEED_SLUG})).await;
+        let own: Vec<Value> = first["article"]["events"].as_array().unwrap().iter().map(|e| e["slug"].clone()).collect();
+        let mut seen: Vec<Value> = Vec::new();
+        let mut data = first;
+        loop {
+            let rel = &data["article"]["relatedEvents"];
+            seen.extend(rel["edges"].as_array().unwrap().iter().map(|e| e["node"]["slug"].clone()));
+            if rel["pageInfo"]["hasNextPage"] == false {
+                assert_eq!(seen.len() as u64, rel["totalCount"].as_u64().unwrap());
+                break;
+            }
+            let after = rel["pageInfo"]["endCursor"].clone();
+            data = app.data(query, json!({"s": SEED_SLUG, "after": after})).await;
+        }
+        assert_eq!(seen[..own.len()], own[..], "the article's own events come first");
+        assert!(seen.len() > own.len(), "events sharing people and organizations follow");
+        let unique: HashSet<String> = seen.iter().map(|s| s.to_string()).collect();
+        assert_eq!(unique.len(), seen.len(), "never the same event twice");
+    }
+}
+
+#[tokio::test]
+async fn related_articles_share_something_and_are_never_the_article_itself() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let data = app
+            .data(
+                "query($s: String!) { article(slug: $s) { slug relatedArticles(first: 5) { slug status
+                    people { person { slug } } organizations { slug } events { slug } tags { slug } } } }",
+                json!({"s": SEED_SLUG}),
+            )
+            .await;
+        let related = data["article"]["relatedArticles"].as_array().unwrap();
+        assert_eq!(related.len(), 5);
+        for r in related {
+            assert_ne!(r["slug"], SEED_SLUG);
+            assert_eq!(r["status"], "PUBLISHED");
+        }
+        // The best match shares an event or a subject person with the seed.
+        let best = related[0].to_string();
+        assert!(
+            best.contains("nguyen-duc-trung") || best.contains("ngoc-kim-nam") || best.contains("dan-van"),
+            "{best}"
+        );
+        let many = app
+            .graphql(
+                "query($s: String!) { article(slug: $s) { relatedArticles(first: 500) { slug } } }",
+                json!({"s": SEED_SLUG}),
+            )
+            .await;
+        assert_eq!(first_error_code(&many), "BAD_USER_INPUT");
+    }
+}
+
+#[tokio::test]
+async fn body_html_is_rendered_from_the_blocks_and_escaped() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let data = app
+            .data("query($s: String!) { article(slug: $s) { bodyHtml } }", json!({"s": SEED_SLUG}))
+            .await;
+        let html = data["article"]["bodyHtml"].as_str().unwrap();
+        assert!(html.starts_with("<figure><img src=\"https://media.toasoan.example/"));
+        assert!(html.contains("<figcaption>Toàn cảnh hội nghị. <cite>Nguyễn Nam</cite></figcaption>"));
+        assert!(html.contains("<p>2 cơ quan đã tập trung đánh giá"));
+        assert!(!html.contains("<script"));
+    }
+}
+
+#[tokio::test]
+async fn lookups_reject_bad_arguments_with_codes() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let cases = [
+            ("{ article { title } }", "BAD_USER_INPUT"),
+            (r#"{ article(id: "x", slug: "y") { title } }"#, "BAD_USER_INPUT"),
+            (r#"{ article(id: "not-an-id") { title } }"#, "BAD_USER_INPUT"),
+            ("{ articles(first: 101) { totalCount } }", "BAD_USER_INPUT"),
+            ("{ articles(first: -1) { totalCount } }", "BAD_USER_INPUT"),
+            ("{ articles(first: 2, last: 2) { totalCount } }", "BAD_USER_INPUT"),
+            (r#"{ articles(after: "bogus") { totalCount } }"#, "BAD_USER_INPUT"),
+        ];
+        for (query, code) in cases {
+            let response = app.graphql(query, json!({})).await;
+            assert_eq!(first_error_code(&response), code, "{query}");
+        }
+        let missing = app.data(r#"{ article(slug: "khong-ton-tai") { title } }"#, json!({})).await;
+        assert_eq!(missing["article"], Value::Null);
+    }
+}
+
+/// The home page: 20 articles with everything a teaser shows.
+const HOME_PAGE: &str = r#"query($first: Int!) { articles(first: $first) { edges { node {
+    title slug url publishedAt readingTimeMinutes
+    section { slug name parent { slug } }
+    authors { fullName }
+    people { role person { fullName currentPositions { title organization { name } } } }
+    organizations { name parent { name } }
+    events { name startsAt }
+    tags { name }
+    leadImage { url caption }
+} } } }"#;
+
+#[tokio::test]
+async fn a_page_costs_the_same_statements_whatever_its_size() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        app.take_statement_count();
+        app.data(HOME_PAGE, json!({"first": 3})).await;
+        let small = app.take_statement_count();
+        app.data(HOME_PAGE, json!({"first": 30})).await;
+        let large = app.take_statement_count();
+        // A fixed budget for both sizes: one statement per relation (loads
+        // of one relation at two depths may or may not share a batch, so
+        // the exact number can differ by one). Per-row loading would cost
+        // dozens more for 30 articles.
+        const BUDGET: usize = 16;
+        assert!(small <= BUDGET, "{backend:?}: {small} statements for 3 articles");
+        assert!(large <= BUDGET, "{backend:?}: {large} statements for 30 articles");
+    }
+}

@@ -1,0 +1,186 @@
+//! The HTTP surface: GraphQL over HTTP (GET and POST, content negotiation,
+//! status codes), GraphiQL served offline, probes, limits.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode, header},
+};
+use common::{Backend, TestApp, body_json, body_text, first_error_code};
+use serde_json::json;
+
+fn get(uri: &str, accept: Option<&str>) -> Request<Body> {
+    let mut builder = Request::get(uri);
+    if let Some(accept) = accept {
+        builder = builder.header(header::ACCEPT, accept);
+    }
+    builder.body(Body::empty()).unwrap()
+}
+
+fn post(body: &str, accept: Option<&str>) -> Request<Body> {
+    let mut builder = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+    if let Some(accept) = accept {
+        builder = builder.header(header::ACCEPT, accept);
+    }
+    builder.body(Body::from(body.to_owned())).unwrap()
+}
+
+const GQL: &str = "application/graphql-response+json";
+
+#[tokio::test]
+async fn queries_run_over_get_with_the_negotiated_type() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let uri = "/graphql?query=%7B%20sections%20%7B%20slug%20%7D%20%7D";
+    let response = app.send(get(uri, Some(GQL))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with(GQL));
+    let body = body_json(response).await;
+    assert_eq!(body["data"]["sections"][0]["slug"], "thoi-su");
+
+    let response = app.send(get(uri, Some("application/json"))).await;
+    assert!(
+        response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+}
+
+#[tokio::test]
+async fn mutations_are_refused_over_get() {
+    let app = TestApp::empty(Backend::Sqlite).await;
+    let response = app.send(get("/graphql?query=mutation%20%7B%20x%20%7D", Some(GQL))).await;
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()[header::ALLOW], "POST");
+}
+
+#[tokio::test]
+async fn request_errors_are_400_for_graphql_response_json_and_200_for_json() {
+    let app = TestApp::empty(Backend::Sqlite).await;
+    let cases = [
+        (r#"{"query": "{ articles( }"}"#, "GRAPHQL_PARSE_FAILED"),
+        (r#"{"query": "{ noSuchField }"}"#, "GRAPHQL_VALIDATION_FAILED"),
+    ];
+    for (body, code) in cases {
+        let strict = app.send(post(body, Some(GQL))).await;
+        assert_eq!(strict.status(), StatusCode::BAD_REQUEST, "{body}");
+        let json = body_json(strict).await;
+        assert_eq!(first_error_code(&json), code);
+        assert!(json.get("data").is_none(), "a request error has no data");
+
+        let legacy = app.send(post(body, Some("application/json"))).await;
+        assert_eq!(legacy.status(), StatusCode::OK, "{body}");
+        assert_eq!(first_error_code(&body_json(legacy).await), code);
+    }
+}
+
+#[tokio::test]
+async fn malformed_bodies_and_unsupported_types_get_clear_statuses() {
+    let app = TestApp::empty(Backend::Sqlite).await;
+    let response = app.send(post("{not json", None)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(first_error_code(&body_json(response).await), "BAD_REQUEST");
+
+    let response = app.send(post(r#"{"query": "{ __typename }"}"#, Some("image/png"))).await;
+    assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE);
+
+    let response = app
+        .send(
+            Request::post("/graphql")
+                .header(header::CONTENT_TYPE, "text/plain")
+                .body(Body::from("{ __typename }"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let wrong_type = app
+        .graphql("{ articles(first: \"ten\") { totalCount } }", json!({}))
+        .await;
+    assert_eq!(first_error_code(&wrong_type), "GRAPHQL_VALIDATION_FAILED");
+}
+
+#[tokio::test]
+async fn oversize_bodies_are_refused() {
+    let app = TestApp::empty(Backend::Sqlite).await;
+    let padding = " ".repeat(300 * 1024);
+    let response = app
+        .send(post(&format!(r#"{{"query": "{{ __typename {padding} }}"}}"#), None))
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn deep_and_expensive_queries_are_refused_before_running() {
+    let app = TestApp::empty(Backend::Sqlite).await;
+    let mut deep = String::from("{ sections { children ");
+    for _ in 0..20 {
+        deep.push_str("{ children ");
+    }
+    deep.push_str("{ slug }");
+    deep.push_str(&"}".repeat(22));
+    let response = app.graphql(&deep, json!({})).await;
+    assert_eq!(first_error_code(&response), "GRAPHQL_VALIDATION_FAILED");
+    assert!(response["errors"][0]["message"].as_str().unwrap().contains("nested too deep"));
+
+    let expensive = "{ articles(first: 100) { edges { node { relatedArticles(first: 100) {
+        relatedArticles(first: 100) { title } } } } } }";
+    let response = app.graphql(expensive, json!({})).await;
+    assert_eq!(first_error_code(&response), "GRAPHQL_VALIDATION_FAILED");
+    assert!(response["errors"][0]["message"].as_str().unwrap().contains("complex"));
+}
+
+#[tokio::test]
+async fn graphiql_loads_from_the_binary_with_every_asset() {
+    let app = TestApp::empty(Backend::Sqlite).await;
+    let page = app
+        .send(get("/graphql", Some("text/html,application/xhtml+xml,*/*;q=0.8")))
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = body_text(page).await;
+    assert!(html.contains("GraphiQL"));
+    assert!(!html.contains("https://"), "no asset comes from a CDN");
+    // Every script and stylesheet the page references is served, non-empty,
+    // with the right type.
+    let mut assets = 0;
+    for piece in html.split(['"', '\'']) {
+        if let Some(file) = piece.strip_prefix("/graphiql/assets/") {
+            let response = app.send(get(&format!("/graphiql/assets/{file}"), None)).await;
+            assert_eq!(response.status(), StatusCode::OK, "{file}");
+            let content_type = response.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
+            let expected = if file.ends_with(".css") { "text/css" } else { "text/javascript" };
+            assert!(content_type.starts_with(expected), "{file}: {content_type}");
+            assert!(body_text(response).await.len() > 1000, "{file} is not empty");
+            assets += 1;
+        }
+    }
+    assert_eq!(assets, 4, "GraphiQL, its CSS, React and ReactDOM");
+    let missing = app.send(get("/graphiql/assets/nope.js", None)).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn probes_report_process_and_database() {
+    let app = TestApp::empty(Backend::Sqlite).await;
+    assert_eq!(app.send(get("/healthz", None)).await.status(), StatusCode::OK);
+    assert_eq!(app.send(get("/readyz", None)).await.status(), StatusCode::OK);
+    app.db.clone().close().await.unwrap();
+    assert_eq!(
+        app.send(get("/readyz", None)).await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_asked() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::from(r#"{"query": "{ articles(first: 50) { edges { node { title lead } } } }"}"#))
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+}
