@@ -164,3 +164,60 @@ async fn the_demo_only_loads_into_an_empty_database() {
     let err = api::demo::load(&app.db).await.unwrap_err();
     assert!(matches!(err, api::demo::DemoError::NotEmpty));
 }
+
+#[tokio::test]
+async fn colliding_titles_get_numbered_slugs() {
+    for backend in backends() {
+        let app = TestApp::empty(backend).await;
+        let article = json!({
+            "title": "Hội nghị “Dân vận khéo” năm 2026: tổng kết 100% chỉ tiêu",
+            "lead": "Sáng nay, hội nghị diễn ra.", "section": "thoi-su", "status": "PUBLISHED",
+            "publishedAt": "2026-01-02T08:00:00+07:00", "leadImage": null,
+            "body": [{"type": "paragraph", "text": "Nội dung."}]
+        });
+        let newsroom = json!({
+            "sections": [{"slug": "thoi-su", "name": "Thời sự", "parent": null, "position": 1}],
+            "organizations": [], "people": [], "tags": [], "events": [],
+            "articles": [article.clone(), article.clone(), article]
+        });
+        api::demo::load_json(&app.db, &newsroom.to_string(), chrono::Utc::now())
+            .await
+            .unwrap();
+        let data = app
+            .data("{ articles { edges { node { slug } } } }", json!({}))
+            .await;
+        let mut slugs: Vec<String> = data["articles"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
+            .collect();
+        slugs.sort();
+        let base = "hoi-nghi-dan-van-kheo-nam-2026-tong-ket-100-chi-tieu";
+        assert_eq!(
+            slugs,
+            vec![base.to_owned(), format!("{base}-2"), format!("{base}-3")]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_demo_with_a_dangling_reference_loads_nothing() {
+    let app = TestApp::empty(Backend::Sqlite).await;
+    let newsroom = json!({
+        "sections": [{"slug": "thoi-su", "name": "Thời sự", "parent": null, "position": 1}],
+        "organizations": [], "people": [], "tags": [], "events": [],
+        "articles": [{"title": "Tin", "lead": "", "section": "khong-co", "status": "PUBLISHED",
+                      "publishedAt": "2026-01-02T08:00:00+07:00", "leadImage": null, "body": []}]
+    });
+    let err = api::demo::load_json(&app.db, &newsroom.to_string(), chrono::Utc::now())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("unknown section `khong-co`"),
+        "{err}"
+    );
+    // One transaction: the section written before the failure is gone too.
+    let data = app.data("{ sections { slug } }", json!({})).await;
+    assert_eq!(data["sections"], json!([]));
+}

@@ -64,6 +64,11 @@ pub async fn serve(router: Router, config: &Config) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "listening");
     println!("Toà Soạn is up: GraphiQL at http://{addr}/graphql");
+    serve_on(listener, router).await
+}
+
+/// Serves `router` on an already bound listener (tests bind port 0).
+pub async fn serve_on(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
