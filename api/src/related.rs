@@ -13,8 +13,8 @@ use entity::{
     article_person::PersonRole, event, event_organization, event_person,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, Statement,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QuerySelect, Statement,
 };
 
 use crate::loaders::DbLoader;
@@ -289,7 +289,7 @@ fn related_articles_statement(
         DbBackend::Postgres => "$1",
         _ => "?",
     };
-    let published = ArticleStatus::Published.to_value_string();
+    let published = ArticleStatus::Published.to_value();
     let subject = "'MENTIONED','QUOTED'";
     let sql = format!(
         "SELECT source, target FROM (
@@ -322,15 +322,4 @@ fn related_articles_statement(
          ORDER BY source, rn"
     );
     Statement::from_sql_and_values(backend, sql, [now.into()])
-}
-
-trait StatusSql {
-    fn to_value_string(&self) -> String;
-}
-
-impl StatusSql for ArticleStatus {
-    fn to_value_string(&self) -> String {
-        use sea_orm::ActiveEnum;
-        self.to_value()
-    }
 }

@@ -280,7 +280,11 @@ pub(crate) async fn list(
         id: e.id,
     });
     let edges = edges.into_iter().map(|(e, c)| (Event(e), c)).collect();
-    Ok(EventConnection::new(edges, info, Total::Query(Box::new(base))))
+    Ok(EventConnection::new(
+        edges,
+        info,
+        Total::Query(Box::new(base)),
+    ))
 }
 
 #[derive(Default)]

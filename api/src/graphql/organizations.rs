@@ -12,6 +12,7 @@ use super::{
     events::{EventConnection, EventFilter},
     loaders, lookup,
     people::{Position, positions},
+    request,
 };
 use crate::{
     error::AppResult,
@@ -150,7 +151,7 @@ impl Organization {
             .load_one(PositionsInOrganization(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(positions(rows, current))
+        Ok(positions(rows, current, request(ctx)?.now))
     }
 
     /// Articles about this organization, newest first.
@@ -269,6 +270,10 @@ impl OrganizationsQuery {
             .into_iter()
             .map(|(o, c)| (Organization(o), c))
             .collect();
-        Ok(OrganizationConnection::new(edges, info, Total::Query(Box::new(base))))
+        Ok(OrganizationConnection::new(
+            edges,
+            info,
+            Total::Query(Box::new(base)),
+        ))
     }
 }

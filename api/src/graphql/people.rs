@@ -1,7 +1,7 @@
 //! People, their positions, and the `person` / `people` queries.
 
 use async_graphql::{Context, ID, Object};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use entity::{person, position};
 
 use super::{
@@ -11,6 +11,7 @@ use super::{
     events::{EventConnection, EventFilter},
     loaders, lookup,
     organizations::Organization,
+    request,
 };
 use crate::{
     error::AppError,
@@ -37,6 +38,13 @@ connection!(
 /// ("Chủ tịch UBND tỉnh" from 2021-04-01).
 #[derive(Clone)]
 pub struct Position(pub position::Model);
+
+/// The newsroom's calendar day at `now` (Asia/Ho_Chi_Minh is UTC+7 all
+/// year, with no daylight saving).
+pub(crate) fn newsroom_today(now: DateTime<Utc>) -> NaiveDate {
+    let zone = FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| Utc.fix());
+    now.with_timezone(&zone).date_naive()
+}
 
 /// Whether a position is held on `today`.
 fn is_current(p: &position::Model, today: NaiveDate) -> bool {
@@ -77,15 +85,19 @@ impl Position {
         self.0.end_date
     }
 
-    /// Held today.
-    async fn is_current(&self) -> bool {
-        is_current(&self.0, Utc::now().date_naive())
+    /// Held today (in the newsroom's time zone).
+    async fn is_current(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        Ok(is_current(&self.0, newsroom_today(request(ctx)?.now)))
     }
 }
 
 /// Keeps the positions that are (or are not) held today.
-pub(crate) fn positions(rows: Vec<position::Model>, current: Option<bool>) -> Vec<Position> {
-    let today = Utc::now().date_naive();
+pub(crate) fn positions(
+    rows: Vec<position::Model>,
+    current: Option<bool>,
+    now: DateTime<Utc>,
+) -> Vec<Position> {
+    let today = newsroom_today(now);
     rows.into_iter()
         .filter(|p| current.is_none_or(|c| is_current(p, today) == c))
         .map(Position)
@@ -127,7 +139,7 @@ impl Person {
             .load_one(PositionsOfPerson(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(positions(rows, current))
+        Ok(positions(rows, current, request(ctx)?.now))
     }
 
     /// The positions held today ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh").
@@ -136,7 +148,7 @@ impl Person {
             .load_one(PositionsOfPerson(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(positions(rows, Some(true)))
+        Ok(positions(rows, Some(true), request(ctx)?.now))
     }
 
     /// Articles linked to this person in any role, newest first.
@@ -221,6 +233,47 @@ impl PeopleQuery {
             id: p.id,
         });
         let edges = edges.into_iter().map(|(p, c)| (Person(p), c)).collect();
-        Ok(PersonConnection::new(edges, info, Total::Query(Box::new(base))))
+        Ok(PersonConnection::new(
+            edges,
+            info,
+            Total::Query(Box::new(base)),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newsroom_day_turns_at_midnight_in_ho_chi_minh_city() {
+        let before = "2021-12-31T16:59:59Z".parse::<DateTime<Utc>>().unwrap();
+        let after = "2021-12-31T17:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(newsroom_today(before).to_string(), "2021-12-31");
+        assert_eq!(newsroom_today(after).to_string(), "2022-01-01");
+    }
+
+    #[test]
+    fn a_position_is_current_from_its_first_to_its_last_day() {
+        let p = position::Model {
+            id: 1,
+            person_id: 1,
+            organization_id: 1,
+            title: "Giám đốc Sở Nội vụ".into(),
+            start_date: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            end_date: NaiveDate::from_ymd_opt(2021, 12, 31),
+        };
+        assert!(!is_current(
+            &p,
+            NaiveDate::from_ymd_opt(2019, 12, 31).unwrap()
+        ));
+        assert!(is_current(
+            &p,
+            NaiveDate::from_ymd_opt(2021, 12, 31).unwrap()
+        ));
+        assert!(!is_current(
+            &p,
+            NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()
+        ));
     }
 }

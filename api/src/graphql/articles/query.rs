@@ -39,9 +39,10 @@ impl ArticlesQuery {
                     .await?
             }
             _ => {
-                return Err(
-                    AppError::bad_input("id", "give exactly one of `id` and `slug`"),
-                );
+                return Err(AppError::bad_input(
+                    "id",
+                    "give exactly one of `id` and `slug`",
+                ));
             }
         };
         Ok(row.filter(|a| req.viewer.can_read(a, req.now)).map(Article))
@@ -105,5 +106,9 @@ pub(crate) async fn list_ordered(
         id: a.id,
     });
     let edges = edges.into_iter().map(|(a, c)| (Article(a), c)).collect();
-    Ok(ArticleConnection::new(edges, info, Total::Query(Box::new(base))))
+    Ok(ArticleConnection::new(
+        edges,
+        info,
+        Total::Query(Box::new(base)),
+    ))
 }
