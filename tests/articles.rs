@@ -45,16 +45,25 @@ async fn latest_political_news_is_newest_first_and_published_only() {
             .await;
         let conn = &data["articles"];
         assert_eq!(conn["totalCount"], published_political.len() as u64);
-        assert_eq!(conn["pageInfo"]["hasNextPage"], published_political.len() > 10);
+        assert_eq!(
+            conn["pageInfo"]["hasNextPage"],
+            published_political.len() > 10
+        );
         assert_eq!(conn["pageInfo"]["hasPreviousPage"], false);
         let edges = conn["edges"].as_array().unwrap();
         assert_eq!(edges.len(), 10.min(published_political.len()));
-        let dates: Vec<&str> = edges.iter().map(|e| e["node"]["publishedAt"].as_str().unwrap()).collect();
+        let dates: Vec<&str> = edges
+            .iter()
+            .map(|e| e["node"]["publishedAt"].as_str().unwrap())
+            .collect();
         let mut sorted = dates.clone();
         sorted.sort_by(|a, b| b.cmp(a));
         assert_eq!(dates, sorted, "newest first");
         for title in titles(conn) {
-            assert!(published_political.contains(&title), "{title} is not a published political article");
+            assert!(
+                published_political.contains(&title),
+                "{title} is not a published political article"
+            );
         }
     }
 }
@@ -65,13 +74,17 @@ async fn a_section_includes_its_sub_sections() {
         .iter()
         .filter(|a| {
             a["status"] == "PUBLISHED"
-                && ["thoi-su", "thoi-su-chinh-tri", "quoc-phong-an-ninh"].contains(&a["section"].as_str().unwrap())
+                && ["thoi-su", "thoi-su-chinh-tri", "quoc-phong-an-ninh"]
+                    .contains(&a["section"].as_str().unwrap())
         })
         .count();
     for backend in backends() {
         let app = TestApp::demo(backend).await;
         let data = app
-            .data(r#"{ articles(filter: {section: "thoi-su"}) { totalCount } }"#, json!({}))
+            .data(
+                r#"{ articles(filter: {section: "thoi-su"}) { totalCount } }"#,
+                json!({}),
+            )
             .await;
         assert_eq!(data["articles"]["totalCount"], expected as u64);
     }
@@ -92,7 +105,10 @@ async fn paging_forwards_then_backwards_visits_every_article_once() {
             forward.extend(titles(&data["articles"]));
             let info = &data["articles"]["pageInfo"];
             if info["hasNextPage"] == false {
-                assert_eq!(forward.len() as u64, data["articles"]["totalCount"].as_u64().unwrap());
+                assert_eq!(
+                    forward.len() as u64,
+                    data["articles"]["totalCount"].as_u64().unwrap()
+                );
                 break;
             }
             after = info["endCursor"].clone();
@@ -113,7 +129,10 @@ async fn paging_forwards_then_backwards_visits_every_article_once() {
             }
             before = info["startCursor"].clone();
         }
-        assert_eq!(backward, forward, "{backend:?}: both directions give one order");
+        assert_eq!(
+            backward, forward,
+            "{backend:?}: both directions give one order"
+        );
     }
 }
 
@@ -127,7 +146,10 @@ async fn drafts_scheduled_and_unpublished_articles_stay_hidden() {
     for backend in backends() {
         let app = TestApp::demo(backend).await;
         let all = app
-            .data("{ articles(first: 100) { edges { node { title status } } } }", json!({}))
+            .data(
+                "{ articles(first: 100) { edges { node { title status } } } }",
+                json!({}),
+            )
             .await;
         let listed: HashSet<String> = titles(&all["articles"]).into_iter().collect();
         for article in &hidden {
@@ -135,7 +157,10 @@ async fn drafts_scheduled_and_unpublished_articles_stay_hidden() {
             assert!(!listed.contains(title), "{title} is listed");
             let slug = api::slug::slugify(title);
             let one = app
-                .data("query($s: String!) { article(slug: $s) { title } }", json!({"s": slug}))
+                .data(
+                    "query($s: String!) { article(slug: $s) { title } }",
+                    json!({"s": slug}),
+                )
                 .await;
             assert_eq!(one["article"], Value::Null, "{title} is readable by slug");
         }
@@ -183,7 +208,10 @@ async fn filters_accept_slugs_and_global_ids() {
                     .iter()
                     .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
                     .collect();
-                assert!(slugs.contains(&SEED_SLUG.to_owned()), "{field} by {key} finds the seed article");
+                assert!(
+                    slugs.contains(&SEED_SLUG.to_owned()),
+                    "{field} by {key} finds the seed article"
+                );
                 if key == "slug" {
                     by_slug = slugs;
                 } else {
@@ -193,7 +221,10 @@ async fn filters_accept_slugs_and_global_ids() {
         }
         // An unknown slug matches nothing; an ID of the wrong type is bad input.
         let none = app
-            .data(r#"{ articles(filter: {person: "khong-co-ai"}) { totalCount edges { cursor } } }"#, json!({}))
+            .data(
+                r#"{ articles(filter: {person: "khong-co-ai"}) { totalCount edges { cursor } } }"#,
+                json!({}),
+            )
             .await;
         assert_eq!(none["articles"], json!({"totalCount": 0, "edges": []}));
         let wrong = app
@@ -226,7 +257,10 @@ async fn published_after_and_before_bound_the_dates() {
             .collect();
         assert!(!dates.is_empty());
         for date in dates {
-            assert!(date.as_str() >= "2021-12-31T17:00:00" && date.as_str() < "2022-12-31T17:00:00", "{date}");
+            assert!(
+                date.as_str() >= "2021-12-31T17:00:00" && date.as_str() < "2022-12-31T17:00:00",
+                "{date}"
+            );
         }
     }
 }
@@ -240,21 +274,41 @@ async fn related_events_start_with_the_article_own_events_and_never_repeat() {
             relatedEvents(first: 3, after: $after) { totalCount
                 pageInfo { hasNextPage endCursor } edges { node { slug } } } } }"#;
         let first = app.data(query, json!({"s": SEED_SLUG})).await;
-        let own: Vec<Value> = first["article"]["events"].as_array().unwrap().iter().map(|e| e["slug"].clone()).collect();
+        let own: Vec<Value> = first["article"]["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["slug"].clone())
+            .collect();
         let mut seen: Vec<Value> = Vec::new();
         let mut data = first;
         loop {
             let rel = &data["article"]["relatedEvents"];
-            seen.extend(rel["edges"].as_array().unwrap().iter().map(|e| e["node"]["slug"].clone()));
+            seen.extend(
+                rel["edges"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["node"]["slug"].clone()),
+            );
             if rel["pageInfo"]["hasNextPage"] == false {
                 assert_eq!(seen.len() as u64, rel["totalCount"].as_u64().unwrap());
                 break;
             }
             let after = rel["pageInfo"]["endCursor"].clone();
-            data = app.data(query, json!({"s": SEED_SLUG, "after": after})).await;
+            data = app
+                .data(query, json!({"s": SEED_SLUG, "after": after}))
+                .await;
         }
-        assert_eq!(seen[..own.len()], own[..], "the article's own events come first");
-        assert!(seen.len() > own.len(), "events sharing people and organizations follow");
+        assert_eq!(
+            seen[..own.len()],
+            own[..],
+            "the article's own events come first"
+        );
+        assert!(
+            seen.len() > own.len(),
+            "events sharing people and organizations follow"
+        );
         let unique: HashSet<String> = seen.iter().map(|s| s.to_string()).collect();
         assert_eq!(unique.len(), seen.len(), "never the same event twice");
     }
@@ -280,7 +334,9 @@ async fn related_articles_share_something_and_are_never_the_article_itself() {
         // The best match shares an event or a subject person with the seed.
         let best = related[0].to_string();
         assert!(
-            best.contains("nguyen-duc-trung") || best.contains("ngoc-kim-nam") || best.contains("dan-van"),
+            best.contains("nguyen-duc-trung")
+                || best.contains("ngoc-kim-nam")
+                || best.contains("dan-van"),
             "{best}"
         );
         let many = app
@@ -298,11 +354,16 @@ async fn body_html_is_rendered_from_the_blocks_and_escaped() {
     for backend in backends() {
         let app = TestApp::demo(backend).await;
         let data = app
-            .data("query($s: String!) { article(slug: $s) { bodyHtml } }", json!({"s": SEED_SLUG}))
+            .data(
+                "query($s: String!) { article(slug: $s) { bodyHtml } }",
+                json!({"s": SEED_SLUG}),
+            )
             .await;
         let html = data["article"]["bodyHtml"].as_str().unwrap();
         assert!(html.starts_with("<figure><img src=\"https://media.toasoan.example/"));
-        assert!(html.contains("<figcaption>Toàn cảnh hội nghị. <cite>Nguyễn Nam</cite></figcaption>"));
+        assert!(
+            html.contains("<figcaption>Toàn cảnh hội nghị. <cite>Nguyễn Nam</cite></figcaption>")
+        );
         assert!(html.contains("<p>2 cơ quan đã tập trung đánh giá"));
         assert!(!html.contains("<script"));
     }
@@ -314,18 +375,32 @@ async fn lookups_reject_bad_arguments_with_codes() {
         let app = TestApp::demo(backend).await;
         let cases = [
             ("{ article { title } }", "BAD_USER_INPUT"),
-            (r#"{ article(id: "x", slug: "y") { title } }"#, "BAD_USER_INPUT"),
-            (r#"{ article(id: "not-an-id") { title } }"#, "BAD_USER_INPUT"),
+            (
+                r#"{ article(id: "x", slug: "y") { title } }"#,
+                "BAD_USER_INPUT",
+            ),
+            (
+                r#"{ article(id: "not-an-id") { title } }"#,
+                "BAD_USER_INPUT",
+            ),
             ("{ articles(first: 101) { totalCount } }", "BAD_USER_INPUT"),
             ("{ articles(first: -1) { totalCount } }", "BAD_USER_INPUT"),
-            ("{ articles(first: 2, last: 2) { totalCount } }", "BAD_USER_INPUT"),
-            (r#"{ articles(after: "bogus") { totalCount } }"#, "BAD_USER_INPUT"),
+            (
+                "{ articles(first: 2, last: 2) { totalCount } }",
+                "BAD_USER_INPUT",
+            ),
+            (
+                r#"{ articles(after: "bogus") { totalCount } }"#,
+                "BAD_USER_INPUT",
+            ),
         ];
         for (query, code) in cases {
             let response = app.graphql(query, json!({})).await;
             assert_eq!(first_error_code(&response), code, "{query}");
         }
-        let missing = app.data(r#"{ article(slug: "khong-ton-tai") { title } }"#, json!({})).await;
+        let missing = app
+            .data(r#"{ article(slug: "khong-ton-tai") { title } }"#, json!({}))
+            .await;
         assert_eq!(missing["article"], Value::Null);
     }
 }
@@ -356,7 +431,13 @@ async fn a_page_costs_the_same_statements_whatever_its_size() {
         // the exact number can differ by one). Per-row loading would cost
         // dozens more for 30 articles.
         const BUDGET: usize = 16;
-        assert!(small <= BUDGET, "{backend:?}: {small} statements for 3 articles");
-        assert!(large <= BUDGET, "{backend:?}: {large} statements for 30 articles");
+        assert!(
+            small <= BUDGET,
+            "{backend:?}: {small} statements for 3 articles"
+        );
+        assert!(
+            large <= BUDGET,
+            "{backend:?}: {large} statements for 30 articles"
+        );
     }
 }

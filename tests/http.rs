@@ -35,7 +35,12 @@ async fn queries_run_over_get_with_the_negotiated_type() {
     let uri = "/graphql?query=%7B%20sections%20%7B%20slug%20%7D%20%7D";
     let response = app.send(get(uri, Some(GQL))).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with(GQL));
+    assert!(
+        response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with(GQL)
+    );
     let body = body_json(response).await;
     assert_eq!(body["data"]["sections"][0]["slug"], "thoi-su");
 
@@ -51,7 +56,9 @@ async fn queries_run_over_get_with_the_negotiated_type() {
 #[tokio::test]
 async fn mutations_are_refused_over_get() {
     let app = TestApp::empty(Backend::Sqlite).await;
-    let response = app.send(get("/graphql?query=mutation%20%7B%20x%20%7D", Some(GQL))).await;
+    let response = app
+        .send(get("/graphql?query=mutation%20%7B%20x%20%7D", Some(GQL)))
+        .await;
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.headers()[header::ALLOW], "POST");
 }
@@ -61,7 +68,10 @@ async fn request_errors_are_400_for_graphql_response_json_and_200_for_json() {
     let app = TestApp::empty(Backend::Sqlite).await;
     let cases = [
         (r#"{"query": "{ articles( }"}"#, "GRAPHQL_PARSE_FAILED"),
-        (r#"{"query": "{ noSuchField }"}"#, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            r#"{"query": "{ noSuchField }"}"#,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
     ];
     for (body, code) in cases {
         let strict = app.send(post(body, Some(GQL))).await;
@@ -83,7 +93,9 @@ async fn malformed_bodies_and_unsupported_types_get_clear_statuses() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(first_error_code(&body_json(response).await), "BAD_REQUEST");
 
-    let response = app.send(post(r#"{"query": "{ __typename }"}"#, Some("image/png"))).await;
+    let response = app
+        .send(post(r#"{"query": "{ __typename }"}"#, Some("image/png")))
+        .await;
     assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE);
 
     let response = app
@@ -107,7 +119,10 @@ async fn oversize_bodies_are_refused() {
     let app = TestApp::empty(Backend::Sqlite).await;
     let padding = " ".repeat(300 * 1024);
     let response = app
-        .send(post(&format!(r#"{{"query": "{{ __typename {padding} }}"}}"#), None))
+        .send(post(
+            &format!(r#"{{"query": "{{ __typename {padding} }}"}}"#),
+            None,
+        ))
         .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
@@ -123,20 +138,33 @@ async fn deep_and_expensive_queries_are_refused_before_running() {
     deep.push_str(&"}".repeat(22));
     let response = app.graphql(&deep, json!({})).await;
     assert_eq!(first_error_code(&response), "GRAPHQL_VALIDATION_FAILED");
-    assert!(response["errors"][0]["message"].as_str().unwrap().contains("nested too deep"));
+    assert!(
+        response["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nested too deep")
+    );
 
     let expensive = "{ articles(first: 100) { edges { node { relatedArticles(first: 100) {
         relatedArticles(first: 100) { title } } } } } }";
     let response = app.graphql(expensive, json!({})).await;
     assert_eq!(first_error_code(&response), "GRAPHQL_VALIDATION_FAILED");
-    assert!(response["errors"][0]["message"].as_str().unwrap().contains("complex"));
+    assert!(
+        response["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("complex")
+    );
 }
 
 #[tokio::test]
 async fn graphiql_loads_from_the_binary_with_every_asset() {
     let app = TestApp::empty(Backend::Sqlite).await;
     let page = app
-        .send(get("/graphql", Some("text/html,application/xhtml+xml,*/*;q=0.8")))
+        .send(get(
+            "/graphql",
+            Some("text/html,application/xhtml+xml,*/*;q=0.8"),
+        ))
         .await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = body_text(page).await;
@@ -147,12 +175,24 @@ async fn graphiql_loads_from_the_binary_with_every_asset() {
     let mut assets = 0;
     for piece in html.split(['"', '\'']) {
         if let Some(file) = piece.strip_prefix("/graphiql/assets/") {
-            let response = app.send(get(&format!("/graphiql/assets/{file}"), None)).await;
+            let response = app
+                .send(get(&format!("/graphiql/assets/{file}"), None))
+                .await;
             assert_eq!(response.status(), StatusCode::OK, "{file}");
-            let content_type = response.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
-            let expected = if file.ends_with(".css") { "text/css" } else { "text/javascript" };
+            let content_type = response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let expected = if file.ends_with(".css") {
+                "text/css"
+            } else {
+                "text/javascript"
+            };
             assert!(content_type.starts_with(expected), "{file}: {content_type}");
-            assert!(body_text(response).await.len() > 1000, "{file} is not empty");
+            assert!(
+                body_text(response).await.len() > 1000,
+                "{file} is not empty"
+            );
             assets += 1;
         }
     }
@@ -164,8 +204,14 @@ async fn graphiql_loads_from_the_binary_with_every_asset() {
 #[tokio::test]
 async fn probes_report_process_and_database() {
     let app = TestApp::empty(Backend::Sqlite).await;
-    assert_eq!(app.send(get("/healthz", None)).await.status(), StatusCode::OK);
-    assert_eq!(app.send(get("/readyz", None)).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.send(get("/healthz", None)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.send(get("/readyz", None)).await.status(),
+        StatusCode::OK
+    );
     app.db.clone().close().await.unwrap();
     assert_eq!(
         app.send(get("/readyz", None)).await.status(),
@@ -179,7 +225,9 @@ async fn responses_are_compressed_when_asked() {
     let request = Request::post("/graphql")
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::ACCEPT_ENCODING, "gzip")
-        .body(Body::from(r#"{"query": "{ articles(first: 50) { edges { node { title lead } } } }"}"#))
+        .body(Body::from(
+            r#"{"query": "{ articles(first: 50) { edges { node { title lead } } } }"}"#,
+        ))
         .unwrap();
     let response = app.send(request).await;
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");

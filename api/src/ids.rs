@@ -27,6 +27,15 @@ impl NodeType {
         NodeType::Media,
     ];
 
+    /// The type name with its indefinite article, for messages.
+    fn article(self) -> String {
+        let an = matches!(
+            self,
+            NodeType::Article | NodeType::Organization | NodeType::Event
+        );
+        format!("{} {}", if an { "an" } else { "a" }, self.name())
+    }
+
     fn name(self) -> &'static str {
         match self {
             NodeType::Article => "Article",
@@ -63,9 +72,9 @@ pub fn decode(kind: NodeType, global: &str, field: &str) -> AppResult<i64> {
         Some((found, _)) => Err(AppError::bad_input(
             field,
             format!(
-                "expected the ID of a {}, got a {}",
-                kind.name(),
-                found.name()
+                "expected the ID of {}, got the ID of {}",
+                kind.article(),
+                found.article()
             ),
         )),
         None => Err(AppError::bad_input(field, "not a valid ID")),

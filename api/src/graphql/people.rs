@@ -91,7 +91,8 @@ impl Position {
     }
 }
 
-/// Keeps the positions that are (or are not) held today.
+/// Keeps the positions held today (`Some(true)`), the ended ones
+/// (`Some(false)`), or all of them (`None`).
 pub(crate) fn positions(
     rows: Vec<position::Model>,
     current: Option<bool>,
@@ -99,7 +100,13 @@ pub(crate) fn positions(
 ) -> Vec<Position> {
     let today = newsroom_today(now);
     rows.into_iter()
-        .filter(|p| current.is_none_or(|c| is_current(p, today) == c))
+        .filter(|p| match current {
+            None => true,
+            Some(true) => is_current(p, today),
+            // Past means ended: an appointment that has not started yet is
+            // neither current nor past.
+            Some(false) => p.end_date.is_some_and(|end| end < today),
+        })
         .map(Position)
         .collect()
 }
@@ -129,7 +136,7 @@ impl Person {
     }
 
     /// Every position, oldest first; `current` keeps only those held today
-    /// (`true`) or only past ones (`false`).
+    /// (`true`) or only those that have ended (`false`).
     async fn positions(
         &self,
         ctx: &Context<'_>,

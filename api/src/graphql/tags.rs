@@ -65,7 +65,8 @@ impl TagsQuery {
             .map(Tag))
     }
 
-    /// Every tag, by name. Tags are few; the list is capped at 500.
+    /// Every tag, in alphabetical order of the folded name (slug). Tags are
+    /// few; the list is capped at 500.
     async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
         use sea_orm::QuerySelect;
         Ok(tag::Entity::find()
