@@ -232,3 +232,38 @@ async fn responses_are_compressed_when_asked() {
     let response = app.send(request).await;
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
 }
+
+#[tokio::test]
+async fn a_bad_token_is_refused_never_read_as_anonymous() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    for header in [
+        "Bearer not-a-jwt",
+        "Basic dXNlcjpwYXNz",
+        "Bearer ",
+        "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+    ] {
+        let request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, header)
+            .body(Body::from(r#"{"query": "{ sections { slug } }"}"#))
+            .unwrap();
+        let response = app.send(request).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{header}");
+        assert!(
+            response.headers()[header::WWW_AUTHENTICATE]
+                .to_str()
+                .unwrap()
+                .starts_with("Bearer")
+        );
+        let body = body_json(response).await;
+        assert_eq!(first_error_code(&body), "UNAUTHENTICATED", "{header}");
+        assert!(body.get("data").is_none());
+    }
+    // A valid token is accepted on GET too.
+    let token = common::token("editor-minh", &["editor"]);
+    let request = Request::get("/graphql?query=%7B%20sections%20%7B%20slug%20%7D%20%7D")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(request).await.status(), StatusCode::OK);
+}

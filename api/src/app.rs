@@ -10,6 +10,7 @@ use tower_http::{
 };
 
 use crate::{
+    auth::Verifier,
     config::Config,
     graphql::{self, AppSchema},
     http,
@@ -21,14 +22,21 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub schema: AppSchema,
+    /// Verifies bearer tokens once per request.
+    pub verifier: Arc<Verifier>,
 }
 
 impl AppState {
     /// State over an open (and migrated) database.
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+    pub fn new(db: DatabaseConnection, config: Config, verifier: Verifier) -> Self {
         let config = Arc::new(config);
         let schema = build_schema(db.clone(), config.clone());
-        Self { db, config, schema }
+        Self {
+            db,
+            config,
+            schema,
+            verifier: Arc::new(verifier),
+        }
     }
 }
 

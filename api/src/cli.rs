@@ -1,11 +1,16 @@
 //! The `toasoan` command line: `serve` (the default), `migrate`,
-//! `seed-demo`, `export-schema`.
+//! `seed-demo`, `export-schema`, `token`.
 
-use std::process::ExitCode;
+use std::{process::ExitCode, time::Duration};
 
 use clap::{Parser, Subcommand};
 
-use crate::{app, config::Config, db, demo, graphql};
+use crate::{
+    app,
+    auth::{self, Role},
+    config::Config,
+    db, demo, graphql, scheduler,
+};
 
 #[derive(Parser)]
 #[command(
@@ -31,15 +36,70 @@ enum Command {
     SeedDemo,
     /// Print the GraphQL schema (SDL) to standard output.
     ExportSchema,
+    /// Print an HS256 token signed with JWT_SECRET (with JWT_ISSUER and
+    /// JWT_AUDIENCE when set), alone on standard output.
+    Token(TokenArgs),
+}
+
+#[derive(clap::Args)]
+struct TokenArgs {
+    /// The user id (`sub`).
+    #[arg(long)]
+    sub: String,
+    /// A role: writer, editor, admin or partner (repeat for several).
+    #[arg(long = "role", value_parser = parse_role)]
+    roles: Vec<Role>,
+    /// Lifetime: e.g. 30s, 15m, 1h, 7d.
+    #[arg(long, default_value = "1h", value_parser = auth::dev::parse_ttl)]
+    ttl: Duration,
+}
+
+fn parse_role(name: &str) -> Result<Role, String> {
+    Role::parse(name)
+        .ok_or_else(|| format!("unknown role {name:?}: use writer, editor, admin or partner"))
+}
+
+/// Mints the token of `toasoan token`.
+fn token(args: &TokenArgs, config: &Config) -> Result<String, auth::AuthSetupError> {
+    let Some(secret) = config.auth.secret() else {
+        return Err(auth::AuthSetupError(
+            "JWT_SECRET is not set: `toasoan token` signs with the shared secret \
+             (set JWT_SECRET, or pass `toasoan --jwt-secret … token …`)"
+                .to_owned(),
+        ));
+    };
+    auth::mint_hs256(
+        secret,
+        &args.sub,
+        &args.roles,
+        args.ttl,
+        config.auth.issuer(),
+        config.auth.audience(),
+    )
 }
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    if let Some(Command::ExportSchema) = cli.command {
-        print!("{}", graphql::sdl());
-        return ExitCode::SUCCESS;
+    match &cli.command {
+        Some(Command::ExportSchema) => {
+            print!("{}", graphql::sdl());
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Token(args)) => {
+            return match token(args, &cli.config) {
+                Ok(token) => {
+                    println!("{token}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        _ => {}
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -60,7 +120,19 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    // Keys first: a missing key in production or an unreachable JWKS
+    // stops here, before the database is touched.
+    let serve_auth = match command {
+        Command::Serve => {
+            let dev_credentials = auth::dev::ensure_keys(&mut config.auth)?;
+            Some((
+                auth::Verifier::from_config(&config.auth).await?,
+                dev_credentials,
+            ))
+        }
+        _ => None,
+    };
     let conn = db::connect(&config.database_url, config.database_max_connections).await?;
     db::migrate(&conn).await?;
     match command {
@@ -76,10 +148,20 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                 let report = demo::load(&conn).await?;
                 tracing::info!(%report, "empty database: loaded the demo newsroom");
             }
-            let router = app::build_router(app::AppState::new(conn, config.clone()));
+            let Some((verifier, dev_credentials)) = serve_auth else {
+                return Err("the verifier was not built".into());
+            };
+            let conn_for_scheduler = conn.clone();
+            let router = app::build_router(app::AppState::new(conn, config.clone(), verifier));
+            if let Some(credentials) = dev_credentials {
+                // The one deliberate print of a token: development only.
+                println!("{}", credentials.banner());
+            }
+            let every = std::time::Duration::from_secs(config.scheduler_interval_secs.max(1));
+            let _scheduler = scheduler::spawn(conn_for_scheduler, every);
             app::serve(router, &config).await?;
         }
-        Command::ExportSchema => {}
+        Command::ExportSchema | Command::Token(_) => {}
     }
     Ok(())
 }

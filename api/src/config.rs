@@ -47,6 +47,14 @@ pub struct Config {
     /// Do not load the demo newsroom into an empty database.
     #[arg(long, env = "NO_DEMO", default_value_t = false)]
     pub no_demo: bool,
+
+    /// How often scheduled articles are checked for publication, in
+    /// seconds (readers see them on time regardless).
+    #[arg(long, env = "SCHEDULER_INTERVAL_SECS", default_value_t = 1)]
+    pub scheduler_interval_secs: u64,
+
+    #[command(flatten)]
+    pub auth: crate::auth::AuthConfig,
 }
 
 impl Config {
@@ -62,6 +70,8 @@ impl Config {
             request_timeout_secs: 30,
             database_max_connections: 16,
             no_demo: false,
+            scheduler_interval_secs: 1,
+            auth: crate::auth::AuthConfig::default(),
         }
     }
 

@@ -31,7 +31,14 @@ pub enum AppError {
         field: String,
         message: String,
     },
+    /// Several input errors at once (validation of a whole input object).
+    Invalid(Vec<FieldError>),
     Conflict(String),
+    /// An update sent a version that is no longer the current one.
+    StaleVersion {
+        kind: &'static str,
+        current: i32,
+    },
     RateLimited,
     /// The cause is logged, never shown to the client.
     Internal(String),
@@ -53,7 +60,22 @@ impl AppError {
             Self::Unauthenticated => "authentication required".to_owned(),
             Self::Forbidden(message) | Self::Conflict(message) => message.clone(),
             Self::BadUserInput { message, .. } => message.clone(),
+            Self::Invalid(errors) => match errors.as_slice() {
+                [one] => format!("{}: {}", one.field, one.message),
+                many => format!(
+                    "{} input errors: {}",
+                    many.len(),
+                    many.iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            },
             Self::RateLimited => "too many requests".to_owned(),
+            Self::StaleVersion { kind, current } => format!(
+                "the {kind} was changed by someone else and is now at version {current}: \
+                 reload it and apply your change again"
+            ),
             Self::Internal(_) => "internal server error".to_owned(),
         }
     }
@@ -64,8 +86,8 @@ impl AppError {
             Self::NotFound(_) => code::NOT_FOUND,
             Self::Unauthenticated => code::UNAUTHENTICATED,
             Self::Forbidden(_) => code::FORBIDDEN,
-            Self::BadUserInput { .. } => code::BAD_USER_INPUT,
-            Self::Conflict(_) => code::CONFLICT,
+            Self::BadUserInput { .. } | Self::Invalid(_) => code::BAD_USER_INPUT,
+            Self::Conflict(_) | Self::StaleVersion { .. } => code::CONFLICT,
             Self::RateLimited => code::RATE_LIMITED,
             Self::Internal(_) => code::INTERNAL_SERVER_ERROR,
         }
@@ -90,16 +112,83 @@ impl From<AppError> for async_graphql::Error {
             tracing::error!(%cause, "internal error while resolving a request");
         }
         let code = err.code();
-        let field = match &err {
-            AppError::BadUserInput { field, .. } => Some(field.clone()),
+        let fields: Vec<FieldError> = match &err {
+            AppError::BadUserInput { field, message } => vec![FieldError {
+                field: field.clone(),
+                message: message.clone(),
+            }],
+            AppError::Invalid(errors) => errors.clone(),
+            _ => Vec::new(),
+        };
+        let current_version = match &err {
+            AppError::StaleVersion { current, .. } => Some(*current),
             _ => None,
         };
         async_graphql::Error::new(err.message()).extend_with(|_, ext| {
             ext.set("code", code);
-            if let Some(field) = &field {
-                ext.set("field", field.as_str());
+            if let Some(current) = current_version {
+                ext.set("currentVersion", current);
+            }
+            if let Some(first) = fields.first() {
+                ext.set("field", first.field.as_str());
+            }
+            if fields.len() > 1 {
+                let list: Vec<async_graphql::Value> = fields
+                    .iter()
+                    .map(|e| {
+                        let mut map = async_graphql::indexmap::IndexMap::new();
+                        map.insert(async_graphql::Name::new("field"), e.field.clone().into());
+                        map.insert(
+                            async_graphql::Name::new("message"),
+                            e.message.clone().into(),
+                        );
+                        async_graphql::Value::Object(map)
+                    })
+                    .collect();
+                ext.set("errors", list);
             }
         })
+    }
+}
+
+/// One problem with one input field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// Path of the field, e.g. `input.body[2].image.url`.
+    pub field: String,
+    pub message: String,
+}
+
+/// Collects input errors so a client learns about all of them at once.
+#[derive(Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    /// Records an error about `field`.
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    /// Records an error unless `ok`.
+    pub fn check(&mut self, ok: bool, field: impl Into<String>, message: impl Into<String>) {
+        if !ok {
+            self.add(field, message);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was recorded.
+    pub fn finish(self) -> AppResult<()> {
+        match self.0.len() {
+            0 => Ok(()),
+            _ => Err(AppError::Invalid(self.0)),
+        }
     }
 }
 
@@ -139,6 +228,24 @@ mod tests {
     fn internal_errors_hide_their_cause() {
         let gql: async_graphql::Error = AppError::Internal("secret table name".into()).into();
         assert_eq!(gql.message, "internal server error");
+    }
+
+    #[test]
+    fn several_input_errors_are_reported_together() {
+        let mut errors = Errors::default();
+        errors.add("input.title", "must not be empty");
+        errors.add("input.body[1].image.url", "must be an http(s) URL");
+        let gql: async_graphql::Error = errors.finish().unwrap_err().into();
+        assert!(gql.message.starts_with("2 input errors"));
+        let ext = gql.extensions.expect("extensions are set");
+        assert_eq!(
+            ext.get("field"),
+            Some(&async_graphql::Value::String("input.title".into()))
+        );
+        match ext.get("errors") {
+            Some(async_graphql::Value::List(list)) => assert_eq!(list.len(), 2),
+            other => panic!("no error list: {other:?}"),
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! router without binding a port.
 
 pub mod app;
+pub mod auth;
 pub mod body;
 pub mod cli;
 pub mod config;
@@ -17,5 +18,9 @@ pub mod ids;
 pub mod loaders;
 pub mod pagination;
 pub mod related;
+pub mod revisions;
+pub mod scheduler;
 pub mod slug;
+pub mod slugs;
+pub mod text;
 pub mod viewer;

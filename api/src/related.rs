@@ -290,6 +290,7 @@ fn related_articles_statement(
         _ => "?",
     };
     let published = ArticleStatus::Published.to_value();
+    let scheduled = ArticleStatus::Scheduled.to_value();
     let subject = "'MENTIONED','QUOTED'";
     let sql = format!(
         "SELECT source, target FROM (
@@ -315,7 +316,8 @@ fn related_articles_statement(
                WHERE s.article_id IN ({ids})
            ) l
            JOIN articles a ON a.id = l.target
-           WHERE l.target <> l.source AND a.status = '{published}' AND a.published_at <= {now_param}
+           WHERE l.target <> l.source AND a.status IN ('{published}', '{scheduled}')
+             AND a.published_at <= {now_param} AND a.deleted_at IS NULL
            GROUP BY l.source, l.target, a.published_at, a.id
          ) ranked
          WHERE rn <= {limit}

@@ -1,41 +1,112 @@
-//! Who is asking, and what that lets them see.
+//! Who is asking, and what that lets them see and do.
 
 use chrono::{DateTime, Utc};
 use entity::article::{self, ArticleStatus};
 use sea_orm::{ColumnTrait, Condition};
 
-/// The reader of a request. Anonymous readers see published content only.
+use crate::{
+    auth::{Role, User},
+    error::{AppError, AppResult},
+};
+
+/// The reader of a request: anonymous, or the verified bearer of a token.
 #[derive(Clone, Debug, Default)]
 pub enum Viewer {
     #[default]
     Anonymous,
+    User(User),
 }
 
 impl Viewer {
-    /// Whether this viewer may read unpublished articles (previews).
-    pub fn sees_unpublished(&self) -> bool {
+    fn has_any(&self, roles: &[Role]) -> bool {
         match self {
             Viewer::Anonymous => false,
+            Viewer::User(user) => user.roles.iter().any(|r| roles.contains(r)),
         }
     }
 
-    /// The SQL condition for the articles this viewer may read at `now`.
-    pub fn article_condition(&self, now: DateTime<Utc>) -> Condition {
-        if self.sees_unpublished() {
-            return Condition::all();
+    /// Writers, editors and admins: the newsroom's staff.
+    pub fn is_staff(&self) -> bool {
+        self.has_any(&[Role::Writer, Role::Editor, Role::Admin])
+    }
+
+    /// Editors and admins.
+    pub fn is_editor(&self) -> bool {
+        self.has_any(&[Role::Editor, Role::Admin])
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.has_any(&[Role::Admin])
+    }
+
+    /// The token's `sub`, when signed in.
+    pub fn sub(&self) -> Option<&str> {
+        match self {
+            Viewer::Anonymous => None,
+            Viewer::User(user) => Some(&user.sub),
         }
-        Condition::all()
-            .add(article::Column::Status.eq(ArticleStatus::Published))
-            .add(article::Column::PublishedAt.lte(now))
+    }
+
+    /// `Ok` when `allowed`; otherwise `UNAUTHENTICATED` for anonymous
+    /// viewers and `FORBIDDEN` (saying what is needed) for signed-in ones.
+    pub fn require(&self, allowed: bool, what: &str) -> AppResult<()> {
+        match self {
+            _ if allowed => Ok(()),
+            Viewer::Anonymous => Err(AppError::Unauthenticated),
+            Viewer::User(_) => Err(AppError::Forbidden(format!(
+                "your role does not allow {what}"
+            ))),
+        }
+    }
+
+    /// Staff only (writer, editor or admin).
+    pub fn require_staff(&self, what: &str) -> AppResult<()> {
+        self.require(self.is_staff(), what)
+    }
+
+    /// Editors and admins only.
+    pub fn require_editor(&self, what: &str) -> AppResult<()> {
+        self.require(self.is_editor(), what)
+    }
+
+    /// Admins only.
+    pub fn require_admin(&self, what: &str) -> AppResult<()> {
+        self.require(self.is_admin(), what)
+    }
+
+    /// Whether this viewer may read unpublished articles (previews).
+    pub fn sees_unpublished(&self) -> bool {
+        self.is_staff()
+    }
+
+    /// The SQL condition for the articles this viewer may read at `now`.
+    /// Deleted articles are tombstones: nobody reads them.
+    pub fn article_condition(&self, now: DateTime<Utc>) -> Condition {
+        let alive = Condition::all().add(article::Column::DeletedAt.is_null());
+        if self.sees_unpublished() {
+            return alive;
+        }
+        alive.add(public_condition(now))
     }
 
     /// The same rule as [`Self::article_condition`], for a loaded row.
     pub fn can_read(&self, article: &article::Model, now: DateTime<Utc>) -> bool {
-        self.sees_unpublished() || is_public(article, now)
+        article.deleted_at.is_none() && (self.sees_unpublished() || is_public(article, now))
     }
 }
 
-/// Published, with a publication time that has come.
+/// Published, or scheduled and due: a scheduled article becomes visible the
+/// moment its time comes, whether or not the scheduler has flipped it yet.
+pub fn public_condition(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(article::Column::Status.is_in([ArticleStatus::Published, ArticleStatus::Scheduled]))
+        .add(article::Column::PublishedAt.lte(now))
+}
+
+/// The row-level form of [`public_condition`] (deletion aside).
 pub fn is_public(article: &article::Model, now: DateTime<Utc>) -> bool {
-    article.status == ArticleStatus::Published && article.published_at.is_some_and(|at| at <= now)
+    matches!(
+        article.status,
+        ArticleStatus::Published | ArticleStatus::Scheduled
+    ) && article.published_at.is_some_and(|at| at <= now)
 }

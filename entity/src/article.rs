@@ -24,6 +24,12 @@ pub struct Model {
     pub language: String,
     pub word_count: i32,
     pub lead_image_id: Option<i64>,
+    /// `sub` of the token that created it.
+    pub created_by: Option<String>,
+    /// `sub` of the token that changed it last.
+    pub updated_by: Option<String>,
+    /// Soft deletion: kept as a tombstone for syndication.
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -37,6 +43,8 @@ impl ActiveModelBehavior for ActiveModel {}
 pub enum ArticleStatus {
     #[sea_orm(string_value = "DRAFT")]
     Draft,
+    #[sea_orm(string_value = "IN_REVIEW")]
+    InReview,
     #[sea_orm(string_value = "SCHEDULED")]
     Scheduled,
     #[sea_orm(string_value = "PUBLISHED")]

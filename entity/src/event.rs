@@ -16,6 +16,8 @@ pub struct Model {
     pub location: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Incremented by every update: the optimistic-concurrency token.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

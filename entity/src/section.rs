@@ -14,6 +14,8 @@ pub struct Model {
     pub position: i32,
     /// IPTC Media Topic code, e.g. `medtop:11000000` for politics.
     pub iptc_media_topic: Option<String>,
+    /// Incremented by every update: the optimistic-concurrency token.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -118,7 +118,11 @@ impl TestApp {
         });
         let mut config = Config::for_database(url);
         config.public_base_url = "https://baotinh.example/".to_owned();
-        let router = build_router(AppState::new(conn.clone(), config));
+        config.auth.jwt_secret = Some(TEST_SECRET.to_owned());
+        let verifier = api::auth::Verifier::from_config(&config.auth)
+            .await
+            .expect("the test verifier builds");
+        let router = build_router(AppState::new(conn.clone(), config, verifier));
         Self {
             router,
             db: conn,
@@ -151,8 +155,20 @@ impl TestApp {
 
     /// POSTs a GraphQL query and returns the whole JSON response.
     pub async fn graphql(&self, query: &str, variables: Value) -> Value {
-        let request = Request::post("/graphql")
-            .header("content-type", "application/json")
+        self.graphql_with(None, query, variables).await
+    }
+
+    /// POSTs a GraphQL query with `Authorization: Bearer <token>`.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.graphql_with(Some(token), query, variables).await
+    }
+
+    async fn graphql_with(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = Request::post("/graphql").header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = request
             .body(Body::from(
                 json!({ "query": query, "variables": variables }).to_string(),
             ))
@@ -164,6 +180,18 @@ impl TestApp {
             "GraphQL over POST answers 200"
         );
         body_json(response).await
+    }
+
+    /// Like [`Self::graphql_as`], failing on any error; returns `data`.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let response = self.graphql_as(token, query, variables).await;
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors on {:?}: {}",
+            self.backend,
+            response["errors"]
+        );
+        response["data"].clone()
     }
 
     /// Like [`Self::graphql`], but fails the test on any error and returns `data`.
@@ -213,6 +241,26 @@ impl Drop for TestApp {
             None => {}
         }
     }
+}
+
+/// The HS256 secret of test apps.
+pub const TEST_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes!";
+
+/// A valid one-hour token for `sub` with `roles` (`writer`, `editor`, …).
+pub fn token(sub: &str, roles: &[&str]) -> String {
+    let roles: Vec<api::auth::Role> = roles
+        .iter()
+        .map(|r| api::auth::Role::parse(r).expect("a known role"))
+        .collect();
+    api::auth::mint_hs256(
+        TEST_SECRET,
+        sub,
+        &roles,
+        std::time::Duration::from_secs(3600),
+        None,
+        None,
+    )
+    .expect("mint a test token")
 }
 
 /// Reads a response body as JSON.

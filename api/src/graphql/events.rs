@@ -112,6 +112,11 @@ impl Event {
         &self.0.slug
     }
 
+    /// Incremented by every change; send it back with updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     async fn name(&self) -> &str {
         &self.0.name
     }

@@ -3,10 +3,11 @@
 use async_graphql::{Context, ID};
 use sea_orm::{ColumnTrait, QueryFilter};
 
-use super::{articles::filter_support::Slugged, db};
+use super::db;
 use crate::{
     error::{AppError, AppResult},
     ids::{self, NodeType},
+    slugs::{self, Slugged},
 };
 
 /// The row named by exactly one of a global ID and a slug; `None` when none
@@ -18,9 +19,13 @@ pub(crate) async fn by_id_or_slug<E: Slugged>(
     slug: Option<String>,
 ) -> AppResult<Option<E::Model>> {
     let db = db(ctx)?;
-    let select = match (id, slug) {
-        (Some(id), None) => E::find().filter(E::id_column().eq(ids::decode(kind, &id, "id")?)),
-        (None, Some(slug)) => E::find().filter(E::slug_column().eq(slug)),
+    let id = match (id, slug) {
+        (Some(id), None) => ids::decode(kind, &id, "id")?,
+        // Old slugs keep resolving to the row that had them.
+        (None, Some(slug)) => match slugs::find_id::<E>(db, &slug).await? {
+            Some(id) => id,
+            None => return Ok(None),
+        },
         _ => {
             return Err(AppError::bad_input(
                 "id",
@@ -28,5 +33,5 @@ pub(crate) async fn by_id_or_slug<E: Slugged>(
             ));
         }
     };
-    Ok(select.one(db).await?)
+    Ok(E::find().filter(E::id_column().eq(id)).one(db).await?)
 }

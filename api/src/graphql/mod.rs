@@ -11,10 +11,9 @@ pub mod organizations;
 pub mod people;
 pub mod sections;
 pub mod tags;
+pub mod write;
 
-use async_graphql::{
-    Context, EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder,
-};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
@@ -38,18 +37,22 @@ pub struct QueryRoot(
 );
 
 /// The schema type served at `/graphql`.
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, write::MutationRoot, EmptySubscription>;
 
 /// The schema with its limits and no data attached: enough to export the
 /// SDL without a database.
 pub fn schema_builder(
     config: &Config,
-) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .limit_depth(config.graphql_max_depth)
-        .limit_complexity(config.graphql_max_complexity)
-        .limit_recursive_depth(64)
-        .limit_directives(50)
+) -> SchemaBuilder<QueryRoot, write::MutationRoot, EmptySubscription> {
+    Schema::build(
+        QueryRoot::default(),
+        write::MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(config.graphql_max_depth)
+    .limit_complexity(config.graphql_max_complexity)
+    .limit_recursive_depth(64)
+    .limit_directives(50)
 }
 
 /// The SDL of the schema, as kept in `schema.graphql`.

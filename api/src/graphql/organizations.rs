@@ -101,6 +101,11 @@ impl Organization {
         &self.0.slug
     }
 
+    /// Incremented by every change; send it back with updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// "Ban Dân vận Tỉnh ủy".
     async fn name(&self) -> &str {
         &self.0.name

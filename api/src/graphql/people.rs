@@ -121,6 +121,11 @@ impl Person {
         &self.0.slug
     }
 
+    /// Incremented by every change; send it back with updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// "Nguyễn Đức Trung".
     async fn full_name(&self) -> &str {
         &self.0.full_name

@@ -29,6 +29,11 @@ impl Section {
         &self.0.slug
     }
 
+    /// Incremented by every change; send it back with updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -88,13 +93,13 @@ pub struct SectionsQuery;
 
 #[Object]
 impl SectionsQuery {
-    /// One section by slug.
+    /// One section by slug (an old slug still finds it).
     async fn section(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Section>> {
-        Ok(section::Entity::find()
-            .filter(section::Column::Slug.eq(slug))
-            .one(db(ctx)?)
-            .await?
-            .map(Section))
+        let db = db(ctx)?;
+        let Some(id) = crate::slugs::find_id::<section::Entity>(db, &slug).await? else {
+            return Ok(None);
+        };
+        Ok(section::Entity::find_by_id(id).one(db).await?.map(Section))
     }
 
     /// The top-level sections in menu order; walk `children` for the tree.

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::tag;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{EntityTrait, QueryOrder};
 
 use super::{
     articles::{ArticleConnection, ArticleFilter},
@@ -26,6 +26,11 @@ impl Tag {
 
     async fn slug(&self) -> &str {
         &self.0.slug
+    }
+
+    /// Incremented by every change; send it back with updates.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     async fn name(&self) -> &str {
@@ -56,13 +61,13 @@ pub struct TagsQuery;
 
 #[Object]
 impl TagsQuery {
-    /// One tag by slug.
+    /// One tag by slug (an old slug still finds it).
     async fn tag(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Tag>> {
-        Ok(tag::Entity::find()
-            .filter(tag::Column::Slug.eq(slug))
-            .one(db(ctx)?)
-            .await?
-            .map(Tag))
+        let db = db(ctx)?;
+        let Some(id) = crate::slugs::find_id::<tag::Entity>(db, &slug).await? else {
+            return Ok(None);
+        };
+        Ok(tag::Entity::find_by_id(id).one(db).await?.map(Tag))
     }
 
     /// Every tag, in alphabetical order of the folded name (slug). Tags are

@@ -31,6 +31,10 @@ pub async fn get(
     if response_type == ResponseType::Html {
         return graphiql::page().into_response();
     }
+    let viewer = match viewer(&state, &headers, response_type).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
     let request = match async_graphql::http::parse_query_string(&query) {
         Ok(request) => request,
         Err(err) => {
@@ -40,7 +44,7 @@ pub async fn get(
             );
         }
     };
-    execute(&state, request, response_type, true).await
+    execute(&state, request, viewer, response_type, true).await
 }
 
 /// `POST /graphql` with a JSON body (`query`, `variables`, `operationName`).
@@ -51,6 +55,10 @@ pub async fn post(
 ) -> Response {
     let Some(response_type) = negotiate(&headers, false) else {
         return not_acceptable();
+    };
+    let viewer = match viewer(&state, &headers, response_type).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -85,12 +93,49 @@ pub async fn post(
             }
         }
     };
-    execute(&state, request, response_type, false).await
+    execute(&state, request, viewer, response_type, false).await
+}
+
+/// Who sends the request: no `Authorization` header is an anonymous
+/// reader; a header that does not verify is refused with 401, never
+/// silently downgraded to anonymous.
+async fn viewer(
+    state: &AppState,
+    headers: &HeaderMap,
+    response_type: ResponseType,
+) -> Result<Viewer, Response> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Viewer::Anonymous);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let result = match token {
+        Some(token) => state.verifier.verify(token).await.map_err(|e| e.0),
+        None => Err("the Authorization header must be `Bearer <token>`".to_owned()),
+    };
+    result.map(Viewer::User).map_err(|message| {
+        let response =
+            async_graphql::Response::from_errors(vec![coded_error(message, code::UNAUTHENTICATED)]);
+        let mut response = respond_with_status(StatusCode::UNAUTHORIZED, response_type, &response);
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
+        response
+    })
 }
 
 async fn execute(
     state: &AppState,
     request: async_graphql::Request,
+    viewer: Viewer,
     response_type: ResponseType,
     over_get: bool,
 ) -> Response {
@@ -120,7 +165,7 @@ async fn execute(
     let request = request
         .data(loaders::for_request(state.db.clone()))
         .data(RequestContext {
-            viewer: Viewer::Anonymous,
+            viewer,
             now: Utc::now(),
         });
     let mut response = state.schema.execute(request).await;
@@ -192,7 +237,20 @@ fn coded_error(message: impl Into<String>, code: &str) -> ServerError {
 fn status_error(status: StatusCode, response_type: ResponseType, message: &str) -> Response {
     let response =
         async_graphql::Response::from_errors(vec![coded_error(message, code::BAD_REQUEST)]);
-    let body = serde_json::to_vec(&response).unwrap_or_default();
+    respond_with_status(status, response_type, &response)
+}
+
+/// Serializes an error-only response (no `data` entry) with `status`.
+fn respond_with_status(
+    status: StatusCode,
+    response_type: ResponseType,
+    response: &async_graphql::Response,
+) -> Response {
+    let mut json = serde_json::to_value(response).unwrap_or_default();
+    if let Some(map) = json.as_object_mut() {
+        map.remove("data");
+    }
+    let body = serde_json::to_vec(&json).unwrap_or_default();
     let content_type = match response_type {
         ResponseType::Html => ResponseType::Json.content_type(),
         other => other.content_type(),

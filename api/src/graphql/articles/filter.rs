@@ -6,13 +6,13 @@ use entity::{
     article, article_event, article_organization, article_person, article_tag, event, organization,
     person, section, tag,
 };
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select, sea_query::Query,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, sea_query::Query};
 
+use super::ArticleStatus;
 use crate::{
     error::AppResult,
     ids::{self, NodeType},
+    slugs::{self, Slugged},
 };
 
 /// Narrows a list of articles. References take a global ID or a slug.
@@ -32,6 +32,9 @@ pub struct ArticleFilter {
     pub published_after: Option<DateTime<Utc>>,
     /// Only articles published before this time.
     pub published_before: Option<DateTime<Utc>>,
+    /// Only articles in these workflow states. Anything but `PUBLISHED`
+    /// needs a staff token (drafts are previews).
+    pub status: Option<Vec<ArticleStatus>>,
 }
 
 /// A filter whose references were looked up; `None` means a reference
@@ -42,11 +45,11 @@ pub(super) async fn apply(
     mut select: Select<article::Entity>,
 ) -> AppResult<Option<Select<article::Entity>>> {
     if let Some(slug) = &filter.section {
-        let sections = section::Entity::find().all(db).await?;
-        let Some(root) = sections.iter().find(|s| &s.slug == slug) else {
+        let Some(root) = slugs::find_id::<section::Entity>(db, slug).await? else {
             return Ok(None);
         };
-        select = select.filter(article::Column::SectionId.is_in(subtree(&sections, root.id)));
+        let sections = section::Entity::find().all(db).await?;
+        select = select.filter(article::Column::SectionId.is_in(subtree(&sections, root)));
     }
     macro_rules! link {
         ($value:expr, $kind:expr, $entity:ident, $field:literal, $link:ident, $link_col:ident) => {
@@ -98,6 +101,11 @@ pub(super) async fn apply(
         article_tag,
         TagId
     );
+    if let Some(statuses) = &filter.status {
+        let statuses: Vec<entity::article::ArticleStatus> =
+            statuses.iter().map(|s| (*s).into()).collect();
+        select = select.filter(article::Column::Status.is_in(statuses));
+    }
     if let Some(after) = filter.published_after {
         select = select.filter(article::Column::PublishedAt.gte(after));
     }
@@ -124,28 +132,8 @@ pub(crate) fn subtree(sections: &[section::Model], root: i64) -> Vec<i64> {
     ids
 }
 
-/// Entities that have a unique `slug` column.
-pub(crate) trait Slugged: EntityTrait {
-    fn slug_column() -> Self::Column;
-    fn id_column() -> Self::Column;
-}
-
-macro_rules! slugged {
-    ($($entity:ident),+) => {$(
-        impl Slugged for $entity::Entity {
-            fn slug_column() -> Self::Column {
-                $entity::Column::Slug
-            }
-            fn id_column() -> Self::Column {
-                $entity::Column::Id
-            }
-        }
-    )+};
-}
-slugged!(person, organization, event, tag, section, article);
-
-/// Turns a global ID or a slug into a row id; `None` when the slug is
-/// unknown. An ID of another type is bad input.
+/// Turns a global ID or a slug (current or old) into a row id; `None`
+/// when the slug is unknown. An ID of another type is bad input.
 pub(crate) async fn resolve<E: Slugged>(
     db: &impl ConnectionTrait,
     kind: NodeType,
@@ -155,12 +143,5 @@ pub(crate) async fn resolve<E: Slugged>(
     if ids::decode_any(value).is_some() {
         return ids::decode(kind, value, field).map(Some);
     }
-    let id: Option<i64> = E::find()
-        .select_only()
-        .column(E::id_column())
-        .filter(E::slug_column().eq(value))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(id)
+    slugs::find_id::<E>(db, value).await
 }

@@ -12,6 +12,7 @@ pub(crate) use query::{list as query_list, list_ordered as query_list_ordered};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{article, article_person::PersonRole};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     body::BodyBlock,
@@ -42,6 +43,8 @@ use crate::{
 pub enum ArticleStatus {
     /// Being written; never shown to readers.
     Draft,
+    /// Submitted by its writer, waiting for an editor.
+    InReview,
     /// Will be published at `publishedAt`.
     Scheduled,
     /// Live.
@@ -301,6 +304,37 @@ impl Article {
         self.0.version
     }
 
+    /// `sub` of the account that created it (staff only).
+    async fn created_by(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        super::request(ctx)?
+            .viewer
+            .require_staff("reading authorship")?;
+        Ok(self.0.created_by.as_deref())
+    }
+
+    /// `sub` of the account that changed it last (staff only).
+    async fn updated_by(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        super::request(ctx)?
+            .viewer
+            .require_staff("reading authorship")?;
+        Ok(self.0.updated_by.as_deref())
+    }
+
+    /// Every change, newest first: who, when, which fields (editors only).
+    async fn revisions(&self, ctx: &Context<'_>) -> AppResult<Vec<ArticleRevision>> {
+        super::request(ctx)?
+            .viewer
+            .require_editor("reading revisions")?;
+        Ok(entity::article_revision::Entity::find()
+            .filter(entity::article_revision::Column::ArticleId.eq(self.0.id))
+            .order_by_desc(entity::article_revision::Column::Version)
+            .all(super::db(ctx)?)
+            .await?
+            .into_iter()
+            .map(ArticleRevision)
+            .collect())
+    }
+
     /// BCP 47 language tag (`vi` by default).
     async fn language(&self) -> &str {
         &self.0.language
@@ -372,6 +406,39 @@ impl Article {
                     .map(Article)
             })
             .collect())
+    }
+}
+
+/// One stored change of an article.
+pub struct ArticleRevision(entity::article_revision::Model);
+
+#[Object]
+impl ArticleRevision {
+    /// The article's version after the change; pass it to
+    /// `restoreArticleRevision(revision:)`.
+    async fn revision(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// `sub` of who made it; null for the scheduler.
+    async fn author(&self) -> Option<&str> {
+        self.0.author.as_deref()
+    }
+
+    /// Which fields changed (`title`, `body`, `status`, `created`…).
+    async fn changed_fields(&self) -> Vec<String> {
+        serde_json::from_str(&self.0.changed_fields).unwrap_or_default()
+    }
+
+    /// The title as it was after this change.
+    async fn title(&self) -> AppResult<String> {
+        let snapshot: crate::revisions::Snapshot = serde_json::from_str(&self.0.snapshot)
+            .map_err(|e| AppError::Internal(format!("revision {}: {e}", self.0.id)))?;
+        Ok(snapshot.title)
     }
 }
 

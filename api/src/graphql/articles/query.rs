@@ -1,16 +1,17 @@
 //! `article(id:, slug:)` and `articles(filter:, …)`.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Enum, ID, Object};
 use entity::article;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{Article, ArticleConnection, ArticleFilter, filter};
+use super::{Article, ArticleConnection, ArticleFilter, ArticleStatus, filter};
 use crate::{
     error::{AppError, AppResult},
     graphql::{connection::Total, db, loaders, request},
     ids::{self, NodeType},
     loaders::ArticleId,
     pagination::{Cursor, Page, SortKey},
+    slugs,
 };
 
 #[derive(Default)]
@@ -32,12 +33,11 @@ impl ArticlesQuery {
                 let id = ids::decode(NodeType::Article, &id, "id")?;
                 loaders(ctx)?.load_one(ArticleId(id)).await?
             }
-            (None, Some(slug)) => {
-                article::Entity::find()
-                    .filter(article::Column::Slug.eq(slug))
-                    .one(db(ctx)?)
-                    .await?
-            }
+            // Old slugs keep resolving: the article comes with its current slug.
+            (None, Some(slug)) => match slugs::find_id::<article::Entity>(db(ctx)?, &slug).await? {
+                Some(id) => loaders(ctx)?.load_one(ArticleId(id)).await?,
+                None => None,
+            },
             _ => {
                 return Err(AppError::bad_input(
                     "id",
@@ -51,6 +51,7 @@ impl ArticlesQuery {
     /// Articles, newest first. "The latest political news" is
     /// `articles(filter: {section: "thoi-su-chinh-tri"}, first: 10)`.
     #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[allow(clippy::too_many_arguments)] // GraphQL arguments: a filter, Relay paging and an order.
     async fn articles(
         &self,
         ctx: &Context<'_>,
@@ -59,9 +60,26 @@ impl ArticlesQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        order_by: Option<ArticleOrder>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
-        Ok(list(ctx, filter.unwrap_or_default(), &page).await?)
+        let filter = filter.unwrap_or_default();
+        let req = request(ctx)?;
+        let previews = filter
+            .status
+            .as_ref()
+            .is_some_and(|s| s.iter().any(|s| *s != ArticleStatus::Published));
+        if previews {
+            req.viewer.require_staff("listing unpublished articles")?;
+        }
+        // Drafts have no publication time: by default they list by their
+        // last change.
+        let order = order_by.unwrap_or(if previews {
+            ArticleOrder::UpdatedAt
+        } else {
+            ArticleOrder::PublishedAt
+        });
+        list_in_order(ctx, filter, &page, order, true).await
     }
 }
 
@@ -82,9 +100,36 @@ pub(crate) async fn list_ordered(
     page: &Page,
     newest_first: bool,
 ) -> AppResult<ArticleConnection> {
+    list_in_order(ctx, filter, page, ArticleOrder::PublishedAt, newest_first).await
+}
+
+/// The order of an article list (newest first).
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleOrder {
+    /// By publication time; articles never published are left out.
+    PublishedAt,
+    /// By last change (for editors' draft lists).
+    UpdatedAt,
+}
+
+async fn list_in_order(
+    ctx: &Context<'_>,
+    filter: ArticleFilter,
+    page: &Page,
+    order: ArticleOrder,
+    newest_first: bool,
+) -> AppResult<ArticleConnection> {
     let req = request(ctx)?;
     let db = db(ctx)?;
-    let base = article::Entity::find().filter(req.viewer.article_condition(req.now));
+    let (key, key_of): (article::Column, fn(&article::Model) -> SortKey) = match order {
+        ArticleOrder::PublishedAt => (article::Column::PublishedAt, |a| {
+            a.published_at.map_or(SortKey::Int(0), SortKey::Time)
+        }),
+        ArticleOrder::UpdatedAt => (article::Column::UpdatedAt, |a| SortKey::Time(a.updated_at)),
+    };
+    let base = article::Entity::find()
+        .filter(req.viewer.article_condition(req.now))
+        .filter(key.is_not_null());
     let Some(base) = filter::apply(db, &filter, base).await? else {
         return Ok(ArticleConnection::new(
             Vec::new(),
@@ -93,16 +138,11 @@ pub(crate) async fn list_ordered(
         ));
     };
     let rows = page
-        .apply(
-            base.clone(),
-            article::Column::PublishedAt,
-            article::Column::Id,
-            newest_first,
-        )
+        .apply(base.clone(), key, article::Column::Id, newest_first)
         .all(db)
         .await?;
     let (edges, info) = page.finish(rows, |a| Cursor {
-        key: a.published_at.map_or(SortKey::Int(0), SortKey::Time),
+        key: key_of(a),
         id: a.id,
     });
     let edges = edges.into_iter().map(|(a, c)| (Article(a), c)).collect();

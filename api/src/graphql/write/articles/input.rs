@@ -1,0 +1,525 @@
+//! Article input: GraphQL input types, validated and resolved once into a
+//! [`Changes`] value that the store writes.
+
+use async_graphql::{ID, InputObject, MaybeUndefined, OneofObject};
+use entity::{article_person::PersonRole, event, organization, person, section, tag};
+use sea_orm::ConnectionTrait;
+
+use crate::{
+    body::{self, Block},
+    error::{AppResult, Errors},
+    graphql::articles::{ArticlePersonRole, filter_support::resolve},
+    ids::{self, NodeType},
+    slugs::{self, Slugged},
+    text,
+};
+
+/// The fields of an article. `createArticle` needs `title` and `section`;
+/// `updateArticle` changes only the fields it is given.
+#[derive(InputObject, Default)]
+pub struct ArticleInput {
+    pub title: Option<String>,
+    /// Made from the title when not given on creation.
+    pub slug: Option<String>,
+    /// The sapo.
+    pub lead: Option<String>,
+    pub body: Option<Vec<BlockInput>>,
+    /// A section ID or slug.
+    pub section: Option<String>,
+    /// BCP 47 tag; `vi` by default.
+    pub language: Option<String>,
+    /// Everyone linked to the article, with roles (authors included);
+    /// replaces the current list.
+    pub people: Option<Vec<ArticlePersonInput>>,
+    /// Organization IDs or slugs; replaces the current list.
+    pub organizations: Option<Vec<String>>,
+    /// Event IDs or slugs; replaces the current list.
+    pub events: Option<Vec<String>>,
+    /// Tag IDs or slugs; replaces the current list.
+    pub tags: Option<Vec<String>>,
+    /// The photo shown with the title; `null` removes it.
+    pub lead_image: MaybeUndefined<ImageInput>,
+}
+
+/// A person linked to the article.
+#[derive(InputObject)]
+pub struct ArticlePersonInput {
+    /// A person ID or slug.
+    pub person: String,
+    pub role: ArticlePersonRole,
+}
+
+/// One body block: exactly one of the fields.
+#[derive(OneofObject)]
+pub enum BlockInput {
+    Paragraph(TextInput),
+    Heading(HeadingInput),
+    Image(ImageInput),
+    Quote(QuoteInput),
+    List(ListInput),
+    Embed(EmbedInput),
+}
+
+#[derive(InputObject)]
+pub struct TextInput {
+    pub text: String,
+}
+
+#[derive(InputObject)]
+pub struct HeadingInput {
+    /// 2 to 6.
+    #[graphql(default = 2)]
+    pub level: i32,
+    pub text: String,
+}
+
+/// A photo: an existing media `id`, or a new one by `url` and its details.
+#[derive(InputObject, Clone)]
+pub struct ImageInput {
+    /// Reuse a media object by its ID (the other fields are then ignored).
+    pub id: Option<ID>,
+    /// Absolute http(s) URL.
+    pub url: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub alt: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub mime: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct QuoteInput {
+    pub text: String,
+    pub attribution: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ListInput {
+    #[graphql(default)]
+    pub ordered: bool,
+    pub items: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct EmbedInput {
+    /// Absolute http(s) URL.
+    pub url: String,
+    pub provider: Option<String>,
+    pub title: Option<String>,
+}
+
+/// A photo to store: an existing media row or a new one.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Image {
+    Existing(i64),
+    New(NewMedia),
+}
+
+/// The columns of a new media row, cleaned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewMedia {
+    pub url: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub alt: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub mime: Option<String>,
+}
+
+/// A body block whose images may still need a media row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PendingBlock {
+    Ready(Block),
+    Image(Image),
+}
+
+/// Validated, cleaned, resolved changes. `None` means "leave as it is".
+#[derive(Default)]
+pub struct Changes {
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub lead: Option<String>,
+    pub body: Option<Vec<PendingBlock>>,
+    pub section_id: Option<i64>,
+    pub language: Option<String>,
+    pub people: Option<Vec<(i64, PersonRole)>>,
+    pub organizations: Option<Vec<i64>>,
+    pub events: Option<Vec<i64>>,
+    pub tags: Option<Vec<i64>>,
+    /// `Some(None)` removes the lead image.
+    pub lead_image: Option<Option<Image>>,
+}
+
+impl Changes {
+    /// Names of the fields this change touches (for revisions).
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("title", self.title.is_some()),
+            ("slug", self.slug.is_some()),
+            ("lead", self.lead.is_some()),
+            ("body", self.body.is_some()),
+            ("section", self.section_id.is_some()),
+            ("language", self.language.is_some()),
+            ("people", self.people.is_some()),
+            ("organizations", self.organizations.is_some()),
+            ("events", self.events.is_some()),
+            ("tags", self.tags.is_some()),
+            ("leadImage", self.lead_image.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+}
+
+const MAX_TITLE: usize = 500;
+const MAX_LEAD: usize = 5_000;
+const MAX_BLOCKS: usize = 500;
+const MAX_TEXT: usize = 50_000;
+
+/// Validates and resolves `input` for article `own` (None when creating).
+/// Every problem is reported at once, with its field path.
+pub async fn prepare(
+    db: &impl ConnectionTrait,
+    input: ArticleInput,
+    own: Option<i64>,
+    creating: bool,
+) -> AppResult<Changes> {
+    let mut errors = Errors::default();
+    let mut changes = Changes::default();
+
+    if let Some(title) = &input.title {
+        let title = text::line(title);
+        errors.check(!title.is_empty(), "input.title", "must not be empty");
+        errors.check(
+            title.chars().count() <= MAX_TITLE,
+            "input.title",
+            format!("must be at most {MAX_TITLE} characters"),
+        );
+        changes.title = Some(title);
+    } else if creating {
+        errors.add("input.title", "is required");
+    }
+    if let Some(lead) = &input.lead {
+        let lead = text::plain(lead);
+        errors.check(
+            lead.chars().count() <= MAX_LEAD,
+            "input.lead",
+            format!("must be at most {MAX_LEAD} characters"),
+        );
+        changes.lead = Some(lead);
+    }
+    if let Some(language) = &input.language {
+        let ok = !language.is_empty()
+            && language.len() <= 16
+            && language
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        errors.check(
+            ok,
+            "input.language",
+            "must be a BCP 47 tag such as `vi` or `en`",
+        );
+        changes.language = Some(language.clone());
+    }
+    if let Some(blocks) = input.body {
+        errors.check(
+            blocks.len() <= MAX_BLOCKS,
+            "input.body",
+            format!("must have at most {MAX_BLOCKS} blocks"),
+        );
+        let mut pending = Vec::with_capacity(blocks.len());
+        for (i, block) in blocks.into_iter().enumerate() {
+            if let Some(block) = prepare_block(block, &format!("input.body[{i}]"), &mut errors) {
+                pending.push(block);
+            }
+        }
+        changes.body = Some(pending);
+    }
+    match input.lead_image {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => changes.lead_image = Some(None),
+        MaybeUndefined::Value(image) => {
+            changes.lead_image = prepare_image(image, "input.leadImage", &mut errors).map(Some);
+        }
+    }
+
+    if let Some(section) = &input.section {
+        changes.section_id = reference::<section::Entity>(
+            db,
+            NodeType::Section,
+            section,
+            "input.section",
+            &mut errors,
+        )
+        .await?;
+    } else if creating {
+        errors.add("input.section", "is required");
+    }
+    if let Some(people) = &input.people {
+        let mut resolved = Vec::with_capacity(people.len());
+        for (i, p) in people.iter().enumerate() {
+            let field = format!("input.people[{i}].person");
+            if let Some(id) =
+                reference::<person::Entity>(db, NodeType::Person, &p.person, &field, &mut errors)
+                    .await?
+            {
+                let role = PersonRole::from(p.role);
+                if resolved.contains(&(id, role)) {
+                    errors.add(field, "is listed twice with the same role");
+                } else {
+                    resolved.push((id, role));
+                }
+            }
+        }
+        changes.people = Some(resolved);
+    }
+    changes.organizations = references::<organization::Entity>(
+        db,
+        NodeType::Organization,
+        input.organizations.as_deref(),
+        "input.organizations",
+        &mut errors,
+    )
+    .await?;
+    changes.events = references::<event::Entity>(
+        db,
+        NodeType::Event,
+        input.events.as_deref(),
+        "input.events",
+        &mut errors,
+    )
+    .await?;
+    changes.tags = references::<tag::Entity>(
+        db,
+        NodeType::Tag,
+        input.tags.as_deref(),
+        "input.tags",
+        &mut errors,
+    )
+    .await?;
+
+    // The slug: given, or made from the (new) title on creation.
+    match (&input.slug, &changes.title) {
+        (Some(wanted), _) => {
+            match slugs::choose::<entity::article::Entity>(db, Some(wanted), "", own, "input.slug")
+                .await
+            {
+                Ok(slug) => changes.slug = Some(slug),
+                Err(err) => errors.add("input.slug", err.message()),
+            }
+        }
+        (None, Some(title)) if creating => {
+            changes.slug = Some(
+                slugs::choose::<entity::article::Entity>(db, None, title, own, "input.slug")
+                    .await?,
+            );
+        }
+        _ => {}
+    }
+    errors.finish()?;
+    Ok(changes)
+}
+
+fn prepare_block(block: BlockInput, field: &str, errors: &mut Errors) -> Option<PendingBlock> {
+    Some(match block {
+        BlockInput::Paragraph(p) => PendingBlock::Ready(Block::Paragraph {
+            text: block_text(&p.text, field, "paragraph.text", errors),
+        }),
+        BlockInput::Heading(h) => {
+            let text = block_text(&h.text, field, "heading.text", errors);
+            errors.check(
+                (2..=6).contains(&h.level),
+                format!("{field}.heading.level"),
+                "must be between 2 and 6",
+            );
+            PendingBlock::Ready(Block::Heading {
+                level: h.level.clamp(2, 6) as u8,
+                text,
+            })
+        }
+        BlockInput::Quote(q) => PendingBlock::Ready(Block::Quote {
+            text: block_text(&q.text, field, "quote.text", errors),
+            attribution: q
+                .attribution
+                .map(|a| text::line(&a))
+                .filter(|a| !a.is_empty()),
+        }),
+        BlockInput::List(l) => {
+            errors.check(
+                !l.items.is_empty(),
+                format!("{field}.list.items"),
+                "must not be empty",
+            );
+            let items = l
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| block_text(item, field, &format!("list.items[{i}]"), errors))
+                .collect();
+            PendingBlock::Ready(Block::List {
+                ordered: l.ordered,
+                items,
+            })
+        }
+        BlockInput::Embed(e) => {
+            errors.check(
+                body::is_http_url(&e.url),
+                format!("{field}.embed.url"),
+                "must be an absolute http(s) URL",
+            );
+            PendingBlock::Ready(Block::Embed {
+                url: e.url.trim().to_owned(),
+                provider: e.provider.map(|p| text::line(&p)).filter(|p| !p.is_empty()),
+                title: e.title.map(|t| text::line(&t)).filter(|t| !t.is_empty()),
+            })
+        }
+        BlockInput::Image(image) => {
+            PendingBlock::Image(prepare_image(image, &format!("{field}.image"), errors)?)
+        }
+    })
+}
+
+/// Cleans the text of a block, recording empty or oversize text.
+fn block_text(value: &str, field: &str, name: &str, errors: &mut Errors) -> String {
+    let value = text::plain(value);
+    errors.check(
+        !value.is_empty(),
+        format!("{field}.{name}"),
+        "must not be empty",
+    );
+    errors.check(
+        value.chars().count() <= MAX_TEXT,
+        format!("{field}.{name}"),
+        format!("must be at most {MAX_TEXT} characters"),
+    );
+    value
+}
+
+fn prepare_image(image: ImageInput, field: &str, errors: &mut Errors) -> Option<Image> {
+    if let Some(id) = &image.id {
+        return match ids::decode(NodeType::Media, id, &format!("{field}.id")) {
+            Ok(id) => Some(Image::Existing(id)),
+            Err(err) => {
+                errors.add(format!("{field}.id"), err.message());
+                None
+            }
+        };
+    }
+    let Some(url) = image.url.as_deref().map(str::trim) else {
+        errors.add(
+            format!("{field}.url"),
+            "give the `id` of a media object or the `url` of a new one",
+        );
+        return None;
+    };
+    errors.check(
+        body::is_http_url(url),
+        format!("{field}.url"),
+        "must be an absolute http(s) URL",
+    );
+    for (name, value) in [("width", image.width), ("height", image.height)] {
+        errors.check(
+            value.is_none_or(|v| (1..=100_000).contains(&v)),
+            format!("{field}.{name}"),
+            "must be between 1 and 100000",
+        );
+    }
+    let clean = |v: Option<String>| v.map(|v| text::line(&v)).filter(|v| !v.is_empty());
+    Some(Image::New(NewMedia {
+        url: url.to_owned(),
+        caption: clean(image.caption),
+        credit: clean(image.credit),
+        alt: clean(image.alt),
+        width: image.width,
+        height: image.height,
+        mime: clean(image.mime),
+    }))
+}
+
+/// Resolves one reference, recording an error when it matches nothing.
+async fn reference<E: Slugged>(
+    db: &impl ConnectionTrait,
+    kind: NodeType,
+    value: &str,
+    field: &str,
+    errors: &mut Errors,
+) -> AppResult<Option<i64>> {
+    let id = match resolve::<E>(db, kind, value, field).await {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            errors.add(field, format!("no {} has the slug `{value}`", E::KIND));
+            return Ok(None);
+        }
+        Err(err) => {
+            errors.add(field, err.message());
+            return Ok(None);
+        }
+    };
+    // A well-formed ID may still name a row that does not exist.
+    if slugs::exists::<E>(db, id).await? {
+        Ok(Some(id))
+    } else {
+        errors.add(field, format!("no {} has this ID", E::KIND));
+        Ok(None)
+    }
+}
+
+/// Resolves a list of references (order kept, duplicates refused).
+async fn references<E: Slugged>(
+    db: &impl ConnectionTrait,
+    kind: NodeType,
+    values: Option<&[String]>,
+    field: &str,
+    errors: &mut Errors,
+) -> AppResult<Option<Vec<i64>>> {
+    let Some(values) = values else {
+        return Ok(None);
+    };
+    let mut ids = Vec::with_capacity(values.len());
+    for (i, value) in values.iter().enumerate() {
+        let path = format!("{field}[{i}]");
+        if let Some(id) = reference::<E>(db, kind, value, &path, errors).await? {
+            if ids.contains(&id) {
+                errors.add(path, "is listed twice");
+            } else {
+                ids.push(id);
+            }
+        }
+    }
+    Ok(Some(ids))
+}
+
+/// The changes that bring `current` back to `snapshot`'s content.
+pub fn from_snapshot(
+    snapshot: &crate::revisions::Snapshot,
+    current: &entity::article::Model,
+) -> AppResult<Changes> {
+    let blocks = body::parse(&snapshot.body)
+        .map_err(|e| crate::error::AppError::Internal(format!("revision body: {e}")))?;
+    let people = snapshot
+        .people
+        .iter()
+        .filter_map(|(id, role)| {
+            <PersonRole as sea_orm::ActiveEnum>::try_from_value(role)
+                .ok()
+                .map(|role| (*id, role))
+        })
+        .collect();
+    Ok(Changes {
+        title: Some(snapshot.title.clone()),
+        // The slug only changes back if it was different.
+        slug: (snapshot.slug != current.slug).then(|| snapshot.slug.clone()),
+        lead: Some(snapshot.lead.clone()),
+        body: Some(blocks.into_iter().map(PendingBlock::Ready).collect()),
+        section_id: Some(snapshot.section_id),
+        language: Some(snapshot.language.clone()),
+        people: Some(people),
+        organizations: Some(snapshot.organizations.clone()),
+        events: Some(snapshot.events.clone()),
+        tags: Some(snapshot.tags.clone()),
+        lead_image: Some(snapshot.lead_image_id.map(Image::Existing)),
+    })
+}
