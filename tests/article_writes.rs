@@ -442,7 +442,8 @@ async fn each_role_may_do_exactly_what_the_role_table_says() {
         ("admin", Some("admin")),
     ];
     // (mutation, roles allowed) on an article created by someone else.
-    let table: [(&str, &[&str]); 5] = [
+    let table: [(&str, &[&str]); 6] = [
+        ("restore", &["editor", "admin"]),
         ("update", &["editor", "admin"]),
         ("submit", &["editor", "admin"]),
         ("publish", &["editor", "admin"]),
@@ -491,6 +492,10 @@ async fn each_role_may_do_exactly_what_the_role_table_says() {
                         json!({"id": id, "version": version, "input": {"lead": "Sửa."}}),
                     ),
                     "submit" => (SUBMIT, json!({"id": id, "version": version})),
+                    "restore" => (
+                        "mutation($id: ID!, $v: Int!) { restoreArticleRevision(id: $id, revision: 1, version: $v) { article { version } } }",
+                        json!({"id": id, "v": version}),
+                    ),
                     "publish" => (PUBLISH, json!({"id": id, "version": version})),
                     "unpublish" => {
                         let v = app
