@@ -36,6 +36,13 @@ enum Command {
     SeedDemo,
     /// Print the GraphQL schema (SDL) to standard output.
     ExportSchema,
+    /// Rebuild the search index of every article (after an import or a
+    /// change of the folding rules), with a progress bar.
+    Reindex,
+    /// Fill the configured database with a deterministic, realistic archive
+    /// (for benchmarks); refuses a database that has articles unless
+    /// `--force`.
+    Generate(crate::generate::GenerateArgs),
     /// Print an HS256 token signed with JWT_SECRET (with JWT_ISSUER and
     /// JWT_AUDIENCE when set), alone on standard output.
     Token(TokenArgs),
@@ -138,6 +145,16 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
     match command {
         Command::Migrate => {
             println!("migrations applied");
+        }
+        Command::Reindex => {
+            let count = crate::search::reindex(&conn, true)
+                .await
+                .map_err(|e| format!("reindex failed: {e:?}"))?;
+            println!("search index rebuilt: {count} articles");
+        }
+        Command::Generate(args) => {
+            let report = crate::generate::run(&conn, &args).await?;
+            println!("{report}");
         }
         Command::SeedDemo => {
             let report = demo::load(&conn).await?;
