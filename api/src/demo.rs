@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use crate::{body, slug};
+use crate::{body, search, slug};
 
 /// The demo data, as shipped.
 pub const NEWSROOM_JSON: &str = include_str!("../demo/newsroom.json");
@@ -245,9 +245,16 @@ pub async fn load_json(
         .await?
         .into_iter()
         .collect();
+    let mut article_ids = Vec::with_capacity(data.articles.len());
     for a in &data.articles {
-        insert_article(&txn, a, &ids, &mut article_slugs, now).await?;
+        article_ids.push(insert_article(&txn, a, &ids, &mut article_slugs, now).await?);
     }
+    search::index_articles(&txn, &article_ids)
+        .await
+        .map_err(|e| DemoError::Invalid(format!("search index: {e:?}")))?;
+    search::names::rebuild(&txn)
+        .await
+        .map_err(|e| DemoError::Invalid(format!("search names: {e:?}")))?;
     txn.commit().await?;
     Ok(format!(
         "demo newsroom loaded: {} articles, {} sections, {} people, {} organizations, {} events, {} tags",
@@ -469,7 +476,7 @@ async fn insert_article(
     ids: &Ids,
     slugs: &mut HashSet<String>,
     now: DateTime<Utc>,
-) -> Result<(), DemoError> {
+) -> Result<i64, DemoError> {
     let status = parse_status(&a.status)?;
     let published_at = match (status, a.published_at, a.publish_in_days) {
         (ArticleStatus::Scheduled, _, Some(days)) => Some(now + Duration::days(days)),
@@ -604,5 +611,5 @@ async fn insert_article(
         .insert(txn)
         .await?;
     }
-    Ok(())
+    Ok(row.id)
 }

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_news_graph;
 mod m20261127_000002_editorial;
+mod m20261127_000003_search;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_news_graph::Migration),
             Box::new(m20261127_000002_editorial::Migration),
+            Box::new(m20261127_000003_search::Migration),
         ]
     }
 }

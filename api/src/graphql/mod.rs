@@ -9,6 +9,7 @@ pub mod media;
 pub mod node;
 pub mod organizations;
 pub mod people;
+pub mod search;
 pub mod sections;
 pub mod tags;
 pub mod write;
@@ -34,6 +35,7 @@ pub struct QueryRoot(
     sections::SectionsQuery,
     tags::TagsQuery,
     node::NodeQuery,
+    search::SearchQuery,
 );
 
 /// The schema type served at `/graphql`.

@@ -39,7 +39,7 @@ pub struct ArticleFilter {
 
 /// A filter whose references were looked up; `None` means a reference
 /// matched nothing, so the list is empty.
-pub(super) async fn apply(
+pub(crate) async fn apply(
     db: &impl ConnectionTrait,
     filter: &ArticleFilter,
     mut select: Select<article::Entity>,

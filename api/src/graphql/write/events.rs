@@ -285,6 +285,7 @@ impl EventsMutation {
         .await
         .map_err(write_conflict)?;
         replace_participants(&txn, row.id, clean.people, clean.organizations).await?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Event, row.id, &[]).await?;
         txn.commit().await?;
         Ok(EventPayload { event: Event(row) })
     }
@@ -327,6 +328,9 @@ impl EventsMutation {
             update = update.col_expr(event::Column::Location, Expr::value(location));
         }
         run_guarded(&txn, update, id).await?;
+        // Articles naming it now are reindexed after the write.
+        let linked =
+            crate::search::linked_articles(&txn, crate::search::names::NameKind::Event, id).await?;
         let before = load(&txn, id).await?;
         if before.ends_at.is_some_and(|ends| ends < before.starts_at) {
             // Only reachable when the event changed between the check and
@@ -347,6 +351,7 @@ impl EventsMutation {
         }
         replace_participants(&txn, id, clean.people, clean.organizations).await?;
         let row = load(&txn, id).await?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Event, id, &linked).await?;
         txn.commit().await?;
         Ok(EventPayload { event: Event(row) })
     }
@@ -368,6 +373,9 @@ impl EventsMutation {
 
         let txn = db.begin().await?;
         run_guarded(&txn, guarded::<event::Entity>(id, version), id).await?;
+        // Articles naming it now are reindexed after the write.
+        let linked =
+            crate::search::linked_articles(&txn, crate::search::names::NameKind::Event, id).await?;
         let row = load(&txn, id).await?;
         let articles = count_articles(
             &txn,
@@ -400,6 +408,7 @@ impl EventsMutation {
             .exec(&txn)
             .await
             .map_err(write_conflict)?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Event, id, &linked).await?;
         txn.commit().await?;
         Ok(DeletePayload {
             id: ids::encode(NodeType::Event, id),

@@ -207,6 +207,13 @@ impl OrganizationsMutation {
         .insert(&txn)
         .await
         .map_err(write_conflict)?;
+        crate::search::refresh(
+            &txn,
+            crate::search::names::NameKind::Organization,
+            row.id,
+            &[],
+        )
+        .await?;
         txn.commit().await?;
         Ok(OrganizationPayload {
             organization: Organization(row),
@@ -247,6 +254,10 @@ impl OrganizationsMutation {
             update = update.col_expr(organization::Column::Description, Expr::value(description));
         }
         run_guarded(&txn, update, id).await?;
+        // Articles naming it now are reindexed after the write.
+        let linked =
+            crate::search::linked_articles(&txn, crate::search::names::NameKind::Organization, id)
+                .await?;
         let before = load(&txn, id).await?;
         if let Some(slug) = clean.slug.filter(|s| *s != before.slug) {
             organization::Entity::update_many()
@@ -258,6 +269,13 @@ impl OrganizationsMutation {
             slugs::record_rename::<organization::Entity>(&txn, &before.slug, &slug, id).await?;
         }
         let row = load(&txn, id).await?;
+        crate::search::refresh(
+            &txn,
+            crate::search::names::NameKind::Organization,
+            id,
+            &linked,
+        )
+        .await?;
         txn.commit().await?;
         Ok(OrganizationPayload {
             organization: Organization(row),
@@ -282,6 +300,10 @@ impl OrganizationsMutation {
 
         let txn = db.begin().await?;
         run_guarded(&txn, guarded::<organization::Entity>(id, version), id).await?;
+        // Articles naming it now are reindexed after the write.
+        let linked =
+            crate::search::linked_articles(&txn, crate::search::names::NameKind::Organization, id)
+                .await?;
         let row = load(&txn, id).await?;
         let articles = count_articles(
             &txn,
@@ -350,6 +372,13 @@ impl OrganizationsMutation {
             .exec(&txn)
             .await
             .map_err(write_conflict)?;
+        crate::search::refresh(
+            &txn,
+            crate::search::names::NameKind::Organization,
+            id,
+            &linked,
+        )
+        .await?;
         txn.commit().await?;
         Ok(DeletePayload {
             id: ids::encode(NodeType::Organization, id),
@@ -396,6 +425,12 @@ impl OrganizationsMutation {
         if bumped.rows_affected == 0 {
             return Err(AppError::NotFound("organization".into()));
         }
+        let linked = crate::search::linked_articles(
+            &txn,
+            crate::search::names::NameKind::Organization,
+            from,
+        )
+        .await?;
         let gone = load(&txn, from).await?;
         // `into` below `from`: lift it to `from`'s place first, so that
         // moving `from`'s children under it cannot close a loop.
@@ -446,6 +481,20 @@ impl OrganizationsMutation {
             .await
             .map_err(write_conflict)?;
         let row = load(&txn, into).await?;
+        crate::search::refresh(
+            &txn,
+            crate::search::names::NameKind::Organization,
+            from,
+            &[],
+        )
+        .await?;
+        crate::search::refresh(
+            &txn,
+            crate::search::names::NameKind::Organization,
+            into,
+            &linked,
+        )
+        .await?;
         txn.commit().await?;
         Ok(OrganizationPayload {
             organization: Organization(row),

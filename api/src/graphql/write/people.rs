@@ -225,6 +225,7 @@ impl PeopleMutation {
         .await
         .map_err(write_conflict)?;
         replace_positions(&txn, row.id, clean.positions.unwrap_or_default()).await?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Person, row.id, &[]).await?;
         txn.commit().await?;
         Ok(PersonPayload {
             person: Person(row),
@@ -260,6 +261,10 @@ impl PeopleMutation {
             update = update.col_expr(person::Column::Bio, Expr::value(bio));
         }
         run_guarded(&txn, update, id).await?;
+        // Articles naming it now are reindexed after the write.
+        let linked =
+            crate::search::linked_articles(&txn, crate::search::names::NameKind::Person, id)
+                .await?;
         let before = load(&txn, id).await?;
         if let Some(slug) = clean.slug.filter(|s| *s != before.slug) {
             person::Entity::update_many()
@@ -274,6 +279,7 @@ impl PeopleMutation {
             replace_positions(&txn, id, positions).await?;
         }
         let row = load(&txn, id).await?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Person, id, &linked).await?;
         txn.commit().await?;
         Ok(PersonPayload {
             person: Person(row),
@@ -297,6 +303,10 @@ impl PeopleMutation {
 
         let txn = db.begin().await?;
         run_guarded(&txn, guarded::<person::Entity>(id, version), id).await?;
+        // Articles naming it now are reindexed after the write.
+        let linked =
+            crate::search::linked_articles(&txn, crate::search::names::NameKind::Person, id)
+                .await?;
         let row = load(&txn, id).await?;
         let articles = count_articles(
             &txn,
@@ -340,6 +350,7 @@ impl PeopleMutation {
             .exec(&txn)
             .await
             .map_err(write_conflict)?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Person, id, &linked).await?;
         txn.commit().await?;
         Ok(DeletePayload {
             id: ids::encode(NodeType::Person, id),
@@ -383,6 +394,9 @@ impl PeopleMutation {
         if bumped.rows_affected == 0 {
             return Err(AppError::NotFound("person".into()));
         }
+        let linked =
+            crate::search::linked_articles(&txn, crate::search::names::NameKind::Person, from)
+                .await?;
         let gone = load(&txn, from).await?;
         support::move_links::<article_person::Entity>(
             &txn,
@@ -415,6 +429,8 @@ impl PeopleMutation {
             .await
             .map_err(write_conflict)?;
         let row = load(&txn, into).await?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Person, from, &[]).await?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Person, into, &linked).await?;
         txn.commit().await?;
         Ok(PersonPayload {
             person: Person(row),

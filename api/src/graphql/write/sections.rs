@@ -228,6 +228,7 @@ impl SectionsMutation {
         .insert(&txn)
         .await
         .map_err(write_conflict)?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Section, row.id, &[]).await?;
         txn.commit().await?;
         Ok(SectionPayload {
             section: Section(row),
@@ -264,6 +265,10 @@ impl SectionsMutation {
             update = update.col_expr(section::Column::IptcMediaTopic, Expr::value(code));
         }
         run_guarded(&txn, update, id).await?;
+        // Articles naming it now are reindexed after the write.
+        let linked =
+            crate::search::linked_articles(&txn, crate::search::names::NameKind::Section, id)
+                .await?;
         let before = load(&txn, id).await?;
         if let Some(slug) = clean.slug.filter(|s| *s != before.slug) {
             section::Entity::update_many()
@@ -275,6 +280,7 @@ impl SectionsMutation {
             slugs::record_rename::<section::Entity>(&txn, &before.slug, &slug, id).await?;
         }
         let row = load(&txn, id).await?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Section, id, &linked).await?;
         txn.commit().await?;
         Ok(SectionPayload {
             section: Section(row),
@@ -297,6 +303,10 @@ impl SectionsMutation {
 
         let txn = db.begin().await?;
         run_guarded(&txn, guarded::<section::Entity>(id, version), id).await?;
+        // Articles naming it now are reindexed after the write.
+        let linked =
+            crate::search::linked_articles(&txn, crate::search::names::NameKind::Section, id)
+                .await?;
         let row = load(&txn, id).await?;
         let articles = article::Entity::find()
             .filter(article::Column::SectionId.eq(id))
@@ -323,6 +333,7 @@ impl SectionsMutation {
             .exec(&txn)
             .await
             .map_err(write_conflict)?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Section, id, &linked).await?;
         txn.commit().await?;
         Ok(DeletePayload {
             id: ids::encode(NodeType::Section, id),

@@ -103,6 +103,7 @@ impl TagsMutation {
         .insert(&txn)
         .await
         .map_err(write_conflict)?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Tag, row.id, &[]).await?;
         txn.commit().await?;
         Ok(TagPayload { tag: Tag(row) })
     }
@@ -128,6 +129,9 @@ impl TagsMutation {
             update = update.col_expr(tag::Column::Name, Expr::value(name));
         }
         run_guarded(&txn, update, id).await?;
+        // Articles naming it now are reindexed after the write.
+        let linked =
+            crate::search::linked_articles(&txn, crate::search::names::NameKind::Tag, id).await?;
         let before = load(&txn, id).await?;
         if let Some(slug) = slug.filter(|s| *s != before.slug) {
             tag::Entity::update_many()
@@ -139,6 +143,7 @@ impl TagsMutation {
             slugs::record_rename::<tag::Entity>(&txn, &before.slug, &slug, id).await?;
         }
         let row = load(&txn, id).await?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Tag, id, &linked).await?;
         txn.commit().await?;
         Ok(TagPayload { tag: Tag(row) })
     }
@@ -159,6 +164,9 @@ impl TagsMutation {
 
         let txn = db.begin().await?;
         run_guarded(&txn, guarded::<tag::Entity>(id, version), id).await?;
+        // Articles naming it now are reindexed after the write.
+        let linked =
+            crate::search::linked_articles(&txn, crate::search::names::NameKind::Tag, id).await?;
         let row = load(&txn, id).await?;
         let articles = count_articles(
             &txn,
@@ -181,6 +189,7 @@ impl TagsMutation {
             .exec(&txn)
             .await
             .map_err(write_conflict)?;
+        crate::search::refresh(&txn, crate::search::names::NameKind::Tag, id, &linked).await?;
         txn.commit().await?;
         Ok(DeletePayload {
             id: ids::encode(NodeType::Tag, id),

@@ -15,7 +15,7 @@ use crate::{
     body::{self, Block},
     error::{AppError, AppResult},
     graphql::write::{guarded, run_guarded, write_conflict},
-    revisions, slugs,
+    revisions, search, slugs,
 };
 
 /// Who writes, and when.
@@ -62,6 +62,7 @@ pub async fn create(
     .await
     .map_err(write_conflict)?;
     write_content(db, row.id, &changes, by).await?;
+    search::index_articles(db, &[row.id]).await?;
     revisions::record(db, row.id, by.sub, &["created"], by.now).await
 }
 
@@ -108,6 +109,7 @@ pub async fn update(
         slugs::record_rename::<article::Entity>(db, old, new, id).await?;
     }
     write_content(db, id, &changes, by).await?;
+    search::index_articles(db, &[id]).await?;
     let fields = if label.is_empty() {
         changes.fields()
     } else {
@@ -155,6 +157,8 @@ pub async fn delete(
             Expr::value(by.sub.map(str::to_owned)),
         );
     run_guarded(db, update, id).await?;
+    // Gone from search at once (the indexer drops deleted articles).
+    search::index_articles(db, &[id]).await?;
     revisions::record(db, id, by.sub, &["deleted"], by.now).await
 }
 

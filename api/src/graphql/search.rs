@@ -1,0 +1,297 @@
+//! `search` and `suggest`: Vietnamese-aware full-text search over articles
+//! and autocomplete of names.
+
+use std::collections::{HashMap, HashSet};
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use entity::article;
+use sea_orm::{EntityTrait, QueryFilter};
+
+use super::{
+    articles::{Article, ArticleFilter, ArticleStatus, filter_support},
+    db, loaders, request,
+};
+use crate::{
+    body,
+    error::AppResult,
+    ids::{self, NodeType},
+    loaders::{ArticleId, EventId, OrganizationId, PersonId, SectionId, TagId},
+    pagination::{Page, PageInfo, page_ranked},
+    search::{
+        highlight,
+        names::NameKind,
+        query::{self, Hit, Order, ParsedQuery},
+        suggest,
+    },
+};
+
+/// How search results are ordered.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchOrder {
+    /// Best match first: exact diacritics, phrases, title matches, then
+    /// the engine's relevance; recent articles break ties.
+    #[default]
+    Relevance,
+    /// Newest first among the matches.
+    Newest,
+}
+
+/// What autocomplete can suggest.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum SuggestType {
+    Person,
+    Organization,
+    Event,
+    Section,
+    Tag,
+}
+
+impl From<SuggestType> for NameKind {
+    fn from(t: SuggestType) -> Self {
+        match t {
+            SuggestType::Person => NameKind::Person,
+            SuggestType::Organization => NameKind::Organization,
+            SuggestType::Event => NameKind::Event,
+            SuggestType::Section => NameKind::Section,
+            SuggestType::Tag => NameKind::Tag,
+        }
+    }
+}
+
+/// An autocomplete suggestion.
+#[derive(SimpleObject)]
+pub struct Suggestion {
+    #[graphql(name = "type")]
+    pub kind: SuggestType,
+    /// Global ID of the person, organization, event, section or tag.
+    pub id: ID,
+    pub name: String,
+    pub slug: String,
+}
+
+/// The matched words of a result, in `<mark>`; the rest HTML-escaped.
+#[derive(SimpleObject)]
+pub struct SearchHighlights {
+    pub title: String,
+    /// A few lines of the lead and body around the first match.
+    pub snippet: String,
+}
+
+/// One search result.
+pub struct ArticleSearchEdge {
+    cursor: String,
+    hit: Hit,
+    article: article::Model,
+    query: std::sync::Arc<ParsedQuery>,
+}
+
+#[Object]
+impl ArticleSearchEdge {
+    /// Opaque: pass it as `after` to continue.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+
+    async fn node(&self) -> Article {
+        Article(self.article.clone())
+    }
+
+    /// Relevance: higher is better; comparable within one search only.
+    async fn score(&self) -> f64 {
+        self.hit.score
+    }
+
+    async fn highlights(&self) -> SearchHighlights {
+        let terms: HashSet<String> = self.query.all_words();
+        let prefix = self
+            .query
+            .prefix_last
+            .then(|| self.query.words.last().cloned())
+            .flatten();
+        let blocks = body::parse(&self.article.body).unwrap_or_default();
+        let text = format!(
+            "{}\n{}",
+            self.article.lead,
+            crate::search::index::body_text(&blocks, &HashMap::new(), None)
+        );
+        SearchHighlights {
+            title: highlight::mark(&self.article.title, &terms, prefix.as_deref()),
+            snippet: highlight::snippet(&text, &terms, prefix.as_deref()),
+        }
+    }
+}
+
+/// A page of search results.
+pub struct ArticleSearchConnection {
+    edges: Vec<ArticleSearchEdge>,
+    page_info: PageInfo,
+    total: Option<(
+        std::sync::Arc<ParsedQuery>,
+        sea_orm::Select<article::Entity>,
+    )>,
+}
+
+#[Object]
+impl ArticleSearchConnection {
+    async fn edges(&self) -> &[ArticleSearchEdge] {
+        &self.edges
+    }
+
+    async fn nodes(&self) -> Vec<Article> {
+        self.edges
+            .iter()
+            .map(|e| Article(e.article.clone()))
+            .collect()
+    }
+
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+
+    /// How many articles match (counted only when asked for).
+    async fn total_count(&self, ctx: &Context<'_>) -> AppResult<u64> {
+        match &self.total {
+            Some((q, scope)) => query::count(db(ctx)?, q, scope.clone()).await,
+            None => Ok(0),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct SearchQuery;
+
+#[Object]
+impl SearchQuery {
+    /// Full-text search over articles: title, lead, body, captions, tags
+    /// and the names of linked people, organizations and events. Typing
+    /// without diacritics, in decomposed Unicode or either tone placement
+    /// finds the same articles; `"quoted phrases"` must match exactly.
+    /// Anonymous readers search published articles; staff may add
+    /// `filter.status`.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        filter: Option<ArticleFilter>,
+        #[graphql(default)] order_by: SearchOrder,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<ArticleSearchConnection> {
+        let page = Page::forward(first, after)?;
+        let parsed = std::sync::Arc::new(query::parse(&query)?);
+        let req = request(ctx)?;
+        let filter = filter.unwrap_or_default();
+        if filter
+            .status
+            .as_ref()
+            .is_some_and(|s| s.iter().any(|s| *s != ArticleStatus::Published))
+        {
+            req.viewer.require_staff("searching unpublished articles")?;
+        }
+        let db = db(ctx)?;
+        let scope = article::Entity::find().filter(req.viewer.article_condition(req.now));
+        let Some(scope) = filter_support::apply(db, &filter, scope).await? else {
+            return Ok(ArticleSearchConnection {
+                edges: Vec::new(),
+                page_info: PageInfo::default(),
+                total: None,
+            });
+        };
+        let order = match order_by {
+            SearchOrder::Relevance => Order::Relevance,
+            SearchOrder::Newest => Order::Newest,
+        };
+        let hits = query::run(db, &parsed, scope.clone(), order).await?;
+        let (edges, page_info) = page_ranked(hits, &page, |h| h.id);
+        let rows = loaders(ctx)?
+            .load_many(edges.iter().map(|(h, _)| ArticleId(h.id)))
+            .await?;
+        let edges = edges
+            .into_iter()
+            .filter_map(|(hit, cursor)| {
+                rows.get(&ArticleId(hit.id))
+                    .cloned()
+                    .map(|article| ArticleSearchEdge {
+                        cursor,
+                        hit,
+                        article,
+                        query: parsed.clone(),
+                    })
+            })
+            .collect();
+        Ok(ArticleSearchConnection {
+            edges,
+            page_info,
+            total: Some((parsed, scope)),
+        })
+    }
+
+    /// Autocomplete of people, organizations, events, sections and tags:
+    /// names with a word sequence starting with `prefix`, folded
+    /// ("dan van" finds "Ban Dân vận Tỉnh ủy").
+    async fn suggest(
+        &self,
+        ctx: &Context<'_>,
+        prefix: String,
+        types: Option<Vec<SuggestType>>,
+        #[graphql(default = 10)] first: i32,
+    ) -> AppResult<Vec<Suggestion>> {
+        if !(1..=50).contains(&first) {
+            return Err(crate::error::AppError::bad_input(
+                "first",
+                "`first` must be between 1 and 50",
+            ));
+        }
+        let kinds: Vec<NameKind> = match types {
+            Some(types) if !types.is_empty() => types.into_iter().map(NameKind::from).collect(),
+            _ => NameKind::ALL.to_vec(),
+        };
+        let hits = suggest::suggest(db(ctx)?, &prefix, &kinds, first as u64).await?;
+        let loaders = loaders(ctx)?;
+        let mut out = Vec::with_capacity(hits.len());
+        for hit in hits {
+            let Some(kind) = NameKind::parse(&hit.kind) else {
+                continue;
+            };
+            let id = hit.target_id;
+            // Slugs come through the loaders: one batch per kind.
+            let (t, node, slug) = match kind {
+                NameKind::Person => (
+                    SuggestType::Person,
+                    NodeType::Person,
+                    loaders.load_one(PersonId(id)).await?.map(|r| r.slug),
+                ),
+                NameKind::Organization => (
+                    SuggestType::Organization,
+                    NodeType::Organization,
+                    loaders.load_one(OrganizationId(id)).await?.map(|r| r.slug),
+                ),
+                NameKind::Event => (
+                    SuggestType::Event,
+                    NodeType::Event,
+                    loaders.load_one(EventId(id)).await?.map(|r| r.slug),
+                ),
+                NameKind::Section => (
+                    SuggestType::Section,
+                    NodeType::Section,
+                    loaders.load_one(SectionId(id)).await?.map(|r| r.slug),
+                ),
+                NameKind::Tag => (
+                    SuggestType::Tag,
+                    NodeType::Tag,
+                    loaders.load_one(TagId(id)).await?.map(|r| r.slug),
+                ),
+            };
+            if let Some(slug) = slug {
+                out.push(Suggestion {
+                    kind: t,
+                    id: ids::encode(node, id),
+                    name: hit.name,
+                    slug,
+                });
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,131 @@
+//! Folding Vietnamese text for search: one function for the index and the
+//! query, so they always agree.
+//!
+//! - [`fold`]: NFC, lower case, every tone and vowel mark removed, `đ` →
+//!   `d`, anything that is not a letter or digit a separator. "Hoà Bình",
+//!   "hòa bình", "HOA BINH" and the decomposed (NFD) forms all fold to
+//!   `hoa binh`.
+//! - [`accent_key`]: a word with its marks kept but written one canonical
+//!   way (Telex-style tone letter at the end), so both tone placements
+//!   (`hoà`/`hòa`, `thuý`/`thúy`) are equal while `đức` ≠ `đúc`. Used to
+//!   rank exact-diacritic matches first.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Combining tone marks, with their Telex letters.
+const TONES: [(char, char); 5] = [
+    ('\u{0301}', 's'), // sắc
+    ('\u{0300}', 'f'), // huyền
+    ('\u{0309}', 'r'), // hỏi
+    ('\u{0303}', 'x'), // ngã
+    ('\u{0323}', 'j'), // nặng
+];
+
+/// Folds `text` to lower-case ASCII words separated by single spaces.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for ch in text.nfd() {
+        let ch = match ch {
+            'đ' | 'Đ' => 'd',
+            c if ('\u{0300}'..='\u{036F}').contains(&c) => continue,
+            c => c,
+        };
+        if ch.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(ch.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// The words of `text` as folded tokens.
+pub fn tokens(text: &str) -> Vec<String> {
+    fold(text)
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The canonical accented form of one word: lower case, vowel marks kept,
+/// the tone moved to a Telex letter at the end (`Hoà` → `hoaf`, `Đức` →
+/// `đưcs`). `None` for a word without any mark (nothing to compare).
+pub fn accent_key(word: &str) -> Option<String> {
+    let mut base = String::with_capacity(word.len());
+    let mut tone = None;
+    let mut marked = false;
+    for ch in word.nfd() {
+        if let Some((_, letter)) = TONES.iter().find(|(mark, _)| *mark == ch) {
+            tone = Some(*letter);
+            marked = true;
+            continue;
+        }
+        if ('\u{0300}'..='\u{036F}').contains(&ch) || ch == 'đ' || ch == 'Đ' {
+            marked = true;
+        }
+        base.extend(ch.to_lowercase());
+    }
+    if !marked {
+        return None;
+    }
+    let mut key: String = base.nfc().collect();
+    if let Some(letter) = tone {
+        key.push(letter);
+    }
+    Some(key)
+}
+
+/// The accent keys of every marked word of `text`, space-separated.
+pub fn accent_keys(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric() && !('\u{0300}'..='\u{036F}').contains(&c))
+        .filter_map(accent_key)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tone_and_vowel_marks_fold_away() {
+        assert_eq!(fold("ầ ơ ư ă ê ô Ắ Ễ Ự"), "a o u a e o a e u");
+        assert_eq!(fold("Nguyễn Đức Trung"), "nguyen duc trung");
+        assert_eq!(fold("ĐỒNG CHÍ đồng chí"), "dong chi dong chi");
+    }
+
+    #[test]
+    fn composed_decomposed_and_both_tone_placements_fold_alike() {
+        let nfd: String = "Ban Dân vận Tỉnh ủy".nfd().collect();
+        assert_eq!(fold(&nfd), fold("Ban Dân vận Tỉnh ủy"));
+        assert_eq!(fold("hoà thuý"), fold("hòa thúy"));
+        assert_eq!(fold("hoà thuý"), "hoa thuy");
+    }
+
+    #[test]
+    fn punctuation_separates_words() {
+        assert_eq!(
+            fold("kinh tế - xã hội; 8,5%: “Dân biết”"),
+            "kinh te xa hoi 8 5 dan biet"
+        );
+        assert_eq!(fold("  ...  "), "");
+    }
+
+    #[test]
+    fn accent_keys_keep_marks_but_not_tone_placement() {
+        assert_eq!(accent_key("hoà"), accent_key("hòa"));
+        assert_eq!(accent_key("thuý"), accent_key("thúy"));
+        assert_eq!(accent_key("Đức").as_deref(), Some("đưcs"));
+        assert_ne!(accent_key("Đức"), accent_key("Đúc"));
+        assert_eq!(accent_key("ban"), None);
+        let nfd: String = "Đức".nfd().collect();
+        assert_eq!(accent_key(&nfd), accent_key("Đức"));
+        assert_eq!(accent_keys("Nguyễn Đức, Trung!"), "nguyênx đưcs");
+    }
+}

@@ -1,0 +1,341 @@
+//! Vietnamese-aware search and autocomplete, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{TestApp, backends, first_error_code, token};
+use serde_json::{Value, json};
+use unicode_normalization::UnicodeNormalization;
+
+const SEARCH: &str = r#"query($q: String!, $first: Int, $after: String, $f: ArticleFilter) {
+    search(query: $q, first: $first, after: $after, filter: $f) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor score node { title status } highlights { title snippet } } } }"#;
+
+fn titles(data: &Value) -> Vec<String> {
+    data["search"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Query → the title the first result must have.
+fn table() -> Vec<(String, &'static str)> {
+    let nfd = |s: &str| s.nfd().collect::<String>();
+    vec![
+        // No diacritics at all.
+        (
+            "bieu duong dien hinh dan van kheo".into(),
+            "Biểu dương 60 điển hình “Dân vận khéo” giai đoạn 2021-2023",
+        ),
+        // Upper case, no diacritics, đ typed as d.
+        (
+            "DUONG DAY DANH BAC".into(),
+            "Triệt phá đường dây đánh bạc qua mạng với số tiền giao dịch hơn 300 tỷ đồng",
+        ),
+        // đ typed as đ.
+        (
+            "đường dây đánh bạc".into(),
+            "Triệt phá đường dây đánh bạc qua mạng với số tiền giao dịch hơn 300 tỷ đồng",
+        ),
+        // Decomposed Unicode (as pasted from Word).
+        (
+            nfd("Nuôi cá lồng trên hồ Thúy Sơn"),
+            "Nuôi cá lồng trên hồ Thúy Sơn cho lãi hàng trăm triệu đồng mỗi năm",
+        ),
+        // The old tone placement (thuý) for the new one (Thúy) in the title.
+        (
+            "nuôi cá lồng hồ Thuý Sơn".into(),
+            "Nuôi cá lồng trên hồ Thúy Sơn cho lãi hàng trăm triệu đồng mỗi năm",
+        ),
+        // Misspelt tone marks still match by folding.
+        (
+            "chiến dịch thanh niên tinh nguyền".into(),
+            "Ra quân Chiến dịch Thanh niên tình nguyện hè 2025",
+        ),
+        // A quoted phrase.
+        (
+            "\"thanh niên tình nguyện\"".into(),
+            "Ra quân Chiến dịch Thanh niên tình nguyện hè 2025",
+        ),
+        // A caption of the seed article's photos.
+        (
+            "Lê Đình Lý trình bày báo cáo chương trình phối hợp".into(),
+            "Ban cán sự đảng UBND tỉnh và Ban Dân vận Tỉnh ủy ký kết chương trình phối hợp giai đoạn 2021-2026",
+        ),
+        // A linked organization's name.
+        (
+            "Bệnh viện Đa khoa tỉnh khám sàng lọc".into(),
+            "Khám sàng lọc miễn phí cho 1.000 người cao tuổi tại các xã khó khăn",
+        ),
+        // A word being typed (prefix).
+        (
+            "giải việt dã tru".into(),
+            "Hơn 2.000 vận động viên tranh tài tại Giải Việt dã truyền thống năm 2024",
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn the_right_article_comes_first() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        for (query, expected) in table() {
+            let data = app.data(SEARCH, json!({"q": query, "first": 5})).await;
+            let found = titles(&data);
+            assert_eq!(
+                found.first().map(String::as_str),
+                Some(expected),
+                "{backend:?} `{query}` gave {found:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn exact_diacritics_rank_above_folded_matches() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let editor = token("editor-minh", &["editor"]);
+        for title in [
+            "Làng nghề đúc đồng Thạch Lâm giữ lửa nghề",
+            "Ông Trần Văn Đức nhận Huy hiệu 50 năm tuổi Đảng",
+        ] {
+            let created = app
+                .data_as(&editor, "mutation($i: ArticleInput!) { createArticle(input: $i) { article { id version } } }",
+                    json!({"i": {"title": title, "section": "xa-hoi", "body": [{"paragraph": {"text": "Nội dung."}}]}}))
+                .await;
+            let a = &created["createArticle"]["article"];
+            app.data_as(&editor, "mutation($id: ID!, $v: Int!) { publishArticle(id: $id, version: $v) { article { status } } }",
+                json!({"id": a["id"], "v": a["version"]}))
+                .await;
+        }
+        let duc = titles(&app.data(SEARCH, json!({"q": "Đức"})).await);
+        assert_eq!(
+            duc[0], "Ông Trần Văn Đức nhận Huy hiệu 50 năm tuổi Đảng",
+            "{backend:?}"
+        );
+        let duc_cast = titles(&app.data(SEARCH, json!({"q": "Đúc"})).await);
+        assert_eq!(
+            duc_cast[0], "Làng nghề đúc đồng Thạch Lâm giữ lửa nghề",
+            "{backend:?}"
+        );
+        // Without diacritics both are found.
+        let folded = titles(&app.data(SEARCH, json!({"q": "duc", "first": 50})).await);
+        assert!(
+            folded.iter().any(|t| t.contains("Đức")) && folded.iter().any(|t| t.contains("đúc"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn highlights_mark_the_matched_words_and_escape_the_rest() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let data = app
+            .data(SEARCH, json!({"q": "duong day danh bac", "first": 1}))
+            .await;
+        let h = &data["search"]["edges"][0]["highlights"];
+        assert_eq!(
+            h["title"],
+            "Triệt phá <mark>đường</mark> <mark>dây</mark> <mark>đánh</mark> <mark>bạc</mark> qua mạng với số tiền giao dịch hơn 300 tỷ đồng"
+        );
+        assert!(h["snippet"].as_str().unwrap().contains("<mark>"));
+        assert!(data["search"]["edges"][0]["score"].as_f64().unwrap() > 0.0);
+    }
+}
+
+#[tokio::test]
+async fn unpublished_articles_never_appear_for_readers() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        for query in [
+            "phổ cập giáo dục mầm non",
+            "bệnh án điện tử",
+            "xử phạt xăng dầu đo lường",
+            "sốt xuất huyết mùa mưa",
+        ] {
+            let data = app.data(SEARCH, json!({"q": query})).await;
+            assert!(
+                data["search"]["edges"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|e| e["node"]["status"] == "PUBLISHED"),
+                "{backend:?} {query}: {data}"
+            );
+        }
+        let editor = token("editor-minh", &["editor"]);
+        let drafts = app
+            .data_as(
+                &editor,
+                SEARCH,
+                json!({"q": "phổ cập giáo dục mầm non", "f": {"status": ["DRAFT"]}}),
+            )
+            .await;
+        assert_eq!(
+            titles(&drafts)[0],
+            "Phổ cập giáo dục mầm non cho trẻ từ 3 đến 5 tuổi: bài toán giáo viên ở vùng cao"
+        );
+        let refused = app
+            .graphql(SEARCH, json!({"q": "mầm non", "f": {"status": ["DRAFT"]}}))
+            .await;
+        assert_eq!(first_error_code(&refused), "UNAUTHENTICATED");
+    }
+}
+
+#[tokio::test]
+async fn the_index_follows_writes_in_the_same_transaction() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let editor = token("editor-minh", &["editor"]);
+        let created = app
+            .data_as(&editor, "mutation($i: ArticleInput!) { createArticle(input: $i) { article { id version } } }",
+                json!({"i": {"title": "Khánh thành cầu treo Huổi Lóng", "section": "xa-hoi", "body": [{"paragraph": {"text": "Cây cầu nối hai bản."}}]}}))
+            .await;
+        let a = &created["createArticle"]["article"];
+        assert!(
+            titles(&app.data(SEARCH, json!({"q": "cau treo huoi long"})).await).is_empty(),
+            "a draft is not public"
+        );
+        let published = app
+            .data_as(&editor, "mutation($id: ID!, $v: Int!) { publishArticle(id: $id, version: $v) { article { version } } }",
+                json!({"id": a["id"], "v": a["version"]}))
+            .await;
+        assert_eq!(
+            titles(&app.data(SEARCH, json!({"q": "cau treo huoi long"})).await),
+            vec!["Khánh thành cầu treo Huổi Lóng"]
+        );
+        let v = &published["publishArticle"]["article"]["version"];
+        app.data_as(&editor, "mutation($id: ID!, $v: Int!, $i: ArticleInput!) { updateArticle(id: $id, version: $v, input: $i) { article { version } } }",
+            json!({"id": a["id"], "v": v, "i": {"title": "Khánh thành cầu treo bản Pá Khoang"}}))
+            .await;
+        assert!(
+            titles(&app.data(SEARCH, json!({"q": "huoi long"})).await).is_empty(),
+            "the old title is gone from the index"
+        );
+        assert_eq!(
+            titles(&app.data(SEARCH, json!({"q": "pa khoang"})).await),
+            vec!["Khánh thành cầu treo bản Pá Khoang"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn engine_syntax_in_queries_never_errors() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        for query in [
+            "\"",
+            "*",
+            "NEAR(",
+            ":",
+            "'",
+            "{title}: x",
+            "a OR b",
+            "-",
+            "^",
+            "dân vận\"",
+            "\"\"\"",
+            "x:*",
+            "!&|()",
+            "NOT",
+            "AND",
+            "%_",
+        ] {
+            let response = app.graphql(SEARCH, json!({"q": query})).await;
+            assert!(
+                response.get("errors").is_none(),
+                "{backend:?} `{query}`: {response}"
+            );
+        }
+        for (query, code) in [("", "BAD_USER_INPUT"), ("   ", "BAD_USER_INPUT")] {
+            assert_eq!(
+                first_error_code(&app.graphql(SEARCH, json!({"q": query})).await),
+                code
+            );
+        }
+        let long = "dân ".repeat(60);
+        assert_eq!(
+            first_error_code(&app.graphql(SEARCH, json!({"q": long})).await),
+            "BAD_USER_INPUT"
+        );
+    }
+}
+
+#[tokio::test]
+async fn results_page_with_cursors_without_repeats() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let mut seen = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let data = app
+                .data(SEARCH, json!({"q": "tinh", "first": 4, "after": after}))
+                .await;
+            seen.extend(titles(&data));
+            let info = &data["search"]["pageInfo"];
+            if info["hasNextPage"] == false {
+                assert_eq!(
+                    seen.len() as u64,
+                    data["search"]["totalCount"].as_u64().unwrap(),
+                    "{backend:?}"
+                );
+                break;
+            }
+            after = info["endCursor"].clone();
+        }
+        let unique: std::collections::HashSet<&String> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len());
+        assert!(seen.len() > 8);
+    }
+}
+
+#[tokio::test]
+async fn suggestions_complete_any_word_of_a_name() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let q = "query($p: String!, $t: [SuggestType!]) { suggest(prefix: $p, types: $t) { type name slug id } }";
+        let dan_van = app.data(q, json!({"p": "dan van"})).await;
+        let names: Vec<&str> = dan_van["suggest"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"Ban Dân vận Tỉnh ủy"),
+            "{backend:?} {names:?}"
+        );
+        let people = app
+            .data(q, json!({"p": "nguyễn đức", "t": ["PERSON"]}))
+            .await;
+        assert_eq!(people["suggest"][0]["name"], "Nguyễn Đức Trung");
+        assert_eq!(people["suggest"][0]["type"], "PERSON");
+        assert!(
+            people["suggest"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["type"] == "PERSON")
+        );
+        let none = app.data(q, json!({"p": "zzzz"})).await;
+        assert_eq!(none["suggest"], json!([]));
+        assert_eq!(
+            first_error_code(&app.graphql(q, json!({"p": " ,. "})).await),
+            "BAD_USER_INPUT"
+        );
+        // A renamed person is suggested under the new name at once.
+        let admin = token("admin-an", &["admin"]);
+        let person = app
+            .data("{ person(slug: \"le-dinh-ly\") { id version } }", json!({}))
+            .await;
+        app.data_as(&admin, "mutation($id: ID!, $v: Int!) { updatePerson(id: $id, version: $v, input: {fullName: \"Lê Đình Lực\"}) { person { fullName } } }",
+            json!({"id": person["person"]["id"], "v": person["person"]["version"]}))
+            .await;
+        let renamed = app.data(q, json!({"p": "le dinh luc"})).await;
+        assert_eq!(renamed["suggest"][0]["name"], "Lê Đình Lực");
+    }
+}
