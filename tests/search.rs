@@ -65,6 +65,11 @@ fn table() -> Vec<(String, &'static str)> {
             "Lê Đình Lý trình bày báo cáo chương trình phối hợp".into(),
             "Ban cán sự đảng UBND tỉnh và Ban Dân vận Tỉnh ủy ký kết chương trình phối hợp giai đoạn 2021-2026",
         ),
+        // A linked person's name (the byline: not in the text itself).
+        (
+            "Trường Ca ký kết".into(),
+            "Ban cán sự đảng UBND tỉnh và Ban Dân vận Tỉnh ủy ký kết chương trình phối hợp giai đoạn 2021-2026",
+        ),
         // A linked organization's name.
         (
             "Bệnh viện Đa khoa tỉnh khám sàng lọc".into(),
@@ -337,5 +342,24 @@ async fn suggestions_complete_any_word_of_a_name() {
             .await;
         let renamed = app.data(q, json!({"p": "le dinh luc"})).await;
         assert_eq!(renamed["suggest"][0]["name"], "Lê Đình Lực");
+    }
+}
+
+#[tokio::test]
+async fn reindex_rebuilds_the_same_index() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let before = app.data(SEARCH, json!({"q": "dan van", "first": 50})).await;
+        let count = api::search::reindex(&app.db, false).await.unwrap();
+        assert_eq!(count, 46, "every demo article, drafts included");
+        let after = app.data(SEARCH, json!({"q": "dan van", "first": 50})).await;
+        assert_eq!(titles(&before), titles(&after), "{backend:?}");
+        let q = "{ suggest(prefix: \"thach lam\") { name } }";
+        assert!(
+            !app.data(q, json!({})).await["suggest"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -7,18 +7,21 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ConnectionTrait, DbBackend, FromQueryResult, QuerySelect, QueryTrait, Select, Statement, Value,
+    ColumnTrait, ConnectionTrait, DbBackend, FromQueryResult, QueryFilter, QuerySelect, Select,
+    Statement, Value,
 };
 
-use super::fold::{accent_key, fold};
+use super::fold::{accent_key, accent_keys, fold};
 use crate::error::{AppError, AppResult};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
 /// Words of a query that count; the rest is ignored.
 const MAX_TERMS: usize = 12;
-/// How many engine matches are ranked per query.
-pub const CANDIDATES: u64 = 300;
+/// How many of the newest engine matches are ranked per query: a news
+/// search favours recent articles, and this bounds the cost of a query
+/// that matches most of the archive.
+pub const WINDOW: u64 = 1_000;
 
 /// A reader's query, folded.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -142,16 +145,15 @@ struct Candidate {
     id: i64,
     rank: f64,
     title: String,
-    published_at: Option<DateTime<Utc>>,
-}
-
-#[derive(FromQueryResult)]
-struct IdRow {
-    id: i64,
+    lead: String,
 }
 
 /// Ranked matches of `q` among the articles `scope` selects (visibility
-/// and filters already applied).
+/// and filters), at most the [`WINDOW`] newest matches.
+///
+/// Two cheap steps instead of one expensive join: the engine ranks the
+/// newest matches by itself (bm25 / `ts_rank_cd` on at most [`WINDOW`]
+/// rows), then `scope` is checked by primary key on those ids only.
 pub async fn run(
     db: &impl ConnectionTrait,
     q: &ParsedQuery,
@@ -162,71 +164,52 @@ pub async fn run(
         return Ok(Vec::new());
     }
     let backend = db.get_database_backend();
-    let scope = scope
-        .select_only()
-        .column(entity::article::Column::Id)
-        .into_query();
-    let scope = backend.build(&scope);
-    let (scope_sql, scope_values) = (scope.sql, scope.values.map(|v| v.0).unwrap_or_default());
-    let order_sql = match order {
-        Order::Relevance => "rank DESC",
-        Order::Newest => "a.published_at DESC, a.id DESC",
-    };
-    let (sql, values) = match backend {
-        DbBackend::Postgres => {
-            let n = scope_values.len() + 1;
-            (
-                format!(
-                    "SELECT s.article_id AS id, ts_rank_cd(s.document, to_tsquery('simple', ${n}), 1)::float8 AS rank,
-                            s.title AS title, a.published_at AS published_at
-                     FROM article_search s JOIN articles a ON a.id = s.article_id
-                     WHERE s.document @@ to_tsquery('simple', ${n}) AND s.article_id IN ({scope_sql})
-                     ORDER BY {order_sql} LIMIT {CANDIDATES}"
-                ),
-                [scope_values, vec![Value::from(tsquery(q))]].concat(),
-            )
-        }
+    let (sql, value) = match backend {
+        DbBackend::Postgres => (
+            format!(
+                "SELECT id, ts_rank_cd(document, to_tsquery('simple', $1), 1)::float8 AS rank, title, lead
+                 FROM (SELECT article_id AS id, document, title, lead FROM article_search
+                       WHERE document @@ to_tsquery('simple', $1)
+                       ORDER BY article_id DESC LIMIT {WINDOW}) m"
+            ),
+            tsquery(q),
+        ),
         _ => (
             format!(
-                "SELECT s.rowid AS id, -bm25(article_search, 10.0, 4.0, 1.0, 3.0, 0.0) AS rank,
-                        s.title AS title, a.published_at AS published_at
-                 FROM article_search s JOIN articles a ON a.id = s.rowid
-                 WHERE article_search MATCH ? AND s.rowid IN ({scope_sql})
-                 ORDER BY {order_sql} LIMIT {CANDIDATES}"
+                "SELECT rowid AS id, -bm25(article_search, 10.0, 4.0, 1.0, 3.0, 0.0) AS rank, title, lead
+                 FROM article_search WHERE article_search MATCH ?
+                 ORDER BY rowid DESC LIMIT {WINDOW}"
             ),
-            [vec![Value::from(fts5_match(q))], scope_values].concat(),
+            fts5_match(q),
         ),
     };
-    let candidates =
-        Candidate::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-            .all(db)
-            .await?;
+    let candidates = Candidate::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [Value::from(value)],
+    ))
+    .all(db)
+    .await?;
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = candidates.iter().map(|c| c.id).collect();
-
-    // Whole-phrase matches of an unquoted multi-word query.
-    let phrase_hits: HashSet<i64> = if q.words.len() > 1 {
-        let phrase = ParsedQuery {
-            phrases: vec![q.words.clone()],
-            ..Default::default()
-        };
-        matching(db, backend, &phrase_match(backend, &phrase), &ids, false).await?
-    } else {
-        HashSet::new()
-    };
-    // Exact diacritics: how many of the accented words each article has.
-    let mut accent_hits: HashMap<i64, usize> = HashMap::new();
-    for key in &q.accents {
-        let expr = match backend {
-            DbBackend::Postgres => key.clone(),
-            _ => format!("marked : \"{key}\""),
-        };
-        for id in matching(db, backend, &expr, &ids, true).await? {
-            *accent_hits.entry(id).or_default() += 1;
-        }
-    }
+    // What the viewer may read, by primary key; the original title and
+    // lead carry the diacritics the reader may have typed.
+    let visible: HashMap<i64, (Option<DateTime<Utc>>, String, String)> = scope
+        .filter(
+            entity::article::Column::Id.is_in(candidates.iter().map(|c| c.id).collect::<Vec<_>>()),
+        )
+        .select_only()
+        .column(entity::article::Column::Id)
+        .column(entity::article::Column::PublishedAt)
+        .column(entity::article::Column::Title)
+        .column(entity::article::Column::Lead)
+        .into_tuple::<(i64, Option<DateTime<Utc>>, String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, at, title, lead)| (id, (at, title, lead)))
+        .collect();
 
     let best = candidates
         .iter()
@@ -234,29 +217,42 @@ pub async fn run(
         .fold(f64::MIN, f64::max)
         .max(f64::EPSILON);
     let words = q.all_words();
+    let phrases: Vec<String> = if q.words.len() > 1 {
+        vec![q.words.join(" ")]
+    } else {
+        Vec::new()
+    };
+    let accents: HashSet<&str> = q.accents.iter().map(String::as_str).collect();
     let mut hits: Vec<Hit> = candidates
         .into_iter()
-        .map(|c| {
+        .filter_map(|c| {
+            let (published_at, title, lead) = visible.get(&c.id)?;
             let title_words: HashSet<&str> = c.title.split(' ').collect();
             let in_title = words
                 .iter()
                 .filter(|w| title_words.contains(w.as_str()))
                 .count();
             let title_share = in_title as f64 / words.len().max(1) as f64;
-            let accent_share =
-                accent_hits.get(&c.id).copied().unwrap_or(0) as f64 / q.accents.len().max(1) as f64;
-            let phrase = if phrase_hits.contains(&c.id) {
+            let text = format!(" {} {} ", c.title, c.lead);
+            let phrase = if phrases.iter().any(|p| text.contains(&format!(" {p} "))) {
                 1.0
             } else {
                 0.0
             };
+            let accent_share = if accents.is_empty() {
+                0.0
+            } else {
+                let keys = accent_keys(&format!("{title} {lead}"));
+                let keys: HashSet<&str> = keys.split(' ').collect();
+                accents.iter().filter(|k| keys.contains(*k)).count() as f64 / accents.len() as f64
+            };
             let score =
                 3.0 * accent_share + 1.5 * phrase + title_share + (c.rank / best).clamp(0.0, 1.0);
-            Hit {
+            Some(Hit {
                 id: c.id,
                 score: (score * 1000.0).round() / 1000.0,
-                published_at: c.published_at,
-            }
+                published_at: *published_at,
+            })
         })
         .collect();
     hits.sort_by(|a, b| match order {
@@ -270,89 +266,14 @@ pub async fn run(
     Ok(hits)
 }
 
-fn phrase_match(backend: DbBackend, q: &ParsedQuery) -> String {
-    match backend {
-        DbBackend::Postgres => tsquery(q),
-        _ => fts5_match(q),
-    }
-}
-
-/// Which of `ids` match `expr` (an FTS5 query, or a tsquery on the text or
-/// the accent column).
-async fn matching(
-    db: &impl ConnectionTrait,
-    backend: DbBackend,
-    expr: &str,
-    ids: &[i64],
-    accents: bool,
-) -> AppResult<HashSet<i64>> {
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let sql = match backend {
-        DbBackend::Postgres => {
-            let column = if accents {
-                "marked_document"
-            } else {
-                "document"
-            };
-            format!(
-                "SELECT article_id AS id FROM article_search WHERE {column} @@ to_tsquery('simple', $1) AND article_id IN ({list})"
-            )
-        }
-        _ => format!(
-            "SELECT rowid AS id FROM article_search WHERE article_search MATCH ? AND rowid IN ({list})"
-        ),
-    };
-    let rows = IdRow::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [Value::from(expr.to_owned())],
-    ))
-    .all(db)
-    .await?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
-}
-
-/// How many articles of `scope` match `q` (for `totalCount`).
+/// How many articles of `scope` match `q` (for `totalCount`): the hits
+/// [`run`] ranks, so it always agrees with paging.
 pub async fn count(
     db: &impl ConnectionTrait,
     q: &ParsedQuery,
     scope: Select<entity::article::Entity>,
 ) -> AppResult<u64> {
-    if q.is_empty() {
-        return Ok(0);
-    }
-    #[derive(FromQueryResult)]
-    struct Count {
-        n: i64,
-    }
-    let backend = db.get_database_backend();
-    let scope = scope
-        .select_only()
-        .column(entity::article::Column::Id)
-        .into_query();
-    let scope = backend.build(&scope);
-    let (scope_sql, scope_values) = (scope.sql, scope.values.map(|v| v.0).unwrap_or_default());
-    let (sql, values) = match backend {
-        DbBackend::Postgres => {
-            let n = scope_values.len() + 1;
-            (
-                format!(
-                    "SELECT COUNT(*) AS n FROM article_search WHERE document @@ to_tsquery('simple', ${n}) AND article_id IN ({scope_sql})"
-                ),
-                [scope_values, vec![Value::from(tsquery(q))]].concat(),
-            )
-        }
-        _ => (
-            format!(
-                "SELECT COUNT(*) AS n FROM article_search WHERE article_search MATCH ? AND rowid IN ({scope_sql})"
-            ),
-            [vec![Value::from(fts5_match(q))], scope_values].concat(),
-        ),
-    };
-    let row = Count::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-        .one(db)
-        .await?;
-    Ok(row.map_or(0, |r| r.n.max(0) as u64))
+    Ok(run(db, q, scope, Order::Newest).await?.len() as u64)
 }
 
 #[cfg(test)]
