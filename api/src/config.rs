@@ -45,7 +45,8 @@ pub struct Config {
     pub database_max_connections: u32,
 
     /// Do not load the demo newsroom into an empty database.
-    #[arg(long, env = "NO_DEMO", default_value_t = false)]
+    #[arg(long, env = "NO_DEMO", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub no_demo: bool,
 
     /// How often scheduled articles are checked for publication, in
