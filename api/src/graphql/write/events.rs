@@ -12,12 +12,12 @@ use sea_orm::{
 };
 
 use super::{
-    DeletePayload, guarded,
-    people::support::{
+    DeletePayload, guarded, run_guarded,
+    support::{
         NAME_MAX, TEXT_MAX, collect, count_articles, delete_aliases, links_conflict, optional_line,
         optional_plain, reference, required_line, row_or_missing, target,
     },
-    run_guarded, write_conflict,
+    write_conflict,
 };
 use crate::{
     error::{AppError, AppResult, Errors},

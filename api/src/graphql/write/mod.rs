@@ -7,6 +7,7 @@ pub mod events;
 pub mod organizations;
 pub mod people;
 pub mod sections;
+mod support;
 pub mod tags;
 
 use async_graphql::{ID, MergedObject, SimpleObject};

@@ -12,12 +12,12 @@ use sea_orm::{
 };
 
 use super::{
-    DeletePayload, guarded,
-    people::support::{
+    DeletePayload, guarded, run_guarded,
+    support::{
         NAME_MAX, amounts, collect, creates_cycle, delete_aliases, join, reference, required_line,
         row_or_missing, target,
     },
-    run_guarded, write_conflict,
+    write_conflict,
 };
 use crate::{
     error::{AppError, AppResult, Errors},
