@@ -302,3 +302,102 @@ async fn a_database_with_articles_is_refused_unless_forced() {
         .unwrap();
     }
 }
+
+/// Slugs of the articles whose index matches the folded word `word`,
+/// straight from the engine.
+async fn engine_matches(app: &TestApp, word: &str) -> HashSet<String> {
+    let sql = match app.backend {
+        Backend::Postgres => format!(
+            "SELECT a.slug FROM article_search s JOIN articles a ON a.id = s.article_id \
+             WHERE s.document @@ to_tsquery('simple', '{word}')"
+        ),
+        Backend::Sqlite => format!(
+            "SELECT a.slug FROM article_search s JOIN articles a ON a.id = s.rowid \
+             WHERE article_search MATCH '{word}'"
+        ),
+    };
+    let backend = app.db.get_database_backend();
+    app.db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.try_get_by_index::<String>(0).unwrap())
+        .collect()
+}
+
+/// Every slug a connection query returns, following its cursors.
+async fn all_slugs(
+    app: &TestApp,
+    query: &str,
+    field: &str,
+    vars: serde_json::Value,
+) -> Vec<String> {
+    let mut slugs = Vec::new();
+    let mut after = serde_json::Value::Null;
+    loop {
+        let mut v = vars.clone();
+        v["after"] = after;
+        let data = app.data(query, v).await;
+        let conn = &data[field];
+        for edge in conn["edges"].as_array().unwrap() {
+            slugs.push(edge["node"]["slug"].as_str().unwrap().to_owned());
+        }
+        if conn["pageInfo"]["hasNextPage"] != true {
+            return slugs;
+        }
+        after = conn["pageInfo"]["endCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn a_narrow_search_filter_finds_old_matches_past_the_first_round() {
+    for backend in backends() {
+        let app = TestApp::empty(backend).await;
+        run(&app.db, &args(600, 7, false)).await.unwrap();
+        // A word in most articles: the engine's newest matches are mostly
+        // outside one section, so search must look further back.
+        let matching = engine_matches(&app, "tinh").await;
+        assert!(matching.len() > 400, "{backend:?}: {}", matching.len());
+        let section: String = app
+            .data(
+                "{ articles(last: 1) { edges { node { section { slug } } } } }",
+                json!({}),
+            )
+            .await["articles"]["edges"][0]["node"]["section"]["slug"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let in_section: HashSet<String> = all_slugs(
+            &app,
+            "query($s: String!, $after: String) { articles(filter: {section: $s}, first: 100, after: $after) {
+                pageInfo { hasNextPage endCursor } edges { node { slug } } } }",
+            "articles",
+            json!({"s": section}),
+        )
+        .await
+        .into_iter()
+        .collect();
+        let expected: HashSet<String> = in_section.intersection(&matching).cloned().collect();
+        assert!((10..=200).contains(&expected.len()), "{}", expected.len());
+
+        let found = all_slugs(
+            &app,
+            "query($s: String!, $after: String) { search(query: \"tinh \", filter: {section: $s}, first: 50, after: $after) {
+                pageInfo { hasNextPage endCursor } edges { node { slug } } } }",
+            "search",
+            json!({"s": section}),
+        )
+        .await;
+        assert_eq!(
+            found.len(),
+            expected.len(),
+            "{backend:?}: no repeats, none missing"
+        );
+        assert_eq!(
+            found.into_iter().collect::<HashSet<_>>(),
+            expected,
+            "{backend:?}"
+        );
+    }
+}

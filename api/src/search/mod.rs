@@ -8,6 +8,7 @@ pub mod highlight;
 pub mod index;
 pub mod names;
 pub mod query;
+pub mod rank;
 pub mod suggest;
 
 pub use index::index_articles;

@@ -7,21 +7,31 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, FromQueryResult, QueryFilter, QuerySelect, Select,
-    Statement, Value,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, Select, Statement, Value,
 };
 
-use super::fold::{accent_key, accent_keys, fold};
+use super::{
+    fold::{accent_key, fold},
+    rank,
+};
 use crate::error::{AppError, AppResult};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
 /// Words of a query that count; the rest is ignored.
 const MAX_TERMS: usize = 12;
-/// How many of the newest engine matches are ranked per query: a news
+/// How many of the newest visible matches are ranked per query: a news
 /// search favours recent articles, and this bounds the cost of a query
 /// that matches most of the archive.
-pub const WINDOW: u64 = 1_000;
+pub const WINDOW: usize = 200;
+/// Engine matches read in the first round (a few are not visible).
+const FIRST_ROUND: u64 = 240;
+/// Fewer results than this for the words as typed widen the last word to
+/// a prefix (a page of results).
+const PREFIX_BELOW: usize = 10;
+/// The most engine matches read in one round.
+const MAX_ROUND: u64 = 5_000;
 
 /// A reader's query, folded.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -140,20 +150,34 @@ pub struct Hit {
     pub published_at: Option<DateTime<Utc>>,
 }
 
+/// A match as the engine returns it, with its folded title and lead.
 #[derive(FromQueryResult)]
-struct Candidate {
+struct Match {
     id: i64,
-    rank: f64,
     title: String,
     lead: String,
 }
 
+/// What the reader may see of a match.
+struct Visible {
+    published_at: Option<DateTime<Utc>>,
+    /// The original title and lead, with the diacritics as written.
+    original: String,
+}
+
 /// Ranked matches of `q` among the articles `scope` selects (visibility
-/// and filters), at most the [`WINDOW`] newest matches.
+/// and filters): the [`WINDOW`] newest visible matches.
 ///
-/// Two cheap steps instead of one expensive join: the engine ranks the
-/// newest matches by itself (bm25 / `ts_rank_cd` on at most [`WINDOW`]
-/// rows), then `scope` is checked by primary key on those ids only.
+/// The engine only finds matches, newest first, which costs the same
+/// whatever the archive's size (FTS5 and the primary-key order walk the
+/// postings backwards and stop at the limit); `scope` is checked on those
+/// ids through a covering index, in rounds until the window is full or
+/// the matches run out; [`rank`](super::rank) scores each match from its
+/// title and lead.
+///
+/// The last word, when still being typed, is first taken as typed: only
+/// when that finds less than [`PREFIX_BELOW`] results is it widened to a
+/// prefix, which costs the engine a merge of every word it begins.
 pub async fn run(
     db: &impl ConnectionTrait,
     q: &ParsedQuery,
@@ -163,98 +187,57 @@ pub async fn run(
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    let backend = db.get_database_backend();
-    let (sql, value) = match backend {
-        DbBackend::Postgres => (
-            format!(
-                "SELECT id, ts_rank_cd(document, to_tsquery('simple', $1), 1)::float8 AS rank, title, lead
-                 FROM (SELECT article_id AS id, document, title, lead FROM article_search
-                       WHERE document @@ to_tsquery('simple', $1)
-                       ORDER BY article_id DESC LIMIT {WINDOW}) m"
-            ),
-            tsquery(q),
-        ),
-        _ => (
-            format!(
-                "SELECT rowid AS id, -bm25(article_search, 10.0, 4.0, 1.0, 3.0, 0.0) AS rank, title, lead
-                 FROM article_search WHERE article_search MATCH ?
-                 ORDER BY rowid DESC LIMIT {WINDOW}"
-            ),
-            fts5_match(q),
-        ),
-    };
-    let candidates = Candidate::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [Value::from(value)],
-    ))
-    .all(db)
-    .await?;
-    if candidates.is_empty() {
-        return Ok(Vec::new());
+    if q.prefix_last {
+        let typed = ParsedQuery {
+            prefix_last: false,
+            ..q.clone()
+        };
+        let hits = run_window(db, &typed, scope.clone(), order).await?;
+        if hits.len() >= PREFIX_BELOW {
+            return Ok(hits);
+        }
     }
-    // What the viewer may read, by primary key; the original title and
-    // lead carry the diacritics the reader may have typed.
-    let visible: HashMap<i64, (Option<DateTime<Utc>>, String, String)> = scope
-        .filter(
-            entity::article::Column::Id.is_in(candidates.iter().map(|c| c.id).collect::<Vec<_>>()),
-        )
-        .select_only()
-        .column(entity::article::Column::Id)
-        .column(entity::article::Column::PublishedAt)
-        .column(entity::article::Column::Title)
-        .column(entity::article::Column::Lead)
-        .into_tuple::<(i64, Option<DateTime<Utc>>, String, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(id, at, title, lead)| (id, (at, title, lead)))
-        .collect();
+    run_window(db, q, scope, order).await
+}
 
-    let best = candidates
-        .iter()
-        .map(|c| c.rank)
-        .fold(f64::MIN, f64::max)
-        .max(f64::EPSILON);
-    let words = q.all_words();
-    let phrases: Vec<String> = if q.words.len() > 1 {
-        vec![q.words.join(" ")]
-    } else {
-        Vec::new()
-    };
-    let accents: HashSet<&str> = q.accents.iter().map(String::as_str).collect();
-    let mut hits: Vec<Hit> = candidates
-        .into_iter()
-        .filter_map(|c| {
-            let (published_at, title, lead) = visible.get(&c.id)?;
-            let title_words: HashSet<&str> = c.title.split(' ').collect();
-            let in_title = words
-                .iter()
-                .filter(|w| title_words.contains(w.as_str()))
-                .count();
-            let title_share = in_title as f64 / words.len().max(1) as f64;
-            let text = format!(" {} {} ", c.title, c.lead);
-            let phrase = if phrases.iter().any(|p| text.contains(&format!(" {p} "))) {
-                1.0
-            } else {
-                0.0
+/// [`run`] for `q` exactly as parsed.
+async fn run_window(
+    db: &impl ConnectionTrait,
+    q: &ParsedQuery,
+    scope: Select<entity::article::Entity>,
+    order: Order,
+) -> AppResult<Vec<Hit>> {
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut before = None;
+    let mut limit = FIRST_ROUND;
+    loop {
+        let matches = matches(db, q, before, limit).await?;
+        let exhausted = (matches.len() as u64) < limit;
+        before = matches.last().map(|m| m.id);
+        let mut visible = visible(db, scope.clone(), &matches, !q.accents.is_empty()).await?;
+        for m in matches {
+            let Some(v) = visible.remove(&m.id) else {
+                continue;
             };
-            let accent_share = if accents.is_empty() {
-                0.0
-            } else {
-                let keys = accent_keys(&format!("{title} {lead}"));
-                let keys: HashSet<&str> = keys.split(' ').collect();
-                accents.iter().filter(|k| keys.contains(*k)).count() as f64 / accents.len() as f64
+            let fields = rank::Fields {
+                title: &m.title,
+                lead: &m.lead,
+                original: &v.original,
             };
-            let score =
-                3.0 * accent_share + 1.5 * phrase + title_share + (c.rank / best).clamp(0.0, 1.0);
-            Some(Hit {
-                id: c.id,
-                score: (score * 1000.0).round() / 1000.0,
-                published_at: *published_at,
-            })
-        })
-        .collect();
+            hits.push(Hit {
+                id: m.id,
+                score: (rank::score(q, &fields) * 1000.0).round() / 1000.0,
+                published_at: v.published_at,
+            });
+        }
+        if exhausted || hits.len() >= WINDOW {
+            break;
+        }
+        // Most matches were out of scope (a narrow filter): look further
+        // back, in larger steps.
+        limit = (limit * 2).min(MAX_ROUND);
+    }
+    hits.truncate(WINDOW);
     hits.sort_by(|a, b| match order {
         Order::Relevance => b
             .score
@@ -264,6 +247,95 @@ pub async fn run(
         Order::Newest => b.published_at.cmp(&a.published_at).then(b.id.cmp(&a.id)),
     });
     Ok(hits)
+}
+
+/// The newest `limit` matches of `q` with an id below `before`.
+async fn matches(
+    db: &impl ConnectionTrait,
+    q: &ParsedQuery,
+    before: Option<i64>,
+    limit: u64,
+) -> AppResult<Vec<Match>> {
+    let backend = db.get_database_backend();
+    let mut values = vec![Value::from(match backend {
+        DbBackend::Postgres => tsquery(q),
+        _ => fts5_match(q),
+    })];
+    values.extend(before.map(Value::from));
+    let sql = match (backend, before.is_some()) {
+        (DbBackend::Postgres, below) => format!(
+            "SELECT article_id AS id, title, lead FROM article_search
+             WHERE document @@ to_tsquery('simple', $1) {}
+             ORDER BY article_id DESC LIMIT {limit}",
+            if below { "AND article_id < $2" } else { "" }
+        ),
+        (_, below) => format!(
+            "SELECT rowid AS id, title, lead FROM article_search
+             WHERE article_search MATCH ? {}
+             ORDER BY rowid DESC LIMIT {limit}",
+            if below { "AND rowid < ?" } else { "" }
+        ),
+    };
+    Ok(
+        Match::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+            .all(db)
+            .await?,
+    )
+}
+
+/// Which of `matches` `scope` lets the reader see; with the original
+/// title and lead when `accents` asks for them.
+async fn visible(
+    db: &impl ConnectionTrait,
+    scope: Select<entity::article::Entity>,
+    matches: &[Match],
+    accents: bool,
+) -> AppResult<HashMap<i64, Visible>> {
+    if matches.is_empty() {
+        return Ok(HashMap::new());
+    }
+    use entity::article::Column;
+    // Two statements, each served by one index: the scope check reads
+    // only the covering `idx_articles_visibility`, the titles only the
+    // head of each row (before the large body).
+    let mut visible: HashMap<i64, Visible> = scope
+        .filter(Column::Id.is_in(matches.iter().map(|m| m.id)))
+        .select_only()
+        .column(Column::Id)
+        .column(Column::PublishedAt)
+        .into_tuple::<(i64, Option<DateTime<Utc>>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, published_at)| {
+            let original = String::new();
+            (
+                id,
+                Visible {
+                    published_at,
+                    original,
+                },
+            )
+        })
+        .collect();
+    if !accents || visible.is_empty() {
+        return Ok(visible);
+    }
+    let originals = entity::article::Entity::find()
+        .filter(Column::Id.is_in(visible.keys().copied().collect::<Vec<_>>()))
+        .select_only()
+        .column(Column::Id)
+        .column(Column::Title)
+        .column(Column::Lead)
+        .into_tuple::<(i64, String, String)>()
+        .all(db)
+        .await?;
+    for (id, title, lead) in originals {
+        if let Some(v) = visible.get_mut(&id) {
+            v.original = format!("{title} {lead}");
+        }
+    }
+    Ok(visible)
 }
 
 /// How many articles of `scope` match `q` (for `totalCount`): the hits
