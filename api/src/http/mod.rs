@@ -1,9 +1,12 @@
 //! The HTTP surface: one routing table, one module per group of routes.
 
+mod conditional;
+mod feeds;
 mod graphiql;
 mod graphql;
 mod health;
 mod negotiate;
+pub mod rest_error;
 
 use axum::{Router, routing::get};
 
@@ -16,4 +19,6 @@ pub fn routes() -> Router<AppState> {
         .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/feeds/{file}", get(feeds::site))
+        .route("/feeds/{kind}/{slug}/{file}", get(feeds::scoped))
 }
