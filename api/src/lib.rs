@@ -23,6 +23,7 @@ pub mod related;
 pub mod revisions;
 pub mod scheduler;
 pub mod search;
+pub mod sitemaps;
 pub mod slug;
 pub mod slugs;
 pub mod text;

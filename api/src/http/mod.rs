@@ -7,6 +7,7 @@ mod graphql;
 mod health;
 mod negotiate;
 pub mod rest_error;
+mod sitemaps;
 
 use axum::{Router, routing::get};
 
@@ -21,4 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/readyz", get(health::readyz))
         .route("/feeds/{file}", get(feeds::site))
         .route("/feeds/{kind}/{slug}/{file}", get(feeds::scoped))
+        .route("/sitemap.xml", get(sitemaps::index))
+        .route("/sitemaps/{file}", get(sitemaps::page))
+        .route("/sitemap-news.xml", get(sitemaps::news))
 }
