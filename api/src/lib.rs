@@ -17,6 +17,7 @@ pub mod generate;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod jsonld;
 pub mod loaders;
 pub mod pagination;
 pub mod related;
