@@ -43,7 +43,8 @@ pub struct Feed {
     pub feed_base: String,
     /// BCP 47 language of the publication.
     pub language: String,
-    /// Newest change among the items (the epoch for an empty feed).
+    /// Newest change among the items (for an empty feed: the last change
+    /// in scope, or the epoch).
     pub updated: DateTime<Utc>,
     /// Newest change that can alter the feed: also counts articles that
     /// left it (unpublished, deleted). The `Last-Modified` header.
@@ -85,17 +86,15 @@ pub async fn build(
         None => (Vec::new(), None),
     };
     let items = items::load(db, base, articles, params.content).await?;
-    let updated = items
-        .iter()
-        .map(|item| item.changed_at())
-        .max()
-        .unwrap_or(DateTime::UNIX_EPOCH);
-    let last_modified = items
-        .iter()
-        .map(FeedItem::changed_at)
+    let newest_item = items.iter().map(FeedItem::changed_at).max();
+    let last_modified = newest_item
+        .into_iter()
         .chain(changed)
         .max()
         .map(|at| Ord::min(at, now));
+    let updated = newest_item
+        .or(last_modified)
+        .unwrap_or(DateTime::UNIX_EPOCH);
     let publication = &config.publication_name;
     Ok(Feed {
         title: match &scope.name {
