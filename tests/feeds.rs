@@ -457,3 +457,41 @@ async fn old_slugs_keep_their_feeds_and_items_are_loaded_in_batches() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_article_leaving_the_feed_moves_last_modified_forward() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let uri = "/feeds/tags/dan-van/atom.xml";
+        let (_, headers, _) = fetch(&app, uri, &[]).await;
+        let since = headers[header::LAST_MODIFIED].to_str().unwrap().to_owned();
+        let (parsed, _) = feed(&app, uri).await;
+        let newest = entry_urls(&parsed)[0].clone();
+        let slug = newest.rsplit('/').next().unwrap();
+
+        // HTTP dates count seconds: let one pass before the change.
+        tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+        let data = app
+            .data(
+                "query($slug: String!) { article(slug: $slug) { id version } }",
+                json!({"slug": slug}),
+            )
+            .await;
+        app.data_as(
+            &token("editor-ha", &["editor"]),
+            "mutation($id: ID!, $version: Int!) { unpublishArticle(id: $id, version: $version) { article { status } } }",
+            json!({"id": data["article"]["id"], "version": data["article"]["version"]}),
+        )
+        .await;
+
+        let (status, headers, body) = fetch(&app, uri, &[("if-modified-since", &since)]).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{backend:?}: the removal is a change"
+        );
+        assert_ne!(headers[header::LAST_MODIFIED], since.as_str());
+        let parsed = feed_rs::parser::parse(body.as_bytes()).unwrap();
+        assert!(!entry_urls(&parsed).contains(&newest));
+    }
+}
