@@ -54,6 +54,21 @@ pub struct Config {
     #[arg(long, env = "SCHEDULER_INTERVAL_SECS", default_value_t = 1)]
     pub scheduler_interval_secs: u64,
 
+    /// The publication's name in feeds, the Google News sitemap and the
+    /// JSON-LD `publisher`.
+    #[arg(long, env = "PUBLICATION_NAME", default_value = "Toà Soạn")]
+    pub publication_name: String,
+
+    /// URL of the publisher's logo (JSON-LD `publisher.logo`, feed icons).
+    #[arg(long, env = "PUBLISHER_LOGO_URL")]
+    pub publisher_logo_url: Option<String>,
+
+    /// Articles per page of `/sitemaps/articles-{n}.xml` (at most 50,000,
+    /// the sitemap protocol's limit). Pages cover fixed id ranges.
+    #[arg(long, env = "SITEMAP_PAGE_SIZE", default_value_t = 50_000,
+          value_parser = clap::value_parser!(u32).range(1..=50_000))]
+    pub sitemap_page_size: u32,
+
     #[command(flatten)]
     pub auth: crate::auth::AuthConfig,
 }
@@ -72,6 +87,9 @@ impl Config {
             database_max_connections: 16,
             no_demo: false,
             scheduler_interval_secs: 1,
+            publication_name: "Toà Soạn".to_owned(),
+            publisher_logo_url: None,
+            sitemap_page_size: 50_000,
             auth: crate::auth::AuthConfig::default(),
         }
     }

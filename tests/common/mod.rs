@@ -82,6 +82,11 @@ fn with_database(base: &str, name: &str) -> String {
 impl TestApp {
     /// A migrated, empty database.
     pub async fn empty(backend: Backend) -> Self {
+        Self::empty_with(backend, |_| {}).await
+    }
+
+    /// Like [`Self::empty`], with the configuration changed by `configure`.
+    pub async fn empty_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
         let name = unique_name();
         let (url, cleanup) = match backend {
             Backend::Sqlite => {
@@ -119,6 +124,7 @@ impl TestApp {
         let mut config = Config::for_database(url);
         config.public_base_url = "https://baotinh.example/".to_owned();
         config.auth.jwt_secret = Some(TEST_SECRET.to_owned());
+        configure(&mut config);
         let verifier = api::auth::Verifier::from_config(&config.auth)
             .await
             .expect("the test verifier builds");
@@ -135,6 +141,13 @@ impl TestApp {
     /// A database with the demo newsroom loaded.
     pub async fn demo(backend: Backend) -> Self {
         let app = Self::empty(backend).await;
+        api::demo::load(&app.db).await.expect("demo newsroom loads");
+        app
+    }
+
+    /// Like [`Self::demo`], with the configuration changed by `configure`.
+    pub async fn demo_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
+        let app = Self::empty_with(backend, configure).await;
         api::demo::load(&app.db).await.expect("demo newsroom loads");
         app
     }

@@ -1,9 +1,13 @@
 //! The HTTP surface: one routing table, one module per group of routes.
 
+mod conditional;
+mod feeds;
 mod graphiql;
 mod graphql;
 mod health;
 mod negotiate;
+pub mod rest_error;
+mod sitemaps;
 
 use axum::{Router, routing::get};
 
@@ -16,4 +20,9 @@ pub fn routes() -> Router<AppState> {
         .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/feeds/{file}", get(feeds::site))
+        .route("/feeds/{kind}/{slug}/{file}", get(feeds::scoped))
+        .route("/sitemap.xml", get(sitemaps::index))
+        .route("/sitemaps/{file}", get(sitemaps::page))
+        .route("/sitemap-news.xml", get(sitemaps::news))
 }

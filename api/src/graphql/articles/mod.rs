@@ -3,13 +3,14 @@
 
 pub(crate) mod filter;
 pub(crate) use filter as filter_support;
+mod jsonld;
 mod query;
 
 pub use filter::ArticleFilter;
 pub use query::ArticlesQuery;
 pub(crate) use query::{list as query_list, list_ordered as query_list_ordered};
 
-use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{article, article_person::PersonRole};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -354,10 +355,19 @@ impl Article {
     async fn url(&self, ctx: &Context<'_>) -> AppResult<String> {
         let section = loaders(ctx)?.load_one(SectionId(self.0.section_id)).await?;
         let base = super::config(ctx)?.base_url();
-        Ok(match section {
-            Some(section) => format!("{base}/{}/{}", section.slug, self.0.slug),
-            None => format!("{base}/{}", self.0.slug),
-        })
+        Ok(crate::urls::article(
+            base,
+            section.as_ref().map(|s| s.slug.as_str()),
+            &self.0.slug,
+        ))
+    }
+
+    /// schema.org `NewsArticle` JSON-LD for the article's web page:
+    /// `headline`, `datePublished`/`dateModified` (+07:00), `author`,
+    /// `articleSection`, `about` (organizations and events), `mentions`
+    /// (people mentioned or quoted), `image` (with captions), `publisher`.
+    async fn json_ld(&self, ctx: &Context<'_>) -> AppResult<Json<serde_json::Value>> {
+        Ok(Json(self.news_article_json(ctx).await?))
     }
 
     /// "Sự kiện liên quan": the events the article covers first, then events

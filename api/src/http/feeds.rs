@@ -1,0 +1,83 @@
+//! `GET /feeds/{rss.xml|atom.xml|feed.json}` for the whole site and
+//! `GET /feeds/{kind}/{slug}/{file}` for a section (sub-sections
+//! included), tag, person, organization or event. Query parameters:
+//! `content=summary|full`, `limit=1..100`. Cacheable, with `ETag`,
+//! `Last-Modified` and `304 Not Modified`.
+
+use std::collections::HashMap;
+
+use axum::{
+    extract::{Path, Query, State, rejection::QueryRejection},
+    http::HeaderMap,
+    response::{IntoResponse, Response},
+};
+use chrono::Utc;
+
+use super::conditional;
+use crate::{
+    app::AppState,
+    error::{AppError, AppResult},
+    feeds::{self, FeedFormat, FeedParams, Scope, ScopeKind},
+};
+
+/// The site-wide feed.
+pub async fn site(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    answer(&state, &headers, Some(Scope::site()), &file, query)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The feed of one section, tag, person, organization or event.
+pub async fn scoped(
+    State(state): State<AppState>,
+    Path((kind, slug, file)): Path<(String, String, String)>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let scope = match ScopeKind::from_path(&kind) {
+        Some(kind) => match Scope::find(&state.db, kind, &slug).await {
+            Ok(Some(scope)) => Some(scope),
+            Ok(None) => {
+                return AppError::NotFound(format!("{} `{slug}`", kind.noun())).into_response();
+            }
+            Err(err) => return err.into_response(),
+        },
+        None => None,
+    };
+    answer(&state, &headers, scope, &file, query)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    scope: Option<Scope>,
+    file: &str,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> AppResult<Response> {
+    let (Some(scope), Some(format)) = (scope, FeedFormat::from_file_name(file)) else {
+        return Err(AppError::NotFound(
+            "feed (try rss.xml, atom.xml or feed.json)".to_owned(),
+        ));
+    };
+    let Query(query) = query.map_err(|e| AppError::bad_input("query", e.body_text()))?;
+    let params = FeedParams::parse(&query)?;
+    let feed = feeds::build(&state.db, &state.config, &scope, &params, Utc::now()).await?;
+    let body = match format {
+        FeedFormat::Rss => feeds::rss::render(&feed)?,
+        FeedFormat::Atom => feeds::atom::render(&feed)?,
+        FeedFormat::JsonFeed => feeds::json_feed::render(&feed)?,
+    };
+    Ok(conditional::respond(
+        headers,
+        format.content_type(),
+        body,
+        feed.last_modified,
+    ))
+}

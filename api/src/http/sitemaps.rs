@@ -1,0 +1,83 @@
+//! `GET /sitemap.xml` (the index), `GET /sitemaps/articles-{n}.xml`,
+//! `GET /sitemaps/sections.xml` and `GET /sitemap-news.xml` (Google News).
+//! Served with a strong `ETag` and `304 Not Modified` like the feeds, but
+//! without `Last-Modified`: a page also changes when an article leaves it,
+//! which no `lastmod` inside it records.
+
+use axum::{
+    extract::{Path, State},
+    http::HeaderMap,
+    response::{IntoResponse, Response},
+};
+use chrono::Utc;
+
+use super::conditional;
+use crate::{
+    app::AppState,
+    error::{AppError, AppResult},
+    sitemaps::{self, PageEntry, xml},
+};
+
+const CONTENT_TYPE: &str = "application/xml; charset=utf-8";
+
+fn answer(headers: &HeaderMap, body: AppResult<Vec<u8>>) -> Response {
+    match body {
+        Ok(body) => conditional::respond(headers, CONTENT_TYPE, body, None),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// The sitemap index.
+pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let body = async {
+        let now = Utc::now();
+        let pages = sitemaps::article_pages(&state.db, state.config.sitemap_page_size, now).await?;
+        let sections = PageEntry {
+            page: 0,
+            lastmod: pages.iter().filter_map(|p| p.lastmod).max(),
+        };
+        xml::index(state.config.base_url(), &pages, Some(&sections))
+    };
+    answer(&headers, body.await)
+}
+
+/// A page of the index: `articles-{n}.xml` or `sections.xml`.
+pub async fn page(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let body = async {
+        let now = Utc::now();
+        let base = state.config.base_url();
+        if file == "sections.xml" {
+            return xml::urlset(&sitemaps::section_page(&state.db, base, now).await?);
+        }
+        let page = file
+            .strip_prefix("articles-")
+            .and_then(|rest| rest.strip_suffix(".xml"))
+            .and_then(|n| {
+                n.parse::<i64>()
+                    .ok()
+                    .filter(|p| *p >= 1 && p.to_string() == n)
+            })
+            .ok_or_else(|| AppError::NotFound(format!("sitemap `{file}`")))?;
+        let size = state.config.sitemap_page_size;
+        let entries = sitemaps::article_page(&state.db, base, page, size, now).await?;
+        if entries.is_empty() {
+            // Not listed in the index either.
+            return Err(AppError::NotFound(format!("sitemap `{file}`")));
+        }
+        xml::urlset(&entries)
+    };
+    answer(&headers, body.await)
+}
+
+/// The Google News sitemap: the last two days, at most 1,000 articles.
+pub async fn news(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let body = async {
+        let entries = sitemaps::news(&state.db, state.config.base_url(), Utc::now()).await?;
+        xml::news(&state.config.publication_name, &entries)
+    };
+    answer(&headers, body.await)
+}
