@@ -18,6 +18,7 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod loaders;
+pub mod ninjs;
 pub mod pagination;
 pub mod related;
 pub mod revisions;
