@@ -4,6 +4,9 @@ mod graphiql;
 mod graphql;
 mod health;
 mod negotiate;
+mod ninjs;
+mod rest;
+mod sync;
 
 use axum::{Router, routing::get};
 
@@ -16,4 +19,6 @@ pub fn routes() -> Router<AppState> {
         .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/v1/ninjs/articles/{key}", get(ninjs::article))
+        .route("/v1/sync", get(sync::sync))
 }
