@@ -173,6 +173,20 @@ async fn every_published_demo_article_validates_as_ninjs() {
             with_photos += usize::from(ninjs["associations"].is_array());
         }
         assert!(with_photos >= 40, "{with_photos} items with photos");
+        // Sections without a media topic inherit their parent's:
+        // Nông nghiệp (none) is under Kinh tế (economy).
+        let farming: Vec<&Value> = items
+            .iter()
+            .map(|i| &i["ninjs"])
+            .filter(|n| of_rel(&n["subjects"], "section")[0]["literal"] == "nong-nghiep")
+            .collect();
+        assert_eq!(farming.len(), 4);
+        for item in farming {
+            assert_eq!(
+                of_rel(&item["subjects"], "mediatopic")[0]["literal"],
+                "medtop:04000000"
+            );
+        }
     }
 }
 
