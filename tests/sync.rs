@@ -322,6 +322,48 @@ async fn scheduled_articles_are_logged_when_the_scheduler_publishes_them() {
 }
 
 #[tokio::test]
+async fn a_generated_archive_enters_the_log_as_published() {
+    for backend in backends() {
+        let app = TestApp::empty(backend).await;
+        let args = api::generate::GenerateArgs {
+            articles: 120,
+            seed: 3,
+            force: false,
+        };
+        let report = api::generate::run_at(&app.db, &args, Utc::now())
+            .await
+            .unwrap();
+        let entries = changes::page(&app.db, 0, 1_000).await.unwrap().0;
+        assert!(
+            report.contains(&format!("change log: +{} published", entries.len())),
+            "{report}"
+        );
+        assert!(
+            entries
+                .iter()
+                .all(|c| c.kind == entity::article_change::ChangeKind::Published)
+        );
+        let logged: HashMap<String, i64> = entries
+            .iter()
+            .map(|c| {
+                (
+                    ids::encode(NodeType::Article, c.article_id).to_string(),
+                    i64::from(c.version),
+                )
+            })
+            .collect();
+        assert_eq!(logged.len(), entries.len(), "one entry per article");
+        assert!(logged.len() > 50, "{} published", logged.len());
+        assert_eq!(logged, published(&app).await);
+        assert_eq!(
+            changes::backfill(&app.db, Utc::now()).await.unwrap(),
+            0,
+            "idempotent"
+        );
+    }
+}
+
+#[tokio::test]
 async fn republishing_an_article_that_was_only_scheduled_publishes_it_now() {
     for backend in backends() {
         let app = TestApp::demo(backend).await;

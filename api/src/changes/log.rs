@@ -65,6 +65,9 @@ pub(super) async fn append(
 /// than through the write paths. Entries follow publication order and say
 /// the change happened at publication. Returns how many were added.
 pub async fn backfill(db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<usize> {
+    // Locked before looking, so an append that commits meanwhile (a server
+    // running during `toasoan generate`) is either seen here or comes after.
+    lock(db).await?;
     let logged = Query::select()
         .column(article_change::Column::ArticleId)
         .from(article_change::Entity)
@@ -84,10 +87,6 @@ pub async fn backfill(db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResul
         .into_tuple()
         .all(db)
         .await?;
-    if missing.is_empty() {
-        return Ok(0);
-    }
-    lock(db).await?;
     for chunk in missing.chunks(BATCH) {
         article_change::Entity::insert_many(chunk.iter().map(|(id, slug, version, at)| {
             article_change::ActiveModel {
