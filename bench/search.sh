@@ -29,6 +29,10 @@ if ! psql "$pg/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$pgdb'
   NO_DEMO=1 DATABASE_URL="$pg/$pgdb" "$bin" generate --articles "$articles" --seed 1
 fi
 
+# Archives made by an older build get the current schema first.
+NO_DEMO=1 DATABASE_URL="sqlite://$sqlite" "$bin" migrate
+NO_DEMO=1 DATABASE_URL="$pg/$pgdb" "$bin" migrate
+
 {
   echo "# Search benchmark"
   echo

@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use crate::{body, search, slug};
+use crate::{body, changes, search, slug};
 
 /// The demo data, as shipped.
 pub const NEWSROOM_JSON: &str = include_str!("../demo/newsroom.json");
@@ -255,6 +255,10 @@ pub async fn load_json(
     search::names::rebuild(&txn)
         .await
         .map_err(|e| DemoError::Invalid(format!("search names: {e:?}")))?;
+    // Partners following the change log start from the published demo.
+    changes::backfill(&txn, now)
+        .await
+        .map_err(|e| DemoError::Invalid(format!("change log: {e:?}")))?;
     txn.commit().await?;
     Ok(format!(
         "demo newsroom loaded: {} articles, {} sections, {} people, {} organizations, {} events, {} tags",

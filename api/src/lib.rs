@@ -7,6 +7,7 @@
 pub mod app;
 pub mod auth;
 pub mod body;
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -19,6 +20,7 @@ pub mod http;
 pub mod ids;
 pub mod jsonld;
 pub mod loaders;
+pub mod ninjs;
 pub mod pagination;
 pub mod related;
 pub mod revisions;

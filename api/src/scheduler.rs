@@ -2,8 +2,8 @@
 //!
 //! Readers see a scheduled article the moment it is due whatever this task
 //! does (see `viewer::public_condition`); the task flips its status to
-//! `PUBLISHED` and records the revision, so editors and feeds see the
-//! change. Each flip is guarded by the article's version, so several
+//! `PUBLISHED` and records the revision and the `PUBLISHED` change-log
+//! entry, so editors, feeds and partners see the change. Each flip is guarded by the article's version, so several
 //! replicas running the task never publish one article twice.
 
 use std::time::Duration;
@@ -16,6 +16,7 @@ use sea_orm::{
 };
 
 use crate::{
+    changes,
     error::{AppError, AppResult},
     graphql::write::{guarded, run_guarded},
     revisions,
@@ -45,7 +46,9 @@ pub async fn publish_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResu
             .col_expr(article::Column::UpdatedAt, Expr::value(now));
         match run_guarded(&txn, update, id).await {
             Ok(_) => {
-                revisions::record(&txn, id, None, &["status"], now).await?;
+                let row = revisions::record(&txn, id, None, &["status"], now).await?;
+                // Partners hear of it in the same transaction as the flip.
+                changes::record(&txn, &row, now).await?;
                 txn.commit().await?;
                 published += 1;
             }

@@ -39,6 +39,11 @@ impl Viewer {
         self.has_any(&[Role::Admin])
     }
 
+    /// Partners, editors and admins: who may follow the change log.
+    pub fn can_syndicate(&self) -> bool {
+        self.has_any(&[Role::Partner, Role::Editor, Role::Admin])
+    }
+
     /// The token's `sub`, when signed in.
     pub fn sub(&self) -> Option<&str> {
         match self {
@@ -72,6 +77,11 @@ impl Viewer {
     /// Admins only.
     pub fn require_admin(&self, what: &str) -> AppResult<()> {
         self.require(self.is_admin(), what)
+    }
+
+    /// Partners, editors and admins only (syndication).
+    pub fn require_syndication(&self, what: &str) -> AppResult<()> {
+        self.require(self.can_syndicate(), what)
     }
 
     /// Whether this viewer may read unpublished articles (previews).

@@ -2,6 +2,7 @@
 //! GraphQL derives, so the crate stays safe to regenerate.
 
 pub mod article;
+pub mod article_change;
 pub mod article_event;
 pub mod article_image;
 pub mod article_organization;

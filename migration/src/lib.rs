@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_news_graph;
 mod m20261127_000002_editorial;
 mod m20261127_000003_search;
+mod m20261127_000004_changes;
 mod m20261127_000005_search_visibility;
 
 /// Every migration of the project, in order.
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_news_graph::Migration),
             Box::new(m20261127_000002_editorial::Migration),
             Box::new(m20261127_000003_search::Migration),
+            Box::new(m20261127_000004_changes::Migration),
             Box::new(m20261127_000005_search_visibility::Migration),
         ]
     }

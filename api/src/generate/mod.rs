@@ -11,7 +11,8 @@
 //! inserted first in one transaction; the articles ([`articles`]) are then
 //! generated on a blocking thread while the previous batch is written, one
 //! transaction per batch of [`BATCH`] articles with their links, with
-//! multi-row inserts. Finally the search index is rebuilt.
+//! multi-row inserts. Finally the search index is rebuilt and the change
+//! log backfilled (`changes::backfill`).
 
 mod articles;
 mod dice;
@@ -164,6 +165,12 @@ pub async fn run_at(
     let indexed = crate::search::reindex(db, true)
         .await
         .map_err(|e| format!("{e:?}"))?;
+    // Partners following the change log get the generated archive too.
+    let txn = db.begin().await?;
+    let logged = crate::changes::backfill(&txn, now)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    txn.commit().await?;
     let total = started.elapsed();
 
     let c = &counts;
@@ -172,7 +179,8 @@ pub async fn run_at(
          sections +{}, organizations {}, people {}, positions {}, events {}, event_people {}, \
          event_organizations {}, tags {} (+{} reused), media {}, article_images {}, \
          article_people {}, article_organizations {}, article_events {}, article_tags {}; \
-         search index: {} articles; {:.1} s ({:.0} articles/s), {:.1} s with the search index",
+         search index: {} articles; change log: +{} published; \
+         {:.1} s ({:.0} articles/s), {:.1} s with the search index and the change log",
         c.articles,
         statuses.published,
         statuses.draft,
@@ -195,6 +203,7 @@ pub async fn run_at(
         c.article_events,
         c.article_tags,
         indexed,
+        logged,
         generated.as_secs_f64(),
         c.articles as f64 / generated.as_secs_f64().max(1e-3),
         total.as_secs_f64(),

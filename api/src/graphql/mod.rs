@@ -2,6 +2,7 @@
 
 pub mod articles;
 pub mod body;
+pub mod changes;
 pub mod connection;
 pub mod events;
 mod lookup;
@@ -36,6 +37,7 @@ pub struct QueryRoot(
     tags::TagsQuery,
     node::NodeQuery,
     search::SearchQuery,
+    changes::ChangesQuery,
 );
 
 /// The schema type served at `/graphql`.

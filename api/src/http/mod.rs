@@ -6,8 +6,11 @@ mod graphiql;
 mod graphql;
 mod health;
 mod negotiate;
+mod ninjs;
+mod rest;
 pub mod rest_error;
 mod sitemaps;
+mod sync;
 
 use axum::{Router, routing::get};
 
@@ -25,4 +28,6 @@ pub fn routes() -> Router<AppState> {
         .route("/sitemap.xml", get(sitemaps::index))
         .route("/sitemaps/{file}", get(sitemaps::page))
         .route("/sitemap-news.xml", get(sitemaps::news))
+        .route("/v1/ninjs/articles/{key}", get(ninjs::article))
+        .route("/v1/sync", get(sync::sync))
 }

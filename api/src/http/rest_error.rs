@@ -1,11 +1,11 @@
-//! Errors of the REST routes (feeds, sitemaps): the HTTP status of the
+//! Errors of the REST routes (feeds, sitemaps, ninjs, sync): the HTTP status of the
 //! error's code and a JSON body shaped like a GraphQL error, so clients
 //! parse one error format everywhere:
 //! `{"errors":[{"message":"…","extensions":{"code":"NOT_FOUND"}}]}`.
 
 use axum::{
     Json,
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde_json::json;
@@ -25,19 +25,77 @@ pub fn status_of(code: &str) -> StatusCode {
     }
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        if let AppError::Internal(cause) = &self {
+/// An error answered as JSON with its HTTP status.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    field: Option<String>,
+}
+
+impl ApiError {
+    /// `400 BAD_USER_INPUT` about query parameter `field`.
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        AppError::bad_input(field, message).into()
+    }
+
+    /// `401 UNAUTHENTICATED`, saying what is wrong with the credentials.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            code: code::UNAUTHENTICATED,
+            message: message.into(),
+            field: None,
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        if let AppError::Internal(cause) = &err {
             tracing::error!(%cause, "internal error while answering a REST request");
         }
-        let code = self.code();
-        let mut extensions = json!({ "code": code });
-        if let AppError::BadUserInput { field, .. } = &self {
+        let field = match &err {
+            AppError::BadUserInput { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        Self {
+            status: status_of(err.code()),
+            code: err.code(),
+            message: err.message(),
+            field,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::from(err).into()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut extensions = json!({ "code": self.code });
+        if let Some(field) = self.field {
             extensions["field"] = json!(field);
         }
         let body = json!({
-            "errors": [{ "message": self.message(), "extensions": extensions }]
+            "errors": [{ "message": self.message, "extensions": extensions }]
         });
-        (status_of(code), Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        ApiError::from(self).into_response()
     }
 }

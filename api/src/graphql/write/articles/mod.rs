@@ -171,12 +171,16 @@ impl ArticlesMutation {
                     "the article is already published".into(),
                 ));
             }
-            // Republishing keeps the original publication time.
+            // Republishing keeps the original publication time, if the
+            // article was ever live: one that was only scheduled (its time
+            // still ahead) goes live now, so a PUBLISHED article is never
+            // dated in the future (it would appear later without any write,
+            // unseen by the change log).
             None => (
                 ArticleStatus::Published,
                 current
                     .published_at
-                    .filter(|_| current.status == ArticleStatus::Unpublished)
+                    .filter(|at| current.status == ArticleStatus::Unpublished && *at <= req.now)
                     .unwrap_or(req.now),
             ),
         };

@@ -1,5 +1,5 @@
 //! Writing articles: one transaction per change, starting with the guarded
-//! version bump, ending with the revision.
+//! version bump, ending with the revision and the change-log entry.
 
 use chrono::{DateTime, Utc};
 use entity::{
@@ -13,6 +13,7 @@ use sea_orm::{
 use super::input::{Changes, Image, PendingBlock};
 use crate::{
     body::{self, Block},
+    changes,
     error::{AppError, AppResult},
     graphql::write::{guarded, run_guarded, write_conflict},
     revisions, search, slugs,
@@ -63,7 +64,7 @@ pub async fn create(
     .map_err(write_conflict)?;
     write_content(db, row.id, &changes, by).await?;
     search::index_articles(db, &[row.id]).await?;
-    revisions::record(db, row.id, by.sub, &["created"], by.now).await
+    finish(db, row.id, by, &["created"]).await
 }
 
 /// Applies `changes` to article `id` if it is still at `version`.
@@ -115,7 +116,7 @@ pub async fn update(
     } else {
         label.to_vec()
     };
-    revisions::record(db, id, by.sub, &fields, by.now).await
+    finish(db, id, by, &fields).await
 }
 
 /// Moves article `id` (at `version`) to `status` with `published_at`.
@@ -137,7 +138,7 @@ pub async fn transition(
             Expr::value(by.sub.map(str::to_owned)),
         );
     run_guarded(db, update, id).await?;
-    revisions::record(db, id, by.sub, &["status"], by.now).await
+    finish(db, id, by, &["status"]).await
 }
 
 /// Soft-deletes article `id` (at `version`): a tombstone stays for
@@ -159,7 +160,21 @@ pub async fn delete(
     run_guarded(db, update, id).await?;
     // Gone from search at once (the indexer drops deleted articles).
     search::index_articles(db, &[id]).await?;
-    revisions::record(db, id, by.sub, &["deleted"], by.now).await
+    finish(db, id, by, &["deleted"]).await
+}
+
+/// The last steps of every write: the revision, then the change-log entry
+/// (last, because on PostgreSQL it holds the log's append lock until the
+/// commit).
+async fn finish(
+    db: &impl ConnectionTrait,
+    id: i64,
+    by: &Author<'_>,
+    fields: &[&str],
+) -> AppResult<article::Model> {
+    let row = revisions::record(db, id, by.sub, fields, by.now).await?;
+    changes::record(db, &row, by.now).await?;
+    Ok(row)
 }
 
 /// Writes the body, images and links that `changes` carries, and keeps the

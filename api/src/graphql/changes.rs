@@ -1,0 +1,136 @@
+//! `changes(after:, first:)`: the change log of published content, for
+//! partners' incremental sync (partner, editor or admin tokens).
+
+use async_graphql::{Context, Enum, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::article_change;
+use sea_orm::EntityTrait;
+
+use super::{articles::Article, connection::connection, db, loaders, request};
+use crate::{
+    changes::{self, Change as Row},
+    error::AppResult,
+    ids::{self, NodeType},
+    loaders::ArticleId,
+    pagination::{Page, PageInfo},
+    viewer::Viewer,
+};
+
+/// What happened to an article, as partners see it.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::article_change::ChangeKind")]
+pub enum ChangeKind {
+    /// It became public (published, or scheduled and due).
+    Published,
+    /// A public article changed: fetch its current version.
+    Updated,
+    /// A public article was taken down: remove it.
+    Unpublished,
+    /// An article partners had heard of was deleted: remove it for good.
+    Deleted,
+}
+
+/// One entry of the change log.
+pub struct Change(Row);
+
+connection!(
+    ChangeConnection,
+    ChangeEdge,
+    Change,
+    article_change::Entity,
+    "A page of the change log, oldest first."
+);
+
+#[Object]
+impl Change {
+    /// The position in the log (increasing, not necessarily contiguous).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn kind(&self) -> ChangeKind {
+        self.0.kind.into()
+    }
+
+    /// When it happened (publication time for content loaded in bulk).
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+
+    /// The global ID of the article (kept for tombstones).
+    async fn article_id(&self) -> ID {
+        ids::encode(NodeType::Article, self.0.article_id)
+    }
+
+    /// The article's slug after the change.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The article's version after the change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// The article as it is now; null when it is not public any more
+    /// (unpublished or deleted since, whatever the kind of this entry).
+    async fn article(&self, ctx: &Context<'_>) -> AppResult<Option<Article>> {
+        let now = request(ctx)?.now;
+        let row = loaders(ctx)?.load_one(ArticleId(self.0.article_id)).await?;
+        Ok(row
+            .filter(|a| Viewer::Anonymous.can_read(a, now))
+            .map(Article))
+    }
+}
+
+#[derive(Default)]
+pub struct ChangesQuery;
+
+#[Object]
+impl ChangesQuery {
+    /// The change log of published content, oldest first: `PUBLISHED`,
+    /// `UPDATED`, `UNPUBLISHED` and `DELETED` entries. Resume with `after:
+    /// pageInfo.endCursor`, which is set even on an empty page (then it is
+    /// the `after` you sent), so you can always store it. Entries become
+    /// visible in log order, so nothing is ever skipped. Partner, editor or
+    /// admin tokens only.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> AppResult<ChangeConnection> {
+        request(ctx)?
+            .viewer
+            .require_syndication("following the change log")?;
+        let limit = Page::forward(first, None)?.limit;
+        let after = match &after {
+            Some(cursor) => changes::decode_cursor(cursor, "after")?,
+            None => 0,
+        };
+        let (rows, has_more) = changes::page(db(ctx)?, after, limit).await?;
+        let edges: Vec<(Change, String)> = rows
+            .into_iter()
+            .map(|row| {
+                let cursor = changes::encode_cursor(row.id);
+                (Change(row), cursor)
+            })
+            .collect();
+        let page_info = PageInfo {
+            has_next_page: has_more,
+            has_previous_page: after > 0,
+            start_cursor: edges.first().map(|(_, c)| c.clone()),
+            end_cursor: Some(
+                edges
+                    .last()
+                    .map_or_else(|| changes::encode_cursor(after), |(_, c)| c.clone()),
+            ),
+        };
+        Ok(ChangeConnection::new(
+            edges,
+            page_info,
+            super::connection::Total::Query(Box::new(article_change::Entity::find())),
+        ))
+    }
+}

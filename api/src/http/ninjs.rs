@@ -1,0 +1,61 @@
+//! `GET /v1/ninjs/articles/{id-or-slug}`: one article as an IPTC ninjs 3.1
+//! item.
+//!
+//! Same visibility as the GraphQL `article` query: anyone reads public
+//! articles (it is the content the public API already serves), staff
+//! tokens also read drafts and scheduled articles (previews, with
+//! `pubStatus: withheld`); deleted articles are gone. The key is the
+//! article's global ID or its slug; old slugs keep resolving.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use chrono::Utc;
+use entity::article;
+use sea_orm::EntityTrait;
+
+use super::rest::{ApiError, viewer};
+use crate::{
+    app::AppState,
+    error::AppError,
+    ids::{self, NodeType},
+    ninjs, slugs,
+};
+
+/// The handler.
+pub async fn article(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+) -> Result<Response, ApiError> {
+    let viewer = viewer(&state, &headers).await?;
+    let now = Utc::now();
+    let id = match ids::decode_any(&key) {
+        Some((NodeType::Article, id)) => Some(id),
+        Some(_) => ids::decode(NodeType::Article, &key, "id").map(Some)?,
+        None => slugs::find_id::<article::Entity>(&state.db, &key).await?,
+    };
+    let row = match id {
+        Some(id) => article::Entity::find_by_id(id).one(&state.db).await?,
+        None => None,
+    };
+    let Some(row) = row.filter(|a| viewer.can_read(a, now)) else {
+        return Err(AppError::NotFound("article".into()).into());
+    };
+    let item = ninjs::articles(&state.db, &[row], state.config.base_url(), now)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal("ninjs built no item".into()))?;
+    let cache = match viewer {
+        crate::viewer::Viewer::Anonymous => "public, max-age=60",
+        crate::viewer::Viewer::User(_) => "private, no-store",
+    };
+    let mut response = Json(item).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    Ok(response)
+}
