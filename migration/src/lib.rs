@@ -6,6 +6,7 @@ mod m20261127_000001_news_graph;
 mod m20261127_000002_editorial;
 mod m20261127_000003_search;
 mod m20261127_000004_changes;
+mod m20261127_000006_webhooks;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_editorial::Migration),
             Box::new(m20261127_000003_search::Migration),
             Box::new(m20261127_000004_changes::Migration),
+            Box::new(m20261127_000006_webhooks::Migration),
         ]
     }
 }
