@@ -28,3 +28,4 @@ pub mod slug;
 pub mod slugs;
 pub mod text;
 pub mod viewer;
+pub mod webhooks;
