@@ -622,3 +622,50 @@ async fn scheduled_publications_fire_when_they_become_due() {
         assert_eq!(outbox(&app.db).await.len(), 1);
     }
 }
+
+#[tokio::test]
+async fn two_workers_share_the_outbox_without_sending_twice() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let endpoint = Receiver::start().await;
+        register(&app, &endpoint.url(), &["ARTICLE_UPDATED"]).await;
+        // Twelve public articles (as readers see them).
+        let list = app
+            .data(
+                "{ articles(first: 12) { nodes { id version } } }",
+                json!({}),
+            )
+            .await;
+        for node in list["articles"]["nodes"].as_array().unwrap() {
+            write(
+                &app,
+                UPDATE,
+                json!({ "id": node["id"], "version": node["version"],
+                "title": "Cập nhật đồng loạt các bài viết" }),
+            )
+            .await;
+        }
+        assert_eq!(outbox(&app.db).await.len(), 12);
+        // Two replicas, each with its own connection pool.
+        let other = api::db::connect(&app.url, 2).await.unwrap();
+        let (a, b) = (worker(&app.db, fast()), worker(&other, fast()));
+        eventually("all delivered", || async {
+            outbox(&app.db)
+                .await
+                .iter()
+                .all(|r| r.status == DeliveryStatus::Delivered)
+        })
+        .await;
+        a.abort();
+        b.abort();
+        let mut ids: Vec<String> = endpoint
+            .received()
+            .iter()
+            .map(|r| r.header("toasoan-delivery").to_owned())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(endpoint.received().len(), 12, "each event sent once");
+        assert_eq!(ids.len(), 12);
+    }
+}
