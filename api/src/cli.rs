@@ -9,7 +9,7 @@ use crate::{
     app,
     auth::{self, Role},
     config::Config,
-    db, demo, graphql, scheduler,
+    db, demo, graphql, scheduler, webhooks,
 };
 
 #[derive(Parser)]
@@ -169,6 +169,11 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
                 return Err("the verifier was not built".into());
             };
             let conn_for_scheduler = conn.clone();
+            let webhook_worker = webhooks::worker::Worker::new(
+                conn.clone(),
+                webhooks::worker::Settings::from_config(&config),
+            )
+            .map_err(|err| err.message())?;
             let router = app::build_router(app::AppState::new(conn, config.clone(), verifier));
             if let Some(credentials) = dev_credentials {
                 // The one deliberate print of a token: development only.
@@ -176,6 +181,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
             }
             let every = std::time::Duration::from_secs(config.scheduler_interval_secs.max(1));
             let _scheduler = scheduler::spawn(conn_for_scheduler, every);
+            let _webhooks = webhook_worker.spawn();
             app::serve(router, &config).await?;
         }
         Command::ExportSchema | Command::Token(_) => {}

@@ -68,6 +68,25 @@ pub struct Config {
     #[arg(long, env = "SITEMAP_PAGE_SIZE", default_value_t = 50_000,
           value_parser = clap::value_parser!(u32).range(1..=50_000))]
     pub sitemap_page_size: u32,
+    /// How often the webhook worker looks for due deliveries, in
+    /// milliseconds.
+    #[arg(long, env = "WEBHOOK_POLL_MS", default_value_t = 1000)]
+    pub webhook_poll_ms: u64,
+
+    /// Seconds a webhook endpoint has to answer before the attempt counts
+    /// as failed.
+    #[arg(long, env = "WEBHOOK_TIMEOUT_SECS", default_value_t = 10)]
+    pub webhook_timeout_secs: u64,
+
+    /// Base delay of the webhook retries, in milliseconds: attempt n waits
+    /// a random time up to base × 2^n (capped at one hour).
+    #[arg(long, env = "WEBHOOK_RETRY_BASE_MS", default_value_t = 10_000)]
+    pub webhook_retry_base_ms: u64,
+
+    /// How long a failing webhook delivery keeps being retried before it
+    /// is marked FAILED, in seconds (at least 24 hours by default).
+    #[arg(long, env = "WEBHOOK_RETRY_WINDOW_SECS", default_value_t = 24 * 3600)]
+    pub webhook_retry_window_secs: u64,
 
     #[command(flatten)]
     pub auth: crate::auth::AuthConfig,
@@ -90,6 +109,10 @@ impl Config {
             publication_name: "Toà Soạn".to_owned(),
             publisher_logo_url: None,
             sitemap_page_size: 50_000,
+            webhook_poll_ms: 1000,
+            webhook_timeout_secs: 10,
+            webhook_retry_base_ms: 10_000,
+            webhook_retry_window_secs: 24 * 3600,
             auth: crate::auth::AuthConfig::default(),
         }
     }

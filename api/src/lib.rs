@@ -32,4 +32,5 @@ pub mod slugs;
 pub mod text;
 pub mod urls;
 pub mod viewer;
+pub mod webhooks;
 pub mod zone;

@@ -19,3 +19,5 @@ pub mod position;
 pub mod section;
 pub mod slug_alias;
 pub mod tag;
+pub mod webhook;
+pub mod webhook_delivery;

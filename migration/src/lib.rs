@@ -7,6 +7,7 @@ mod m20261127_000002_editorial;
 mod m20261127_000003_search;
 mod m20261127_000004_changes;
 mod m20261127_000005_search_visibility;
+mod m20261127_000006_webhooks;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_search::Migration),
             Box::new(m20261127_000004_changes::Migration),
             Box::new(m20261127_000005_search_visibility::Migration),
+            Box::new(m20261127_000006_webhooks::Migration),
         ]
     }
 }

@@ -43,6 +43,8 @@ pub fn backends() -> Vec<Backend> {
 pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
+    /// The database's URL (for a second connection: a "restarted" server).
+    pub url: String,
     pub backend: Backend,
     statements: Arc<AtomicUsize>,
     cleanup: Option<Cleanup>,
@@ -121,7 +123,7 @@ impl TestApp {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let mut config = Config::for_database(url);
+        let mut config = Config::for_database(url.clone());
         config.public_base_url = "https://baotinh.example/".to_owned();
         config.auth.jwt_secret = Some(TEST_SECRET.to_owned());
         configure(&mut config);
@@ -132,6 +134,7 @@ impl TestApp {
         Self {
             router,
             db: conn,
+            url,
             backend,
             statements,
             cleanup: Some(cleanup),

@@ -2,7 +2,8 @@
 //! must hear about, in commit order.
 //!
 //! [`record`] is the single hook every article write calls inside its
-//! transaction (`graphql/write/articles/store.rs`, `scheduler.rs`). It
+//! transaction (`graphql/write/articles/store.rs`, `scheduler.rs`); it
+//! also writes the webhooks outbox there (`crate::webhooks::enqueue`). It
 //! decides what the write means for partners by comparing the article as
 //! it is now with what the log last said about it:
 //!
@@ -49,7 +50,12 @@ pub async fn record(
     let last = last_kind(db, article.id).await?;
     let public = article.deleted_at.is_none() && viewer::is_public(article, now);
     match decide(last, public, article.deleted_at.is_some()) {
-        Some(kind) => Ok(Some(log::append(db, article, kind, now).await?)),
+        Some(kind) => {
+            let change = log::append(db, article, kind, now).await?;
+            // The webhooks outbox, in the same transaction as the entry.
+            crate::webhooks::enqueue(db, &change).await?;
+            Ok(Some(change))
+        }
         None => Ok(None),
     }
 }

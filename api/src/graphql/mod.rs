@@ -13,6 +13,7 @@ pub mod people;
 pub mod search;
 pub mod sections;
 pub mod tags;
+pub mod webhooks;
 pub mod write;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
@@ -38,6 +39,7 @@ pub struct QueryRoot(
     node::NodeQuery,
     search::SearchQuery,
     changes::ChangesQuery,
+    webhooks::WebhooksQuery,
 );
 
 /// The schema type served at `/graphql`.

@@ -9,6 +9,7 @@ pub mod people;
 pub mod sections;
 mod support;
 pub mod tags;
+pub mod webhooks;
 
 use async_graphql::{ID, MergedObject, SimpleObject};
 use entity::{article, event, organization, person, section, tag};
@@ -28,6 +29,7 @@ pub struct MutationRoot(
     events::EventsMutation,
     sections::SectionsMutation,
     tags::TagsMutation,
+    webhooks::WebhooksMutation,
 );
 
 /// What a delete mutation answers: what is gone.
