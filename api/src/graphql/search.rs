@@ -125,10 +125,8 @@ impl ArticleSearchEdge {
 pub struct ArticleSearchConnection {
     edges: Vec<ArticleSearchEdge>,
     page_info: PageInfo,
-    total: Option<(
-        std::sync::Arc<ParsedQuery>,
-        sea_orm::Select<article::Entity>,
-    )>,
+    /// How many ranked matches there are, all pages together.
+    total: usize,
 }
 
 #[Object]
@@ -148,12 +146,10 @@ impl ArticleSearchConnection {
         &self.page_info
     }
 
-    /// How many articles match (counted only when asked for).
-    async fn total_count(&self, ctx: &Context<'_>) -> AppResult<u64> {
-        match &self.total {
-            Some((q, scope)) => query::count(db(ctx)?, q, scope.clone()).await,
-            None => Ok(0),
-        }
+    /// How many results can be paged through: the ranked matches, which
+    /// are the 200 most recent visible matches at most.
+    async fn total_count(&self) -> u64 {
+        self.total as u64
     }
 }
 
@@ -195,14 +191,15 @@ impl SearchQuery {
             return Ok(ArticleSearchConnection {
                 edges: Vec::new(),
                 page_info: PageInfo::default(),
-                total: None,
+                total: 0,
             });
         };
         let order = match order_by {
             SearchOrder::Relevance => Order::Relevance,
             SearchOrder::Newest => Order::Newest,
         };
-        let hits = query::run(db, &parsed, scope.clone(), order).await?;
+        let hits = query::run(db, &parsed, scope, order).await?;
+        let total = hits.len();
         let (edges, page_info) = page_ranked(hits, &page, |h| h.id);
         let rows = loaders(ctx)?
             .load_many(edges.iter().map(|(h, _)| ArticleId(h.id)))
@@ -223,7 +220,7 @@ impl SearchQuery {
         Ok(ArticleSearchConnection {
             edges,
             page_info,
-            total: Some((parsed, scope)),
+            total,
         })
     }
 

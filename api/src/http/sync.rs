@@ -178,7 +178,7 @@ fn item(entry: &Change, current: Option<Ninjs>) -> Item {
         cursor: changes::encode_cursor(entry.id),
         seq: entry.id,
         kind: kind_name(entry.kind),
-        occurred_at: ninjs::local_time(entry.occurred_at),
+        occurred_at: crate::zone::w3c(entry.occurred_at),
         article_id,
         uri,
         slug: entry.slug.clone(),

@@ -1,6 +1,6 @@
 //! One article as a ninjs item, from its row and the page's [`Related`].
 
-use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use entity::{article, article_person::PersonRole, media};
 
 use super::{
@@ -11,21 +11,10 @@ use super::{
 use crate::{
     body::{self, Block, ImageHtml},
     ids::{self, NodeType},
+    urls,
     viewer::Viewer,
+    zone,
 };
-
-/// Seconds east of UTC of the newsroom's zone (Asia/Ho_Chi_Minh, no DST).
-const NEWSROOM_OFFSET: i32 = 7 * 3600;
-
-/// RFC 3339 in the newsroom's zone: `2021-12-27T19:12:00+07:00`.
-pub fn local_time(at: DateTime<Utc>) -> String {
-    match FixedOffset::east_opt(NEWSROOM_OFFSET) {
-        Some(zone) => at
-            .with_timezone(&zone)
-            .to_rfc3339_opts(SecondsFormat::Secs, false),
-        None => at.to_rfc3339_opts(SecondsFormat::Secs, true),
-    }
-}
 
 fn role_name(role: PersonRole) -> &'static str {
     match role {
@@ -41,10 +30,7 @@ pub fn article(a: &article::Model, related: &Related, base_url: &str, now: DateT
     let no_blocks = Vec::new();
     let blocks = related.blocks.get(&a.id).unwrap_or(&no_blocks);
     let section = related.sections.get(&a.section_id);
-    let url = match section {
-        Some(s) => format!("{base_url}/{}/{}", s.slug, a.slug),
-        None => format!("{base_url}/{}", a.slug),
-    };
+    let url = urls::article(base_url, section.map(|s| s.slug.as_str()), &a.slug);
     let first_created = a.published_at.unwrap_or(a.created_at);
     let html = body::render_html(blocks, |id| {
         related.media.get(&id).map(|m| ImageHtml {
@@ -87,8 +73,8 @@ pub fn article(a: &article::Model, related: &Related, base_url: &str, now: DateT
             schema: SCHEMA_URI,
         },
         version: a.version.to_string(),
-        first_created: local_time(first_created),
-        version_created: local_time(a.updated_at.max(first_created)),
+        first_created: zone::w3c(first_created),
+        version_created: zone::w3c(a.updated_at.max(first_created)),
         pub_status: if Viewer::Anonymous.can_read(a, now) {
             "usable"
         } else {

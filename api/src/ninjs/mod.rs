@@ -21,7 +21,6 @@ mod build;
 mod load;
 mod model;
 
-pub use build::local_time;
 pub use model::*;
 
 use chrono::{DateTime, Utc};

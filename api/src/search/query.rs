@@ -338,16 +338,6 @@ async fn visible(
     Ok(visible)
 }
 
-/// How many articles of `scope` match `q` (for `totalCount`): the hits
-/// [`run`] ranks, so it always agrees with paging.
-pub async fn count(
-    db: &impl ConnectionTrait,
-    q: &ParsedQuery,
-    scope: Select<entity::article::Entity>,
-) -> AppResult<u64> {
-    Ok(run(db, q, scope, Order::Newest).await?.len() as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
