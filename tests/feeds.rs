@@ -495,3 +495,36 @@ async fn an_article_leaving_the_feed_moves_last_modified_forward() {
         assert!(!entry_urls(&parsed).contains(&newest));
     }
 }
+
+#[tokio::test]
+async fn an_article_moved_to_another_section_moves_last_modified_forward() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let uri = "/feeds/sections/giao-duc/rss.xml";
+        let (_, headers, _) = fetch(&app, uri, &[]).await;
+        let since = headers[header::LAST_MODIFIED].to_str().unwrap().to_owned();
+        let (parsed, _) = feed(&app, uri).await;
+        let oldest = entry_urls(&parsed).last().unwrap().clone();
+        let slug = oldest.rsplit('/').next().unwrap();
+
+        // HTTP dates count seconds: let one pass before the change.
+        tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+        let data = app
+            .data(
+                "query($slug: String!) { article(slug: $slug) { id version } }",
+                json!({"slug": slug}),
+            )
+            .await;
+        app.data_as(
+            &token("editor-ha", &["editor"]),
+            "mutation($id: ID!, $version: Int!) { updateArticle(id: $id, version: $version, input: {section: \"the-thao\"}) { article { version } } }",
+            json!({"id": data["article"]["id"], "version": data["article"]["version"]}),
+        )
+        .await;
+
+        let (status, _, body) = fetch(&app, uri, &[("if-modified-since", &since)]).await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}: leaving is a change");
+        let parsed = feed_rs::parser::parse(body.as_bytes()).unwrap();
+        assert!(!entry_urls(&parsed).iter().any(|u| u.ends_with(slug)));
+    }
+}

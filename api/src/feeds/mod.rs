@@ -18,7 +18,6 @@ use chrono::{DateTime, Utc};
 use entity::article;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait},
 };
 
 pub use items::{FeedItem, image_mime};
@@ -81,7 +80,7 @@ pub async fn build(
                 .limit(params.limit)
                 .all(db)
                 .await?;
-            (articles, newest_change(db, scoped).await?)
+            (articles, newest_change(db).await?)
         }
         None => (Vec::new(), None),
     };
@@ -117,18 +116,19 @@ pub async fn build(
     })
 }
 
-/// The newest `updated_at` among every article of the scope, whatever its
-/// status: an article that leaves the feed (unpublished, deleted) was
-/// updated when it left.
-async fn newest_change(
-    db: &impl ConnectionTrait,
-    scoped: sea_orm::Select<article::Entity>,
-) -> AppResult<Option<DateTime<Utc>>> {
-    let newest: Option<Option<DateTime<Utc>>> = scoped
+/// When published content last changed anywhere, from the change log:
+/// an article that leaves the feed (unpublished, deleted, moved to
+/// another section) is logged when it leaves. Site-wide on purpose: a
+/// feed's `Last-Modified` may move without the feed changing (a client
+/// then gets a 200 with the same `ETag`), never the other way round, and
+/// edits of drafts never show.
+async fn newest_change(db: &impl ConnectionTrait) -> AppResult<Option<DateTime<Utc>>> {
+    use entity::article_change;
+    Ok(article_change::Entity::find()
         .select_only()
-        .expr(Expr::col(article::Column::UpdatedAt).max())
-        .into_tuple()
+        .column(article_change::Column::OccurredAt)
+        .order_by_desc(article_change::Column::Id)
+        .into_tuple::<DateTime<Utc>>()
         .one(db)
-        .await?;
-    Ok(newest.flatten())
+        .await?)
 }
