@@ -16,7 +16,7 @@ use super::{
     graphiql,
     negotiate::{ResponseType, negotiate},
 };
-use crate::{app::AppState, error::code, graphql::RequestContext, loaders, viewer::Viewer};
+use crate::{app::AppState, auth, error::code, graphql::RequestContext, loaders, viewer::Viewer};
 
 /// `GET /graphql`: a query in the URL, or the GraphiQL page for a browser.
 pub async fn get(
@@ -107,18 +107,10 @@ async fn viewer(
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Viewer::Anonymous);
     };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let result = match token {
-        Some(token) => state.verifier.verify(token).await.map_err(|e| e.0),
-        None => Err("the Authorization header must be `Bearer <token>`".to_owned()),
+    let result = match value.to_str().map(auth::bearer_token) {
+        Ok(Ok(token)) => state.verifier.verify(token).await.map_err(|e| e.0),
+        Ok(Err(e)) => Err(e.0),
+        Err(_) => Err("the Authorization header is not readable text".to_owned()),
     };
     result.map(Viewer::User).map_err(|message| {
         let response =
