@@ -181,7 +181,7 @@ pub async fn news(
             Some(NewsEntry {
                 loc: urls::article(base, sections.get(&section_id).map(String::as_str), &slug),
                 title,
-                language,
+                language: news_language(&language),
                 published_at: published_at?,
             })
         })
@@ -198,4 +198,29 @@ async fn section_slugs(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, Stri
         .await?
         .into_iter()
         .collect())
+}
+
+/// The language code Google News accepts: ISO 639 (`vi`, not `vi-VN`),
+/// except Chinese, which keeps its script (`zh-cn`, `zh-tw`).
+fn news_language(tag: &str) -> String {
+    let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+    match tag.split('-').next() {
+        Some("zh") => tag,
+        Some(primary) if !primary.is_empty() => primary.to_owned(),
+        _ => "vi".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::news_language;
+
+    #[test]
+    fn news_languages_are_iso_639() {
+        assert_eq!(news_language("vi"), "vi");
+        assert_eq!(news_language("vi-VN"), "vi");
+        assert_eq!(news_language("EN_us"), "en");
+        assert_eq!(news_language("zh-TW"), "zh-tw");
+        assert_eq!(news_language(" "), "vi");
+    }
 }
