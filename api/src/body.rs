@@ -78,6 +78,19 @@ pub struct ImageHtml<'a> {
     pub height: Option<i32>,
 }
 
+impl<'a> From<&'a entity::media::Model> for ImageHtml<'a> {
+    fn from(m: &'a entity::media::Model) -> Self {
+        Self {
+            url: &m.url,
+            caption: m.caption.as_deref(),
+            credit: m.credit.as_deref(),
+            alt: m.alt.as_deref(),
+            width: m.width,
+            height: m.height,
+        }
+    }
+}
+
 /// Renders blocks to HTML. Every text is escaped, and the result is passed
 /// through ammonia as a second line of defence.
 pub fn render_html<'a>(blocks: &[Block], image: impl Fn(i64) -> Option<ImageHtml<'a>>) -> String {

@@ -141,14 +141,7 @@ pub(super) async fn load(
 
 fn render(blocks: &[body::Block], media: &HashMap<MediaId, media::Model>) -> String {
     body::render_html(blocks, |id| {
-        media.get(&MediaId(id)).map(|m| body::ImageHtml {
-            url: &m.url,
-            caption: m.caption.as_deref(),
-            credit: m.credit.as_deref(),
-            alt: m.alt.as_deref(),
-            width: m.width,
-            height: m.height,
-        })
+        media.get(&MediaId(id)).map(body::ImageHtml::from)
     })
 }
 

@@ -67,7 +67,7 @@ struct SyncPage {
 struct Item {
     cursor: String,
     seq: i64,
-    kind: &'static str,
+    kind: String,
     occurred_at: String,
     article_id: String,
     uri: String,
@@ -85,15 +85,6 @@ struct Tombstone {
     id: String,
     uri: String,
     slug: String,
-}
-
-fn kind_name(kind: ChangeKind) -> &'static str {
-    match kind {
-        ChangeKind::Published => "PUBLISHED",
-        ChangeKind::Updated => "UPDATED",
-        ChangeKind::Unpublished => "UNPUBLISHED",
-        ChangeKind::Deleted => "DELETED",
-    }
 }
 
 fn limit(text: Option<&str>) -> Result<u64, ApiError> {
@@ -177,7 +168,7 @@ fn item(entry: &Change, current: Option<Ninjs>) -> Item {
     Item {
         cursor: changes::encode_cursor(entry.id),
         seq: entry.id,
-        kind: kind_name(entry.kind),
+        kind: sea_orm::ActiveEnum::to_value(&entry.kind),
         occurred_at: crate::zone::w3c(entry.occurred_at),
         article_id,
         uri,

@@ -9,7 +9,7 @@ use super::{
     model::{AltId, Association, Body, Concept, Ninjs, Rendition, Standard, Text},
 };
 use crate::{
-    body::{self, Block, ImageHtml},
+    body::{self, Block},
     ids::{self, NodeType},
     urls,
     viewer::Viewer,
@@ -33,14 +33,7 @@ pub fn article(a: &article::Model, related: &Related, base_url: &str, now: DateT
     let url = urls::article(base_url, section.map(|s| s.slug.as_str()), &a.slug);
     let first_created = a.published_at.unwrap_or(a.created_at);
     let html = body::render_html(blocks, |id| {
-        related.media.get(&id).map(|m| ImageHtml {
-            url: &m.url,
-            caption: m.caption.as_deref(),
-            credit: m.credit.as_deref(),
-            alt: m.alt.as_deref(),
-            width: m.width,
-            height: m.height,
-        })
+        related.media.get(&id).map(body::ImageHtml::from)
     });
 
     let links = related.people_links.get(&a.id).map(Vec::as_slice);

@@ -82,7 +82,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, change: &Change) -> AppResult<us
             "occurredAt": change.occurred_at.to_rfc3339_opts(SecondsFormat::Millis, true),
             "change": {
                 "seq": change.id,
-                "kind": kind_name(change.kind),
+                "kind": sea_orm::ActiveEnum::to_value(&change.kind),
                 "articleId": ids::encode(NodeType::Article, change.article_id).0,
                 "slug": change.slug,
                 "version": change.version,
@@ -109,15 +109,6 @@ pub async fn enqueue(db: &impl ConnectionTrait, change: &Change) -> AppResult<us
     let count = rows.len();
     webhook_delivery::Entity::insert_many(rows).exec(db).await?;
     Ok(count)
-}
-
-fn kind_name(kind: ChangeKind) -> &'static str {
-    match kind {
-        ChangeKind::Published => "PUBLISHED",
-        ChangeKind::Updated => "UPDATED",
-        ChangeKind::Unpublished => "UNPUBLISHED",
-        ChangeKind::Deleted => "DELETED",
-    }
 }
 
 /// `n` bytes from the operating system's CSPRNG.

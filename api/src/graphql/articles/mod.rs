@@ -150,14 +150,7 @@ impl Article {
             .collect();
         let media = loaders(ctx)?.load_many(media_ids).await?;
         Ok(body::render_html(&blocks, |id| {
-            media.get(&MediaId(id)).map(|m| body::ImageHtml {
-                url: &m.url,
-                caption: m.caption.as_deref(),
-                credit: m.credit.as_deref(),
-                alt: m.alt.as_deref(),
-                width: m.width,
-                height: m.height,
-            })
+            media.get(&MediaId(id)).map(body::ImageHtml::from)
         }))
     }
 
