@@ -267,3 +267,63 @@ async fn a_bad_token_is_refused_never_read_as_anonymous() {
         .unwrap();
     assert_eq!(app.send(request).await.status(), StatusCode::OK);
 }
+
+/// Percent-encodes everything but letters and digits.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn persisted_queries_run_by_hash_over_get_once_registered() {
+    use sha2::{Digest, Sha256};
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let query = "{ sections { slug } }";
+    let hash: String = Sha256::digest(query.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let extensions = json!({"persistedQuery": {"version": 1, "sha256Hash": hash}});
+    let by_hash = format!("/graphql?extensions={}", encode(&extensions.to_string()));
+
+    // Unknown hash: the client is told to send the query once.
+    let body = body_json(app.send(get(&by_hash, Some("application/json"))).await).await;
+    assert_eq!(first_error_code(&body), "PERSISTED_QUERY_NOT_FOUND");
+
+    // A query whose hash is not its key is refused and not kept.
+    let forged = json!({"query": "{ __typename }", "extensions": extensions}).to_string();
+    let body = body_json(app.send(post(&forged, Some("application/json"))).await).await;
+    assert_eq!(first_error_code(&body), "BAD_REQUEST");
+
+    // Registered with its query, then served by hash alone over GET.
+    let register = json!({"query": query, "extensions": extensions}).to_string();
+    let body = body_json(app.send(post(&register, Some("application/json"))).await).await;
+    assert_eq!(body["data"]["sections"][0]["slug"], "thoi-su");
+    let response = app.send(get(&by_hash, Some("application/json"))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = body_json(response).await;
+    assert_eq!(body["data"]["sections"][0]["slug"], "thoi-su");
+
+    // A persisted mutation is still refused over GET.
+    let mutation = "mutation { deleteTag(id: \"x\", version: 1) { deletedId } }";
+    let m_hash: String = Sha256::digest(mutation.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let m_ext = json!({"persistedQuery": {"version": 1, "sha256Hash": m_hash}});
+    app.send(post(
+        &json!({"query": mutation, "extensions": m_ext}).to_string(),
+        Some("application/json"),
+    ))
+    .await;
+    let uri = format!("/graphql?extensions={}", encode(&m_ext.to_string()));
+    let response = app.send(get(&uri, Some("application/json"))).await;
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+}

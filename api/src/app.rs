@@ -24,6 +24,8 @@ pub struct AppState {
     pub schema: AppSchema,
     /// Verifies bearer tokens once per request.
     pub verifier: Arc<Verifier>,
+    /// Automatic persisted queries registered on this replica.
+    pub persisted: Arc<crate::http::persisted::PersistedQueries>,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
             config,
             schema,
             verifier: Arc::new(verifier),
+            persisted: Arc::default(),
         }
     }
 }

@@ -131,6 +131,13 @@ async fn execute(
     response_type: ResponseType,
     over_get: bool,
 ) -> Response {
+    let mut request = request;
+    if let Err((code, message)) = state.persisted.resolve(&mut request) {
+        return respond(
+            response_type,
+            async_graphql::Response::from_errors(vec![coded_error(message, code)]),
+        );
+    }
     // Parse first: a document that does not parse is a request error with a
     // code of its own, and GET must refuse mutations before running them.
     let document = match async_graphql::parser::parse_query(&request.query) {

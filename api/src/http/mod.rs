@@ -7,6 +7,7 @@ mod graphql;
 mod health;
 mod negotiate;
 mod ninjs;
+pub mod persisted;
 mod rest;
 pub mod rest_error;
 mod sitemaps;
