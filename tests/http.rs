@@ -327,3 +327,67 @@ async fn persisted_queries_run_by_hash_over_get_once_registered() {
     let response = app.send(get(&uri, Some("application/json"))).await;
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
+
+#[tokio::test]
+async fn anonymous_gets_are_cacheable_with_etags_and_token_reads_are_private() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let uri = "/graphql?query=%7B%20sections%20%7B%20slug%20%7D%20%7D";
+    let response = app.send(get(uri, Some(GQL))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(
+        headers[header::CACHE_CONTROL],
+        "public, max-age=30, s-maxage=30"
+    );
+    let tag = headers[header::ETAG].to_str().unwrap().to_owned();
+    assert!(tag.starts_with('"') && tag.len() == 34, "{tag}");
+    assert_eq!(
+        body_json(response).await["data"]["sections"][0]["slug"],
+        "thoi-su"
+    );
+
+    // The same answer again: 304 without a body, same validator.
+    let mut again = get(uri, Some(GQL));
+    again
+        .headers_mut()
+        .insert(header::IF_NONE_MATCH, tag.parse().unwrap());
+    let response = app.send(again).await;
+    assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(response.headers()[header::ETAG], tag.as_str());
+    assert!(body_text(response).await.is_empty());
+
+    // A stale validator gets the full answer.
+    let mut stale = get(uri, Some(GQL));
+    stale
+        .headers_mut()
+        .insert(header::IF_NONE_MATCH, "\"0000\"".parse().unwrap());
+    assert_eq!(app.send(stale).await.status(), StatusCode::OK);
+
+    // With a token: never stored by shared caches, no validator.
+    let mut private = get(uri, Some(GQL));
+    private.headers_mut().insert(
+        header::AUTHORIZATION,
+        format!("Bearer {}", common::token("editor-ha", &["editor"]))
+            .parse()
+            .unwrap(),
+    );
+    let response = app.send(private).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CACHE_CONTROL],
+        "private, no-store"
+    );
+    assert!(response.headers().get(header::ETAG).is_none());
+
+    // Errors are never stored.
+    let response = app
+        .send(get(
+            "/graphql?query=%7B%20nope%20%7D",
+            Some("application/json"),
+        ))
+        .await;
+    assert_eq!(
+        response.headers()[header::CACHE_CONTROL],
+        "private, no-store"
+    );
+}

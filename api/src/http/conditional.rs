@@ -72,7 +72,7 @@ pub fn respond(
 
 /// `If-None-Match`: `*`, or a list of tags compared weakly (a `W/` prefix
 /// is ignored, as RFC 9110 asks for this header).
-fn matches_any(value: &HeaderValue, tag: &str) -> bool {
+pub fn matches_any(value: &HeaderValue, tag: &str) -> bool {
     let Ok(value) = value.to_str() else {
         return false;
     };

@@ -13,7 +13,7 @@ use axum::{
 use chrono::Utc;
 
 use super::{
-    graphiql,
+    graphiql, graphql_cache,
     negotiate::{ResponseType, negotiate},
 };
 use crate::{app::AppState, auth, error::code, graphql::RequestContext, loaders, viewer::Viewer};
@@ -44,7 +44,7 @@ pub async fn get(
             );
         }
     };
-    execute(&state, request, viewer, response_type, true).await
+    execute(&state, request, viewer, response_type, Some(&headers)).await
 }
 
 /// `POST /graphql` with a JSON body (`query`, `variables`, `operationName`).
@@ -93,7 +93,7 @@ pub async fn post(
             }
         }
     };
-    execute(&state, request, viewer, response_type, false).await
+    execute(&state, request, viewer, response_type, None).await
 }
 
 /// Who sends the request: no `Authorization` header is an anonymous
@@ -129,8 +129,10 @@ async fn execute(
     request: async_graphql::Request,
     viewer: Viewer,
     response_type: ResponseType,
-    over_get: bool,
+    get_headers: Option<&HeaderMap>,
 ) -> Response {
+    let over_get = get_headers.is_some();
+    let anonymous = matches!(viewer, Viewer::Anonymous);
     let mut request = request;
     if let Err((code, message)) = state.persisted.resolve(&mut request) {
         return respond(
@@ -179,7 +181,16 @@ async fn execute(
             }
         }
     }
-    respond(response_type, response)
+    let cacheability = graphql_cache::Cacheability {
+        anonymous,
+        without_errors: response.errors.is_empty(),
+        hint: response.cache_control,
+    };
+    let http = respond(response_type, response);
+    match get_headers {
+        Some(headers) => graphql_cache::apply(http, headers, cacheability).await,
+        None => http,
+    }
 }
 
 fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
