@@ -14,7 +14,7 @@ use crate::{
     graphql::articles::filter_support::resolve,
     graphql::write::write_conflict,
     ids::NodeType,
-    slugs::Slugged,
+    slugs::{self, Slugged},
     text,
 };
 use entity::slug_alias;
@@ -118,18 +118,6 @@ pub fn collect<T>(errors: &mut Errors, result: AppResult<T>) -> AppResult<Option
     }
 }
 
-/// Whether row `id` of `E` exists.
-async fn exists<E: Slugged>(db: &impl ConnectionTrait, id: i64) -> AppResult<bool> {
-    let found: Option<i64> = E::find()
-        .select_only()
-        .column(E::id_column())
-        .filter(E::id_column().eq(id))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(found.is_some())
-}
-
 /// The existing row named by a global ID or a slug (current or old) in
 /// an input; anything else is recorded as an error about `field`.
 pub async fn reference<E: Slugged>(
@@ -143,7 +131,7 @@ pub async fn reference<E: Slugged>(
         return Ok(None);
     };
     match found {
-        Some(id) if exists::<E>(db, id).await? => Ok(Some(id)),
+        Some(id) if slugs::exists::<E>(db, id).await? => Ok(Some(id)),
         _ => {
             errors.add(field, format!("there is no {} `{value}`", E::KIND));
             Ok(None)
