@@ -14,6 +14,7 @@ use crate::{
     config::Config,
     graphql::{self, AppSchema},
     http,
+    metrics::Metrics,
 };
 
 /// What every request handler shares.
@@ -26,6 +27,8 @@ pub struct AppState {
     pub verifier: Arc<Verifier>,
     /// Automatic persisted queries registered on this replica.
     pub persisted: Arc<crate::http::persisted::PersistedQueries>,
+    /// Counters served at `GET /metrics`.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -39,6 +42,22 @@ impl AppState {
             schema,
             verifier: Arc::new(verifier),
             persisted: Arc::default(),
+            metrics: Arc::default(),
+        }
+    }
+
+    /// State whose `/metrics` counts the SQL statements run through `db`
+    /// (the server's; tests count with a callback of their own).
+    pub fn counting_statements(
+        mut db: DatabaseConnection,
+        config: Config,
+        verifier: Verifier,
+    ) -> Self {
+        let metrics = Arc::new(Metrics::default());
+        metrics.count_statements_of(&mut db);
+        Self {
+            metrics,
+            ..Self::new(db, config, verifier)
         }
     }
 }

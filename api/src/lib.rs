@@ -20,6 +20,7 @@ pub mod http;
 pub mod ids;
 pub mod jsonld;
 pub mod loaders;
+pub mod metrics;
 pub mod ninjs;
 pub mod pagination;
 pub mod related;

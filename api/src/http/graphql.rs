@@ -131,6 +131,7 @@ async fn execute(
     response_type: ResponseType,
     get_headers: Option<&HeaderMap>,
 ) -> Response {
+    state.metrics.graphql_request();
     let over_get = get_headers.is_some();
     let anonymous = matches!(viewer, Viewer::Anonymous);
     let mut request = request;

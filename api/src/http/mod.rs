@@ -6,6 +6,7 @@ mod graphiql;
 mod graphql;
 mod graphql_cache;
 mod health;
+mod metrics;
 mod negotiate;
 mod ninjs;
 pub mod persisted;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::metrics))
         .route("/feeds/{file}", get(feeds::site))
         .route("/feeds/{kind}/{slug}/{file}", get(feeds::scoped))
         .route("/sitemap.xml", get(sitemaps::index))
