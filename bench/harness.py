@@ -1,0 +1,450 @@
+#!/usr/bin/env python3
+"""Load benchmark of the HTTP API: starts the release server on each
+database, prepares the request files, drives workloads W0-W6 with wrk at a
+fixed concurrency, reads the server's CPU time, peak RSS and SQL statement
+counter around every run, and writes bench/REPORT.md.
+
+Called by bench/run.sh (which builds the binary and the archives); only the
+Python standard library, wrk and the server are needed.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+import workloads as W
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+JWT_SECRET = "bench-secret-not-for-production-use-0123456789"
+
+TARGETS = {
+    # workload: (database or None for both, min requests/s, max p99 ms)
+    "W0": (None, 25_000, None),
+    "W1": ("postgres", 2_000, 25),
+    "W3": (None, 1_500, 30),
+}
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class Server:
+    """The toasoan binary serving one database on a local port."""
+
+    def __init__(self, binary, database_url, port, pool, log_path):
+        self.url = f"http://127.0.0.1:{port}"
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=database_url,
+            LISTEN_ADDR=f"127.0.0.1:{port}",
+            NO_DEMO="1",
+            JWT_SECRET=JWT_SECRET,
+            DATABASE_MAX_CONNECTIONS=str(pool),
+            RUST_LOG="warn",
+        )
+        self.log = open(log_path, "w")
+        self.process = subprocess.Popen(
+            [binary, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"the server exited early; see {log_path}")
+            try:
+                with urllib.request.urlopen(self.url + "/readyz", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"the server did not become ready; see {log_path}")
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+    def graphql(self, query, variables=None, token=None):
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        request = urllib.request.Request(self.url + "/graphql", data=body, method="POST")
+        request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        with urllib.request.urlopen(request, timeout=60) as r:
+            answer = json.load(r)
+        if answer.get("errors"):
+            raise SystemExit(f"preparing the benchmark failed: {answer['errors']}")
+        return answer["data"]
+
+    def get(self, path):
+        with urllib.request.urlopen(self.url + path, timeout=60) as r:
+            return r.read().decode()
+
+    def counters(self):
+        values = {}
+        for line in self.get("/metrics").splitlines():
+            if line and not line.startswith("#"):
+                name, value = line.split()
+                values[name] = int(value)
+        return values
+
+    def reset_peak_rss(self):
+        # Writing 5 to clear_refs resets VmHWM (Linux >= 4.0).
+        Path(f"/proc/{self.pid}/clear_refs").write_text("5")
+
+    def peak_rss_mb(self):
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+
+def cpu_seconds(pids):
+    """utime + stime of each pid, in seconds (missing pids are skipped)."""
+    total = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return total
+
+
+def postgres_pids():
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
+                pass
+    return pids
+
+
+def cpu_delta(before, after):
+    return sum(after[p] - before.get(p, 0.0) for p in after)
+
+
+# ---------------------------------------------------------------- requests
+
+
+def body(query, variables=None):
+    return json.dumps({"query": query, "variables": variables or {}}, ensure_ascii=False)
+
+
+def prepare(server, folder, sample):
+    """Writes the request files of every workload; returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(1)
+    files = {}
+
+    def write(name, lines):
+        path = folder / name
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files[name] = path
+        return path
+
+    write("w0.jsonl", [body(W.W0)])
+    write("w1.jsonl", [body(W.W1, W.W1_VARIABLES)])
+
+    # W2: every section, pages 1-10 reached by following endCursor.
+    sections = server.graphql("{ sections { slug children { slug } } }")["sections"]
+    slugs = []
+    for section in sections:
+        slugs.append(section["slug"])
+        slugs.extend(child["slug"] for child in section["children"])
+    pages = []
+    for slug in slugs:
+        after = None
+        for _ in range(10):
+            variables = {"section": slug, "after": after}
+            pages.append(body(W.W1, variables))
+            info = server.graphql(W.W1, variables)["articles"]["pageInfo"]
+            if not info["hasNextPage"]:
+                break
+            after = info["endCursor"]
+    write("w2.jsonl", pages)
+
+    # W3: published articles from the sitemaps, sampled.
+    articles = []
+    for page in re.findall(r"<loc>([^<]+)</loc>", server.get("/sitemap.xml")):
+        path = "/" + page.split("/", 3)[3]
+        for loc in re.findall(r"<loc>([^<]+)</loc>", server.get(path)):
+            articles.append(loc.rstrip("/").rsplit("/", 1)[1])
+    if not articles:
+        raise SystemExit("the archive has no published articles")
+    chosen = rng.sample(articles, min(sample, len(articles)))
+    write("w3.jsonl", [body(W.W3, {"slug": s}) for s in chosen])
+
+    # W4: people and events, every one listed, sampled.
+    def every(field):
+        found, after = [], None
+        while True:
+            data = server.graphql(
+                f"query($after: String) {{ {field}(first: 100, after: $after) "
+                "{ nodes { slug } pageInfo { hasNextPage endCursor } } }",
+                {"after": after},
+            )[field]
+            found.extend(node["slug"] for node in data["nodes"])
+            if not data["pageInfo"]["hasNextPage"]:
+                return found
+            after = data["pageInfo"]["endCursor"]
+
+    people_all, events_all = every("people"), every("events")
+    people = rng.sample(people_all, min(sample // 2, len(people_all)))
+    events = rng.sample(events_all, min(sample // 2, len(events_all)))
+    write(
+        "w4.jsonl",
+        [body(W.W4_PERSON, {"slug": s}) for s in people]
+        + [body(W.W4_EVENT, {"slug": s}) for s in events],
+    )
+
+    write("w5.jsonl", [body(W.W5, {"q": q}) for q in W.SEARCHES])
+
+    # W6: W1 reads, and edits of articles no thread shares.
+    write("w6-reads.jsonl", [body(W.W1, W.W1_VARIABLES)])
+    edited = random.Random(6).sample(articles, min(256, len(articles)))
+    path = folder / "w6-articles.txt"
+    path.write_text("\n".join(edited) + "\n", encoding="utf-8")
+    files["w6-articles.txt"] = path
+    return files
+
+
+# ---------------------------------------------------------------- running
+
+
+def wrk(url, seconds, threads, connections, script_args, token=None):
+    command = [
+        "wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+        "--timeout", "10s", "-s", str(HERE / "wrk" / "requests.lua"), url + "/graphql",
+        "--", *map(str, script_args),
+    ]
+    env = dict(os.environ)
+    if token:
+        env["BENCH_TOKEN"] = token
+    out = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    for line in out.stdout.splitlines():
+        if line.startswith("WRK_RESULT "):
+            return json.loads(line[len("WRK_RESULT "):])
+    raise SystemExit(f"wrk gave no result:\n{out.stdout}\n{out.stderr}")
+
+
+def workload_plan(files, connections, threads):
+    """Per workload: wrk threads, connections and script arguments."""
+    return {
+        "W0": (threads, connections, [files["w0.jsonl"]]),
+        "W1": (threads, connections, [files["w1.jsonl"]]),
+        "W2": (threads, connections, [files["w2.jsonl"]]),
+        "W3": (threads, connections, [files["w3.jsonl"]]),
+        "W4": (threads, connections, [files["w4.jsonl"]]),
+        "W5": (threads, connections, [files["w5.jsonl"]]),
+        # One connection per thread: each thread follows its own versions.
+        "W6": (connections, connections,
+               [files["w6-reads.jsonl"], files["w6-articles.txt"], connections, 10]),
+    }
+
+
+def measure(server, backend, name, plan, args, token):
+    threads, connections, script_args = plan
+    log(f"{backend} {name}: warm-up {args.warmup}s")
+    wrk(server.url, args.warmup, threads, connections, script_args, token)
+    server.reset_peak_rss()
+    runs = []
+    for number in range(1, args.runs + 1):
+        db_pids = postgres_pids() if backend == "postgres" else []
+        counters = server.counters()
+        cpu = cpu_seconds([server.pid])
+        db_cpu = cpu_seconds(db_pids)
+        result = wrk(server.url, args.seconds, threads, connections, script_args, token)
+        counters_after = server.counters()
+        cpu_after = cpu_seconds([server.pid])
+        db_cpu_after = cpu_seconds(postgres_pids() if backend == "postgres" else [])
+        requests = max(result["requests"], 1)
+        graphql = counters_after["toasoan_graphql_requests_total"] - counters[
+            "toasoan_graphql_requests_total"]
+        statements = counters_after["toasoan_sql_statements_total"] - counters[
+            "toasoan_sql_statements_total"]
+        run = {
+            "rps": result["requests"] / (result["duration_us"] / 1e6),
+            "p50_ms": result["p50_us"] / 1000,
+            "p95_ms": result["p95_us"] / 1000,
+            "p99_ms": result["p99_us"] / 1000,
+            "requests": result["requests"],
+            "failed": result["failed"] + result["socket_errors"],
+            "writes": result.get("writes", 0),
+            "sample": result["sample"],
+            "cpu_per_1k": cpu_delta(cpu, cpu_after) / requests * 1000,
+            "db_cpu_per_1k": cpu_delta(db_cpu, db_cpu_after) / requests * 1000
+            if backend == "postgres" else None,
+            "statements_per_request": statements / max(graphql, 1),
+        }
+        log(f"{backend} {name} run {number}: {run['rps']:.0f} req/s, "
+            f"p99 {run['p99_ms']:.1f} ms, {run['statements_per_request']:.2f} statements/request, "
+            f"{run['failed']} failed")
+        if run["failed"]:
+            log(f"  first failure: {run['sample']}")
+        runs.append(run)
+    return {"runs": runs, "peak_rss_mb": server.peak_rss_mb()}
+
+
+def median(runs, key):
+    return statistics.median(run[key] for run in runs)
+
+
+# ---------------------------------------------------------------- report
+
+
+def render(results, args, started):
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    cpu_model = next((line.split(":", 1)[1].strip()
+                      for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "unknown CPU")
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
+    lines = [
+        "# Load benchmark",
+        "",
+        f"Run {started:%Y-%m-%d %H:%M} UTC on commit `{commit}`{' (with local changes)' if dirty else ''}, "
+        f"{os.cpu_count()} cores ({cpu_model}), {memory} GiB RAM; server, database and wrk "
+        "share the machine.",
+        "",
+        f"Command: `{args.command}`",
+        "",
+        f"Release build, {args.articles:,} generated articles (`toasoan generate --seed 1`). "
+        f"wrk at {args.connections} connections, {args.warmup} s warm-up then "
+        f"{args.runs} runs of {args.seconds} s per workload; the table gives the median "
+        f"run. Pool: {args.pool} database connections. Every request is a POST of a "
+        "GraphQL document (no HTTP caching helps); a 200 carrying `errors` counts as failed.",
+        "",
+        "- **CPU-s/1k**: the API server's CPU seconds (user + system) per 1,000 requests;"
+        " **DB CPU-s/1k**: PostgreSQL's processes, the same way (SQLite runs inside the server).",
+        "- **Peak RSS**: the server's high-water mark of resident memory during the workload.",
+        "- **SQL/request**: statements run by the server per GraphQL request (`GET /metrics`).",
+        "",
+        "| workload | database | req/s | p50 ms | p95 ms | p99 ms | CPU-s/1k | DB CPU-s/1k "
+        "| peak RSS MB | SQL/request | failed |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in args.workloads:
+        for backend in results:
+            r = results[backend].get(name)
+            if r is None:
+                continue
+            runs = r["runs"]
+            db_cpu = (f"{median(runs, 'db_cpu_per_1k'):.3f}"
+                      if runs[0]["db_cpu_per_1k"] is not None else "—")
+            lines.append(
+                f"| {name} | {backend} | {median(runs, 'rps'):,.0f} | {median(runs, 'p50_ms'):.2f} "
+                f"| {median(runs, 'p95_ms'):.2f} | {median(runs, 'p99_ms'):.2f} "
+                f"| {median(runs, 'cpu_per_1k'):.3f} | {db_cpu} | {r['peak_rss_mb']:.0f} "
+                f"| {median(runs, 'statements_per_request'):.2f} "
+                f"| {sum(run['failed'] for run in runs)} |"
+            )
+    lines += ["", "## Targets of issue #6", ""]
+    lines += ["| target | database | measured | met |", "|---|---|---|---|"]
+    for name, (only, rps, p99) in TARGETS.items():
+        for backend in results:
+            if (only and backend != only) or name not in results[backend]:
+                continue
+            runs = results[backend][name]["runs"]
+            got_rps, got_p99 = median(runs, "rps"), median(runs, "p99_ms")
+            met = got_rps >= rps and (p99 is None or got_p99 < p99)
+            wanted = f"{name} ≥ {rps:,} req/s" + (f", p99 < {p99} ms" if p99 else "")
+            lines.append(f"| {wanted} | {backend} | {got_rps:,.0f} req/s, p99 {got_p99:.1f} ms "
+                         f"| {'yes' if met else '**no**'} |")
+    for backend in results:
+        peak = max(r["peak_rss_mb"] for r in results[backend].values())
+        lines.append(f"| RSS < 150 MB under load | {backend} | {peak:.0f} MB peak "
+                     f"| {'yes' if peak < 150 else '**no**'} |")
+    lines += ["", "W6 edits: " + ", ".join(
+        f"{backend} {sum(run['writes'] for run in results[backend]['W6']['runs']):,} "
+        "`updateArticle` calls in the measured runs"
+        for backend in results if "W6" in results[backend]) + "."]
+    notes = HERE / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--database", action="append", required=True,
+                        help="NAME=URL, once per database (sqlite=…, postgres=…)")
+    parser.add_argument("--articles", type=int, required=True)
+    parser.add_argument("--workloads", default="W0,W1,W2,W3,W4,W5,W6")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--pool", type=int, default=16)
+    parser.add_argument("--sample", type=int, default=2000)
+    parser.add_argument("--out", default=str(HERE / "out"))
+    parser.add_argument("--report", default=str(HERE / "REPORT.md"))
+    parser.add_argument("--command", default="bench/run.sh")
+    args = parser.parse_args()
+    args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    started = datetime.now(timezone.utc)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    results = {}
+    failed = 0
+    for index, entry in enumerate(args.database):
+        backend, url = entry.split("=", 1)
+        log(f"{backend}: starting the server")
+        server = Server(args.binary, url, 18080 + index, args.pool, out / f"server-{backend}.log")
+        try:
+            files = prepare(server, out / "requests" / backend, args.sample)
+            token = subprocess.run(
+                [args.binary, "token", "--sub", "bench-editor", "--role", "editor", "--ttl", "4h"],
+                env=dict(os.environ, JWT_SECRET=JWT_SECRET), capture_output=True, text=True,
+                check=True).stdout.strip()
+            plans = workload_plan(files, args.connections, args.threads)
+            results[backend] = {}
+            for name in args.workloads:
+                results[backend][name] = measure(server, backend, name, plans[name], args, token)
+                runs = results[backend][name]["runs"]
+                failed += sum(run["failed"] for run in runs)
+                if any(run["requests"] == 0 for run in runs):
+                    log(f"{backend} {name}: a run completed no request")
+                    failed += 1
+        finally:
+            server.stop()
+    (out / "results.json").write_text(json.dumps(results, indent=1))
+    report = render(results, args, started)
+    Path(args.report).write_text(report, encoding="utf-8")
+    print(report)
+    if failed:
+        log(f"{failed} requests failed")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

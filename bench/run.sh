@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Load benchmark of the HTTP API, workloads W0-W6 of issue #6, on SQLite
+# and PostgreSQL. Writes bench/REPORT.md.
+#
+#   bench/run.sh [ARTICLES]     full run: release build, 100,000 articles
+#   bench/run.sh --smoke        seconds-long check of the harness (CI):
+#                               debug build, 500 articles, 2 s per workload
+#
+# Needs wrk (Debian: apt-get install wrk) and python3. The archives are
+# generated once (bench/out/archive-N.db, PostgreSQL database
+# toasoan_bench_N) and reused; each run works on a fresh copy of them,
+# since W6 edits articles. PostgreSQL: BENCH_PG_URL (default
+# postgres://postgres@127.0.0.1:5432); BENCH_DATABASES=sqlite limits the
+# run to SQLite. Other harness options pass through BENCH_ARGS, e.g.
+# BENCH_ARGS="--workloads W1,W3 --seconds 20".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+smoke=0
+if [ "${1:-}" = "--smoke" ]; then
+  smoke=1
+  shift
+fi
+pg=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
+databases=${BENCH_DATABASES:-sqlite,postgres}
+out=bench/out
+mkdir -p "$out"
+command -v wrk >/dev/null || { echo "bench/run.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
+
+if [ "$smoke" = 1 ]; then
+  articles=${1:-500}
+  cargo build --bin toasoan
+  bin=target/debug/toasoan
+  options=(--seconds 2 --warmup 1 --runs 1 --connections 4 --threads 1 --sample 100
+           --report "$out/SMOKE.md"
+           --command "bench/run.sh --smoke")
+else
+  articles=${1:-100000}
+  cargo build --release --bin toasoan
+  bin=target/release/toasoan
+  options=(--command "bench/run.sh $*")
+fi
+
+# The archives, generated once per size (and brought to the current schema).
+sqlite="$out/archive-$articles.db"
+if [ ! -f "$sqlite" ]; then
+  NO_DEMO=1 DATABASE_URL="sqlite://$sqlite.part?mode=rwc" "$bin" generate --articles "$articles" --seed 1
+  mv "$sqlite.part" "$sqlite"
+fi
+NO_DEMO=1 DATABASE_URL="sqlite://$sqlite" "$bin" migrate >/dev/null
+targets=()
+if [[ ",$databases," == *",sqlite,"* ]]; then
+  # A copy per run: W6 edits it. The WAL is checkpointed first.
+  copy="$out/load-$articles.db"
+  rm -f "$copy" "$copy-wal" "$copy-shm"
+  cp "$sqlite" "$copy"
+  targets+=(--database "sqlite=sqlite://$copy")
+fi
+if [[ ",$databases," == *",postgres,"* ]]; then
+  pgdb="toasoan_bench_$articles"
+  if ! psql "$pg/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$pgdb'" | grep -q 1; then
+    psql "$pg/postgres" -qc "CREATE DATABASE ${pgdb}_part"
+    NO_DEMO=1 DATABASE_URL="$pg/${pgdb}_part" "$bin" generate --articles "$articles" --seed 1
+    psql "$pg/postgres" -qc "ALTER DATABASE ${pgdb}_part RENAME TO $pgdb"
+  fi
+  NO_DEMO=1 DATABASE_URL="$pg/$pgdb" "$bin" migrate >/dev/null
+  psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS ${pgdb}_load"
+  psql "$pg/postgres" -qc "CREATE DATABASE ${pgdb}_load TEMPLATE $pgdb"
+  psql "$pg/${pgdb}_load" -qc "VACUUM ANALYZE"
+  targets+=(--database "postgres=$pg/${pgdb}_load")
+fi
+
+# shellcheck disable=SC2086
+python3 bench/harness.py --binary "$bin" --articles "$articles" "${targets[@]}" \
+  "${options[@]}" ${BENCH_ARGS:-}
