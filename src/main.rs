@@ -1,5 +1,11 @@
 //! The `toasoan` binary: all the work lives in the `api` library.
 
+/// mimalloc instead of the system allocator: a request allocates and
+/// frees thousands of small objects across threads, where glibc's malloc
+/// spent a quarter of the server's CPU (see bench/REPORT.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     api::cli::main()
 }
