@@ -391,3 +391,78 @@ async fn anonymous_gets_are_cacheable_with_etags_and_token_reads_are_private() {
         "private, no-store"
     );
 }
+
+#[tokio::test]
+async fn strict_persisted_queries_run_only_the_manifest() {
+    use api::http::persisted::{Manifest, Mode, sha256_hex};
+    let known = "{ sections { slug } }";
+    let manifest = json!({
+        "format": "apollo-persisted-query-manifest", "version": 1,
+        "operations": [{"id": sha256_hex(known), "body": known, "name": "Sections", "type": "query"}]
+    });
+    let manifest = Manifest::parse(&manifest.to_string()).unwrap();
+    for backend in common::backends() {
+        let app = TestApp::demo_with(backend, |config| {
+            config.persisted_queries = Mode::Strict;
+            config.persisted_queries_file = Some(manifest.clone());
+        })
+        .await;
+        let by_hash = |query: &str| {
+            let ext = json!({"persistedQuery": {"version": 1, "sha256Hash": sha256_hex(query)}});
+            format!("/graphql?extensions={}", encode(&ext.to_string()))
+        };
+
+        // The manifest's operation, by hash over GET and by its text.
+        let response = app.send(get(&by_hash(known), Some(GQL))).await;
+        assert_eq!(response.status(), StatusCode::OK, "{backend:?}");
+        assert_eq!(
+            body_json(response).await["data"]["sections"][0]["slug"],
+            "thoi-su"
+        );
+        let data = app.data(known, json!({})).await;
+        assert_eq!(data["sections"][0]["slug"], "thoi-su");
+
+        // Anything else is refused, with or without a token.
+        let other = "{ sections { name } }";
+        let refused = app.graphql(other, json!({})).await;
+        assert_eq!(first_error_code(&refused), "PERSISTED_QUERY_NOT_ALLOWED");
+        let admin = common::token("admin-an", &["admin"]);
+        let refused = app.graphql_as(&admin, other, json!({})).await;
+        assert_eq!(first_error_code(&refused), "PERSISTED_QUERY_NOT_ALLOWED");
+        let response = app.send(get(&by_hash(other), Some(GQL))).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            first_error_code(&body_json(response).await),
+            "PERSISTED_QUERY_NOT_ALLOWED"
+        );
+
+        // Registering is refused, and registers nothing.
+        let ext = json!({"persistedQuery": {"version": 1, "sha256Hash": sha256_hex(other)}});
+        let register = json!({"query": other, "extensions": ext}).to_string();
+        let body = body_json(app.send(post(&register, Some("application/json"))).await).await;
+        assert_eq!(first_error_code(&body), "PERSISTED_QUERY_NOT_ALLOWED");
+        let body = body_json(
+            app.send(get(&by_hash(other), Some("application/json")))
+                .await,
+        )
+        .await;
+        assert_eq!(first_error_code(&body), "PERSISTED_QUERY_NOT_ALLOWED");
+
+        // GraphiQL still loads (its queries are refused like any other).
+        let page = app.send(get("/graphql", Some("text/html"))).await;
+        assert_eq!(page.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn a_manifest_whose_hash_is_not_its_query_s_stops_the_server() {
+    let path = std::env::temp_dir().join(format!("manifest-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        json!({ "0".repeat(64): "{ sections { slug } }" }).to_string(),
+    )
+    .unwrap();
+    let err = api::http::persisted::Manifest::load(path.to_str().unwrap()).unwrap_err();
+    std::fs::remove_file(&path).ok();
+    assert!(err.contains("the SHA-256 of its body is"), "{err}");
+}

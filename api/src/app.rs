@@ -33,12 +33,16 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config, verifier: Verifier) -> Self {
         let config = Arc::new(config);
         let schema = build_schema(db.clone(), config.clone());
+        let persisted = crate::http::persisted::PersistedQueries::new(
+            config.persisted_queries,
+            config.persisted_queries_file.clone(),
+        );
         Self {
             db,
             config,
             schema,
             verifier: Arc::new(verifier),
-            persisted: Arc::default(),
+            persisted: Arc::new(persisted),
         }
     }
 }
