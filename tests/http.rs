@@ -392,6 +392,125 @@ async fn anonymous_gets_are_cacheable_with_etags_and_token_reads_are_private() {
     );
 }
 
+/// The raw id behind a global ID.
+fn raw_id(global: &serde_json::Value) -> i64 {
+    api::ids::decode_any(global.as_str().unwrap()).unwrap().1
+}
+
+/// The `Surrogate-Key` of an anonymous GET of `query`, checked against its
+/// `Cache-Tag`; empty when there is none.
+async fn surrogate_keys(app: &TestApp, query: &str, token: Option<&str>) -> Vec<String> {
+    let mut request = get(&format!("/graphql?query={}", encode(query)), Some(GQL));
+    if let Some(token) = token {
+        request.headers_mut().insert(
+            header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+    }
+    let response = app.send(request).await;
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let (keys, tags) = (header("surrogate-key"), header("cache-tag"));
+    assert_eq!(
+        keys.as_ref().map(|k| k.replace(' ', ",")),
+        tags,
+        "Cache-Tag lists the same keys"
+    );
+    keys.map(|k| k.split(' ').map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn cacheable_answers_name_their_articles_and_sections_for_purging() {
+    for backend in common::backends() {
+        let app = TestApp::demo(backend).await;
+        let ids = app
+            .data(
+                "query($s: String!) { article(slug: $s) { id section { id parent { id } } } }",
+                json!({"s": common::SEED_SLUG}),
+            )
+            .await;
+        let article = raw_id(&ids["article"]["id"]);
+        let section = raw_id(&ids["article"]["section"]["id"]);
+        let parent = raw_id(&ids["article"]["section"]["parent"]["id"]);
+
+        // An article page: the article and the sections it shows.
+        let page = format!(
+            "{{ article(slug: \"{}\") {{ title url section {{ name parent {{ name }} }} }} }}",
+            common::SEED_SLUG
+        );
+        let mut keys = surrogate_keys(&app, &page, None).await;
+        assert_eq!(keys[0], "graphql", "the purge-all key comes first");
+        keys.sort();
+        let mut expected = vec![
+            "graphql".to_owned(),
+            format!("article-{article}"),
+            format!("section-{parent}"),
+            format!("section-{section}"),
+        ];
+        expected.sort();
+        assert_eq!(keys, expected, "{backend:?}");
+
+        // A section's list: its list key and every article shown, not the
+        // key of all lists (a publication elsewhere leaves it alone).
+        let list =
+            "{ articles(filter: {section: \"thoi-su\"}, first: 3) { edges { node { id } } } }";
+        let shown = app.data(list, json!({})).await;
+        let keys = surrogate_keys(&app, list, None).await;
+        assert!(
+            keys.contains(&format!("articles-section-{parent}")),
+            "{keys:?}"
+        );
+        assert!(!keys.contains(&"articles".to_owned()), "{keys:?}");
+        let edges = shown["articles"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), 3);
+        for edge in edges {
+            let key = format!("article-{}", raw_id(&edge["node"]["id"]));
+            assert!(keys.contains(&key), "{key} in {keys:?}");
+        }
+
+        // Any other list carries the key every publication purges.
+        let keys = surrogate_keys(&app, "{ articles(first: 2) { totalCount } }", None).await;
+        assert!(keys.contains(&"articles".to_owned()), "{keys:?}");
+        // A lookup that finds nothing too: a publication may fill it.
+        let keys = surrogate_keys(&app, "{ article(slug: \"chua-co\") { title } }", None).await;
+        assert!(keys.contains(&"articles".to_owned()), "{keys:?}");
+
+        // Private answers and errors are never stored: no keys.
+        let token = common::token("editor-ha", &["editor"]);
+        assert!(surrogate_keys(&app, &page, Some(&token)).await.is_empty());
+        assert!(surrogate_keys(&app, "{ nope }", None).await.is_empty());
+
+        // The change log says what its entries purge.
+        let log = app
+            .data_as(
+                &token,
+                "{ changes(first: 100) { edges { node { slug surrogateKeys } } } }",
+                json!({}),
+            )
+            .await;
+        let entry = log["changes"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["node"]["slug"] == common::SEED_SLUG)
+            .unwrap();
+        assert_eq!(
+            entry["node"]["surrogateKeys"],
+            json!([
+                format!("article-{article}"),
+                "articles",
+                format!("articles-section-{section}"),
+                format!("articles-section-{parent}"),
+            ])
+        );
+    }
+}
+
 #[tokio::test]
 async fn strict_persisted_queries_run_only_the_manifest() {
     use api::http::persisted::{Manifest, Mode, sha256_hex};

@@ -16,7 +16,14 @@ use super::{
     graphiql, graphql_cache,
     negotiate::{ResponseType, negotiate},
 };
-use crate::{app::AppState, auth, error::code, graphql::RequestContext, loaders, viewer::Viewer};
+use crate::{
+    app::AppState,
+    auth,
+    error::code,
+    graphql::{RequestContext, surrogate::SurrogateKeys},
+    loaders,
+    viewer::Viewer,
+};
 
 /// `GET /graphql`: a query in the URL, or the GraphiQL page for a browser.
 pub async fn get(
@@ -163,12 +170,17 @@ async fn execute(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let request = request
+    let mut request = request
         .data(loaders::for_request(state.db.clone()))
         .data(RequestContext {
             viewer,
             now: Utc::now(),
         });
+    // Only a GET answer can be cached, so only a GET collects its keys.
+    let keys = SurrogateKeys::default();
+    if over_get {
+        request = request.data(keys.clone());
+    }
     let mut response = state.schema.execute(request).await;
     if response.data == async_graphql::Value::Null {
         // No data at all: the request failed validation (or a limit).
@@ -181,16 +193,17 @@ async fn execute(
             }
         }
     }
+    let Some(headers) = get_headers else {
+        return respond(response_type, response);
+    };
     let cacheability = graphql_cache::Cacheability {
         anonymous,
         without_errors: response.errors.is_empty(),
         hint: response.cache_control,
+        keys: keys.finish(),
     };
     let http = respond(response_type, response);
-    match get_headers {
-        Some(headers) => graphql_cache::apply(http, headers, cacheability).await,
-        None => http,
-    }
+    graphql_cache::apply(http, headers, cacheability).await
 }
 
 fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
