@@ -512,6 +512,73 @@ async fn cacheable_answers_name_their_articles_and_sections_for_purging() {
 }
 
 #[tokio::test]
+async fn a_current_validator_is_answered_without_a_database_statement() {
+    for backend in common::backends() {
+        let app = TestApp::demo(backend).await;
+        let query = format!(
+            "{{ article(slug: \"{}\") {{ id title version }} }}",
+            common::SEED_SLUG
+        );
+        let uri = format!("/graphql?query={}", encode(&query));
+        let response = app.send(get(&uri, Some(GQL))).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let tag = response.headers()[header::ETAG]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let article = body_json(response).await["data"]["article"].clone();
+
+        // Revalidation: 304, and not one statement.
+        app.take_statement_count();
+        let mut again = get(&uri, Some(GQL));
+        again
+            .headers_mut()
+            .insert(header::IF_NONE_MATCH, tag.parse().unwrap());
+        let response = app.send(again).await;
+        assert_eq!(response.status(), StatusCode::NOT_MODIFIED, "{backend:?}");
+        assert_eq!(response.headers()[header::ETAG], tag.as_str());
+        assert_eq!(app.take_statement_count(), 0, "{backend:?}: no query ran");
+
+        // The other media type is another answer: another validator.
+        let mut json = get(&uri, Some("application/json"));
+        json.headers_mut()
+            .insert(header::IF_NONE_MATCH, tag.parse().unwrap());
+        assert_eq!(app.send(json).await.status(), StatusCode::OK);
+
+        // An edit changes the generation: the old validator gets the new answer.
+        let editor = common::token("editor-ha", &["editor"]);
+        app.data_as(
+            &editor,
+            "mutation($id: ID!, $version: Int!, $input: ArticleInput!) {
+                updateArticle(id: $id, version: $version, input: $input) { article { version } } }",
+            json!({"id": article["id"], "version": article["version"],
+                   "input": {"title": "Tiêu đề đã sửa"}}),
+        )
+        .await;
+        let mut stale = get(&uri, Some(GQL));
+        stale
+            .headers_mut()
+            .insert(header::IF_NONE_MATCH, tag.parse().unwrap());
+        let response = app.send(stale).await;
+        assert_eq!(response.status(), StatusCode::OK, "{backend:?}");
+        let fresh = response.headers()[header::ETAG]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_ne!(fresh, tag);
+        let body = body_json(response).await;
+        assert_eq!(body["data"]["article"]["title"], "Tiêu đề đã sửa");
+
+        // And the new one is current until the next write.
+        let mut current = get(&uri, Some(GQL));
+        current
+            .headers_mut()
+            .insert(header::IF_NONE_MATCH, fresh.parse().unwrap());
+        assert_eq!(app.send(current).await.status(), StatusCode::NOT_MODIFIED);
+    }
+}
+
+#[tokio::test]
 async fn strict_persisted_queries_run_only_the_manifest() {
     use api::http::persisted::{Manifest, Mode, sha256_hex};
     let known = "{ sections { slug } }";
@@ -584,4 +651,35 @@ async fn a_manifest_whose_hash_is_not_its_query_s_stops_the_server() {
     let err = api::http::persisted::Manifest::load(path.to_str().unwrap()).unwrap_err();
     std::fs::remove_file(&path).ok();
     assert!(err.contains("the SHA-256 of its body is"), "{err}");
+}
+
+#[tokio::test]
+async fn content_writes_raise_the_content_generation_and_other_writes_do_not() {
+    for backend in common::backends() {
+        let app = TestApp::demo(backend).await;
+        let before = api::generation::read(&app.db).await.unwrap();
+        assert!(before > 1, "{backend:?}: the demo load raised it");
+
+        let admin = common::token("admin-an", &["admin"]);
+        app.data_as(
+            &admin,
+            "mutation { createWebhook(url: \"https://doitac.example/h\", events: [ARTICLE_PUBLISHED]) { secret } }",
+            json!({}),
+        )
+        .await;
+        assert_eq!(api::generation::read(&app.db).await.unwrap(), before);
+
+        app.data_as(
+            &admin,
+            "mutation { createTag(input: {name: \"Chuyển đổi số\"}) { tag { slug } } }",
+            json!({}),
+        )
+        .await;
+        let after = api::generation::read(&app.db).await.unwrap();
+        assert!(after > before, "{backend:?}");
+        if backend == Backend::Postgres {
+            // Once per transaction, whatever the rows it wrote.
+            assert_eq!(after, before + 1);
+        }
+    }
 }

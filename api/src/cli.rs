@@ -174,7 +174,11 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
                 webhooks::worker::Settings::from_config(&config),
             )
             .map_err(|err| err.message())?;
-            let router = app::build_router(app::AppState::new(conn, config.clone(), verifier));
+            let state = app::AppState::new(conn, config.clone(), verifier);
+            let poll = Duration::from_millis(config.content_version_poll_ms);
+            let _generation =
+                (state.validators.generation.clone()).spawn_poll(state.db.clone(), poll);
+            let router = app::build_router(state);
             if let Some(credentials) = dev_credentials {
                 // The one deliberate print of a token: development only.
                 println!("{}", credentials.banner());
