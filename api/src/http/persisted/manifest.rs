@@ -83,9 +83,10 @@ impl Manifest {
         for (id, body, name) in operations {
             let actual = sha256_hex(&body);
             if !id.eq_ignore_ascii_case(&actual) {
-                let name = name.map(|n| format!("{n} ")).unwrap_or_default();
+                let what =
+                    name.map_or_else(|| "an operation".to_owned(), |n| format!("operation {n}"));
                 return Err(format!(
-                    "operation {name}has id {id}, but the SHA-256 of its body is {actual}: \
+                    "{what} has id {id}, but the SHA-256 of its body is {actual}: \
                      regenerate the manifest"
                 ));
             }
