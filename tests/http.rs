@@ -391,3 +391,295 @@ async fn anonymous_gets_are_cacheable_with_etags_and_token_reads_are_private() {
         "private, no-store"
     );
 }
+
+/// The raw id behind a global ID.
+fn raw_id(global: &serde_json::Value) -> i64 {
+    api::ids::decode_any(global.as_str().unwrap()).unwrap().1
+}
+
+/// The `Surrogate-Key` of an anonymous GET of `query`, checked against its
+/// `Cache-Tag`; empty when there is none.
+async fn surrogate_keys(app: &TestApp, query: &str, token: Option<&str>) -> Vec<String> {
+    let mut request = get(&format!("/graphql?query={}", encode(query)), Some(GQL));
+    if let Some(token) = token {
+        request.headers_mut().insert(
+            header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+    }
+    let response = app.send(request).await;
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let (keys, tags) = (header("surrogate-key"), header("cache-tag"));
+    assert_eq!(
+        keys.as_ref().map(|k| k.replace(' ', ",")),
+        tags,
+        "Cache-Tag lists the same keys"
+    );
+    keys.map(|k| k.split(' ').map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn cacheable_answers_name_their_articles_and_sections_for_purging() {
+    for backend in common::backends() {
+        let app = TestApp::demo(backend).await;
+        let ids = app
+            .data(
+                "query($s: String!) { article(slug: $s) { id section { id parent { id } } } }",
+                json!({"s": common::SEED_SLUG}),
+            )
+            .await;
+        let article = raw_id(&ids["article"]["id"]);
+        let section = raw_id(&ids["article"]["section"]["id"]);
+        let parent = raw_id(&ids["article"]["section"]["parent"]["id"]);
+
+        // An article page: the article and the sections it shows.
+        let page = format!(
+            "{{ article(slug: \"{}\") {{ title url section {{ name parent {{ name }} }} }} }}",
+            common::SEED_SLUG
+        );
+        let mut keys = surrogate_keys(&app, &page, None).await;
+        assert_eq!(keys[0], "graphql", "the purge-all key comes first");
+        keys.sort();
+        let mut expected = vec![
+            "graphql".to_owned(),
+            format!("article-{article}"),
+            format!("section-{parent}"),
+            format!("section-{section}"),
+        ];
+        expected.sort();
+        assert_eq!(keys, expected, "{backend:?}");
+
+        // A section's list: its list key and every article shown, not the
+        // key of all lists (a publication elsewhere leaves it alone).
+        let list =
+            "{ articles(filter: {section: \"thoi-su\"}, first: 3) { edges { node { id } } } }";
+        let shown = app.data(list, json!({})).await;
+        let keys = surrogate_keys(&app, list, None).await;
+        assert!(
+            keys.contains(&format!("articles-section-{parent}")),
+            "{keys:?}"
+        );
+        assert!(!keys.contains(&"articles".to_owned()), "{keys:?}");
+        let edges = shown["articles"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), 3);
+        for edge in edges {
+            let key = format!("article-{}", raw_id(&edge["node"]["id"]));
+            assert!(keys.contains(&key), "{key} in {keys:?}");
+        }
+
+        // Any other list carries the key every publication purges.
+        let keys = surrogate_keys(&app, "{ articles(first: 2) { totalCount } }", None).await;
+        assert!(keys.contains(&"articles".to_owned()), "{keys:?}");
+        // A lookup that finds nothing too: a publication may fill it.
+        let keys = surrogate_keys(&app, "{ article(slug: \"chua-co\") { title } }", None).await;
+        assert!(keys.contains(&"articles".to_owned()), "{keys:?}");
+
+        // Private answers and errors are never stored: no keys.
+        let token = common::token("editor-ha", &["editor"]);
+        assert!(surrogate_keys(&app, &page, Some(&token)).await.is_empty());
+        assert!(surrogate_keys(&app, "{ nope }", None).await.is_empty());
+
+        // The change log says what its entries purge.
+        let log = app
+            .data_as(
+                &token,
+                "{ changes(first: 100) { edges { node { slug surrogateKeys } } } }",
+                json!({}),
+            )
+            .await;
+        let entry = log["changes"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["node"]["slug"] == common::SEED_SLUG)
+            .unwrap();
+        assert_eq!(
+            entry["node"]["surrogateKeys"],
+            json!([
+                format!("article-{article}"),
+                "articles",
+                format!("articles-section-{section}"),
+                format!("articles-section-{parent}"),
+            ])
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_current_validator_is_answered_without_a_database_statement() {
+    for backend in common::backends() {
+        let app = TestApp::demo(backend).await;
+        let query = format!(
+            "{{ article(slug: \"{}\") {{ id title version }} }}",
+            common::SEED_SLUG
+        );
+        let uri = format!("/graphql?query={}", encode(&query));
+        let response = app.send(get(&uri, Some(GQL))).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let tag = response.headers()[header::ETAG]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let article = body_json(response).await["data"]["article"].clone();
+
+        // Revalidation: 304, and not one statement.
+        app.take_statement_count();
+        let mut again = get(&uri, Some(GQL));
+        again
+            .headers_mut()
+            .insert(header::IF_NONE_MATCH, tag.parse().unwrap());
+        let response = app.send(again).await;
+        assert_eq!(response.status(), StatusCode::NOT_MODIFIED, "{backend:?}");
+        assert_eq!(response.headers()[header::ETAG], tag.as_str());
+        assert_eq!(app.take_statement_count(), 0, "{backend:?}: no query ran");
+
+        // The other media type is another answer: another validator.
+        let mut json = get(&uri, Some("application/json"));
+        json.headers_mut()
+            .insert(header::IF_NONE_MATCH, tag.parse().unwrap());
+        assert_eq!(app.send(json).await.status(), StatusCode::OK);
+
+        // An edit changes the generation: the old validator gets the new answer.
+        let editor = common::token("editor-ha", &["editor"]);
+        app.data_as(
+            &editor,
+            "mutation($id: ID!, $version: Int!, $input: ArticleInput!) {
+                updateArticle(id: $id, version: $version, input: $input) { article { version } } }",
+            json!({"id": article["id"], "version": article["version"],
+                   "input": {"title": "Tiêu đề đã sửa"}}),
+        )
+        .await;
+        let mut stale = get(&uri, Some(GQL));
+        stale
+            .headers_mut()
+            .insert(header::IF_NONE_MATCH, tag.parse().unwrap());
+        let response = app.send(stale).await;
+        assert_eq!(response.status(), StatusCode::OK, "{backend:?}");
+        let fresh = response.headers()[header::ETAG]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_ne!(fresh, tag);
+        let body = body_json(response).await;
+        assert_eq!(body["data"]["article"]["title"], "Tiêu đề đã sửa");
+
+        // And the new one is current until the next write.
+        let mut current = get(&uri, Some(GQL));
+        current
+            .headers_mut()
+            .insert(header::IF_NONE_MATCH, fresh.parse().unwrap());
+        assert_eq!(app.send(current).await.status(), StatusCode::NOT_MODIFIED);
+    }
+}
+
+#[tokio::test]
+async fn strict_persisted_queries_run_only_the_manifest() {
+    use api::http::persisted::{Manifest, Mode, sha256_hex};
+    let known = "{ sections { slug } }";
+    let manifest = json!({
+        "format": "apollo-persisted-query-manifest", "version": 1,
+        "operations": [{"id": sha256_hex(known), "body": known, "name": "Sections", "type": "query"}]
+    });
+    let manifest = Manifest::parse(&manifest.to_string()).unwrap();
+    for backend in common::backends() {
+        let app = TestApp::demo_with(backend, |config| {
+            config.persisted_queries = Mode::Strict;
+            config.persisted_queries_file = Some(manifest.clone());
+        })
+        .await;
+        let by_hash = |query: &str| {
+            let ext = json!({"persistedQuery": {"version": 1, "sha256Hash": sha256_hex(query)}});
+            format!("/graphql?extensions={}", encode(&ext.to_string()))
+        };
+
+        // The manifest's operation, by hash over GET and by its text.
+        let response = app.send(get(&by_hash(known), Some(GQL))).await;
+        assert_eq!(response.status(), StatusCode::OK, "{backend:?}");
+        assert_eq!(
+            body_json(response).await["data"]["sections"][0]["slug"],
+            "thoi-su"
+        );
+        let data = app.data(known, json!({})).await;
+        assert_eq!(data["sections"][0]["slug"], "thoi-su");
+
+        // Anything else is refused, with or without a token.
+        let other = "{ sections { name } }";
+        let refused = app.graphql(other, json!({})).await;
+        assert_eq!(first_error_code(&refused), "PERSISTED_QUERY_NOT_ALLOWED");
+        let admin = common::token("admin-an", &["admin"]);
+        let refused = app.graphql_as(&admin, other, json!({})).await;
+        assert_eq!(first_error_code(&refused), "PERSISTED_QUERY_NOT_ALLOWED");
+        let response = app.send(get(&by_hash(other), Some(GQL))).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            first_error_code(&body_json(response).await),
+            "PERSISTED_QUERY_NOT_ALLOWED"
+        );
+
+        // Registering is refused, and registers nothing.
+        let ext = json!({"persistedQuery": {"version": 1, "sha256Hash": sha256_hex(other)}});
+        let register = json!({"query": other, "extensions": ext}).to_string();
+        let body = body_json(app.send(post(&register, Some("application/json"))).await).await;
+        assert_eq!(first_error_code(&body), "PERSISTED_QUERY_NOT_ALLOWED");
+        let body = body_json(
+            app.send(get(&by_hash(other), Some("application/json")))
+                .await,
+        )
+        .await;
+        assert_eq!(first_error_code(&body), "PERSISTED_QUERY_NOT_ALLOWED");
+
+        // GraphiQL still loads (its queries are refused like any other).
+        let page = app.send(get("/graphql", Some("text/html"))).await;
+        assert_eq!(page.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn a_manifest_whose_hash_is_not_its_query_s_stops_the_server() {
+    let path = std::env::temp_dir().join(format!("manifest-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        json!({ "0".repeat(64): "{ sections { slug } }" }).to_string(),
+    )
+    .unwrap();
+    let err = api::http::persisted::Manifest::load(path.to_str().unwrap()).unwrap_err();
+    std::fs::remove_file(&path).ok();
+    assert!(err.contains("the SHA-256 of its body is"), "{err}");
+}
+
+#[tokio::test]
+async fn content_writes_raise_the_content_generation_and_other_writes_do_not() {
+    for backend in common::backends() {
+        let app = TestApp::demo(backend).await;
+        let before = api::generation::read(&app.db).await.unwrap();
+        assert!(before > 1, "{backend:?}: the demo load raised it");
+
+        let admin = common::token("admin-an", &["admin"]);
+        app.data_as(
+            &admin,
+            "mutation { createWebhook(url: \"https://doitac.example/h\", events: [ARTICLE_PUBLISHED]) { secret } }",
+            json!({}),
+        )
+        .await;
+        assert_eq!(api::generation::read(&app.db).await.unwrap(), before);
+
+        app.data_as(
+            &admin,
+            "mutation { createTag(input: {name: \"Chuyển đổi số\"}) { tag { slug } } }",
+            json!({}),
+        )
+        .await;
+        let after = api::generation::read(&app.db).await.unwrap();
+        assert!(after > before, "{backend:?}");
+        if backend == Backend::Postgres {
+            // Once per transaction, whatever the rows it wrote.
+            assert_eq!(after, before + 1);
+        }
+    }
+}

@@ -27,6 +27,9 @@ pub struct AppState {
     pub verifier: Arc<Verifier>,
     /// Automatic persisted queries registered on this replica.
     pub persisted: Arc<crate::http::persisted::PersistedQueries>,
+    /// The content generation and what else `GET /graphql` validators
+    /// depend on.
+    pub validators: Arc<crate::http::graphql_cache::Validators>,
     /// Counters served at `GET /metrics`.
     pub metrics: Arc<Metrics>,
 }
@@ -36,12 +39,30 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config, verifier: Verifier) -> Self {
         let config = Arc::new(config);
         let schema = build_schema(db.clone(), config.clone());
+        let persisted = crate::http::persisted::PersistedQueries::new(
+            config.persisted_queries,
+            config.persisted_queries_file.clone(),
+        );
+        let validators = crate::http::graphql_cache::Validators::new(
+            Arc::new(crate::generation::ContentGeneration::new(
+                config.content_version_poll_ms > 0,
+            )),
+            // The settings that show in answers, and the schema.
+            &format!(
+                "{}\n{}\n{:?}\n{}",
+                config.base_url(),
+                config.publication_name,
+                config.publisher_logo_url,
+                schema.sdl()
+            ),
+        );
         Self {
             db,
             config,
             schema,
             verifier: Arc::new(verifier),
-            persisted: Arc::default(),
+            persisted: Arc::new(persisted),
+            validators: Arc::new(validators),
             metrics: Arc::default(),
         }
     }

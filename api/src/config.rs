@@ -88,6 +88,29 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_RETRY_WINDOW_SECS", default_value_t = 24 * 3600)]
     pub webhook_retry_window_secs: u64,
 
+    /// How often each replica reads the content generation, in
+    /// milliseconds: cached `GET /graphql` answers are revalidated against
+    /// it without running their query, so replicas that did not make a
+    /// write see it within this time. 0 disables it (answers are then
+    /// validated by hashing their body, after running).
+    #[arg(long, env = "CONTENT_VERSION_POLL_MS", default_value_t = 1000)]
+    pub content_version_poll_ms: u64,
+
+    /// Persisted queries: `auto` (Apollo's automatic persisted queries,
+    /// any query runs), `strict` (only the operations of
+    /// `PERSISTED_QUERIES_FILE` run: production) or `off`.
+    #[arg(long, env = "PERSISTED_QUERIES", value_enum,
+          default_value_t = crate::http::persisted::Mode::Auto)]
+    pub persisted_queries: crate::http::persisted::Mode,
+
+    /// A JSON manifest of persisted queries, `{"<sha256>": "<query>"}` or
+    /// Apollo's `apollo-persisted-query-manifest`; every hash is checked
+    /// at start. Required by `strict`.
+    #[arg(long, env = "PERSISTED_QUERIES_FILE",
+          value_parser = crate::http::persisted::Manifest::load,
+          required_if_eq("persisted_queries", "strict"))]
+    pub persisted_queries_file: Option<crate::http::persisted::Manifest>,
+
     #[command(flatten)]
     pub auth: crate::auth::AuthConfig,
 }
@@ -113,6 +136,9 @@ impl Config {
             webhook_timeout_secs: 10,
             webhook_retry_base_ms: 10_000,
             webhook_retry_window_secs: 24 * 3600,
+            content_version_poll_ms: 1000,
+            persisted_queries: crate::http::persisted::Mode::Auto,
+            persisted_queries_file: None,
             auth: crate::auth::AuthConfig::default(),
         }
     }

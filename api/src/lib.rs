@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod feeds;
 pub mod generate;
+pub mod generation;
 pub mod graphql;
 pub mod http;
 pub mod ids;

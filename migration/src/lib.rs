@@ -8,6 +8,7 @@ mod m20261127_000003_search;
 mod m20261127_000004_changes;
 mod m20261127_000005_search_visibility;
 mod m20261127_000006_webhooks;
+mod m20261127_000007_content_generation;
 mod m20261127_000008_article_order;
 
 /// Every migration of the project, in order.
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_changes::Migration),
             Box::new(m20261127_000005_search_visibility::Migration),
             Box::new(m20261127_000006_webhooks::Migration),
+            Box::new(m20261127_000007_content_generation::Migration),
             Box::new(m20261127_000008_article_order::Migration),
         ]
     }

@@ -6,12 +6,12 @@ use chrono::{DateTime, Utc};
 use entity::article_change;
 use sea_orm::EntityTrait;
 
-use super::{articles::Article, connection::connection, db, loaders, request};
+use super::{articles::Article, connection::connection, db, loaders, request, surrogate};
 use crate::{
     changes::{self, Change as Row},
     error::AppResult,
     ids::{self, NodeType},
-    loaders::ArticleId,
+    loaders::{ArticleId, SectionId},
     pagination::{Page, PageInfo},
     viewer::Viewer,
 };
@@ -70,6 +70,30 @@ impl Change {
     /// The article's version after the change.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+
+    /// The CDN surrogate keys this change purges (`Surrogate-Key`,
+    /// `Cache-Tag`): the article, every article list, and the lists of its
+    /// section and of each section above it — from the article's current
+    /// section (after a move, also purge the old section's lists).
+    async fn surrogate_keys(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        let loaders = loaders(ctx)?;
+        let mut keys = vec![
+            surrogate::article_key(self.0.article_id),
+            surrogate::ARTICLE_LISTS.to_owned(),
+        ];
+        let article = loaders.load_one(ArticleId(self.0.article_id)).await?;
+        let mut next = article.map(|a| a.section_id);
+        // The tree is shallow; the bound only guards against a cycle.
+        for _ in 0..32 {
+            let Some(id) = next else { break };
+            keys.push(surrogate::section_articles_key(id));
+            next = loaders
+                .load_one(SectionId(id))
+                .await?
+                .and_then(|s| s.parent_id);
+        }
+        Ok(keys)
     }
 
     /// The article as it is now; null when it is not public any more

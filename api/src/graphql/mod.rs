@@ -12,6 +12,7 @@ pub mod organizations;
 pub mod people;
 pub mod search;
 pub mod sections;
+pub mod surrogate;
 pub mod tags;
 pub mod webhooks;
 pub mod write;

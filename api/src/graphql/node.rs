@@ -39,6 +39,7 @@ impl NodeQuery {
         let loaders = loaders(ctx)?;
         Ok(match kind {
             NodeType::Article => {
+                super::surrogate::article(ctx, id);
                 let req = request(ctx)?;
                 loaders
                     .load_one(ArticleId(id))
@@ -58,10 +59,13 @@ impl NodeQuery {
                 .load_one(EventId(id))
                 .await?
                 .map(|r| Node::Event(Event(r))),
-            NodeType::Section => loaders
-                .load_one(SectionId(id))
-                .await?
-                .map(|r| Node::Section(Section(r))),
+            NodeType::Section => {
+                super::surrogate::section(ctx, id);
+                loaders
+                    .load_one(SectionId(id))
+                    .await?
+                    .map(|r| Node::Section(Section(r)))
+            }
             NodeType::Tag => loaders
                 .load_one(TagId(id))
                 .await?

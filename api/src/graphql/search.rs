@@ -9,7 +9,7 @@ use sea_orm::{EntityTrait, QueryFilter};
 
 use super::{
     articles::{Article, ArticleFilter, ArticleStatus, filter_support},
-    db, loaders, request,
+    db, loaders, request, surrogate,
 };
 use crate::{
     body,
@@ -187,7 +187,8 @@ impl SearchQuery {
         }
         let db = db(ctx)?;
         let scope = article::Entity::find().filter(req.viewer.article_condition(req.now));
-        let Some(scope) = filter_support::apply(db, &filter, scope).await? else {
+        let Some((scope, section)) = filter_support::apply_scoped(db, &filter, scope).await? else {
+            surrogate::article_list(ctx, None);
             return Ok(ArticleSearchConnection {
                 edges: Vec::new(),
                 page_info: PageInfo::default(),
@@ -199,11 +200,13 @@ impl SearchQuery {
             SearchOrder::Newest => Order::Newest,
         };
         let hits = query::run(db, &parsed, scope, order).await?;
+        surrogate::article_list(ctx, section);
         let total = hits.len();
         let (edges, page_info) = page_ranked(hits, &page, |h| h.id);
         let rows = loaders(ctx)?
             .load_many(edges.iter().map(|(h, _)| ArticleId(h.id)))
             .await?;
+        surrogate::articles(ctx, rows.keys().map(|k| k.0));
         let edges = edges
             .into_iter()
             .filter_map(|(hit, cursor)| {

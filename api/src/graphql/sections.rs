@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     articles::{ArticleConnection, ArticleFilter},
-    db, loaders,
+    db, loaders, surrogate,
 };
 use crate::{
     error::AppResult,
@@ -52,6 +52,7 @@ impl Section {
         let Some(parent) = self.0.parent_id else {
             return Ok(None);
         };
+        surrogate::section(ctx, parent);
         Ok(loaders(ctx)?
             .load_one(SectionId(parent))
             .await?
@@ -60,13 +61,12 @@ impl Section {
 
     /// The sections directly below, in menu order.
     async fn children(&self, ctx: &Context<'_>) -> AppResult<Vec<Section>> {
-        Ok(loaders(ctx)?
+        let children = loaders(ctx)?
             .load_one(ChildrenOfSection(self.0.id))
             .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(Section)
-            .collect())
+            .unwrap_or_default();
+        record_tree(ctx, &children);
+        Ok(children.into_iter().map(Section).collect())
     }
 
     /// Articles of this section and its sub-sections, newest first.
@@ -97,21 +97,31 @@ impl SectionsQuery {
     async fn section(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Section>> {
         let db = db(ctx)?;
         let Some(id) = crate::slugs::find_id::<section::Entity>(db, &slug).await? else {
+            surrogate::record(ctx, surrogate::SECTION_LISTS.to_owned());
             return Ok(None);
         };
+        surrogate::section(ctx, id);
         Ok(section::Entity::find_by_id(id).one(db).await?.map(Section))
     }
 
     /// The top-level sections in menu order; walk `children` for the tree.
     async fn sections(&self, ctx: &Context<'_>) -> AppResult<Vec<Section>> {
-        Ok(section::Entity::find()
+        let top = section::Entity::find()
             .filter(section::Column::ParentId.is_null())
             .order_by_asc(section::Column::Position)
             .order_by_asc(section::Column::Id)
             .all(db(ctx)?)
-            .await?
-            .into_iter()
-            .map(Section)
-            .collect())
+            .await?;
+        record_tree(ctx, &top);
+        Ok(top.into_iter().map(Section).collect())
+    }
+}
+
+/// Records a level of the section tree: its sections, and the tree itself
+/// (a new or moved section changes the level).
+fn record_tree(ctx: &Context<'_>, level: &[section::Model]) {
+    surrogate::record(ctx, surrogate::SECTION_LISTS.to_owned());
+    for s in level {
+        surrogate::section(ctx, s.id);
     }
 }

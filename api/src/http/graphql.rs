@@ -16,7 +16,14 @@ use super::{
     graphiql, graphql_cache,
     negotiate::{ResponseType, negotiate},
 };
-use crate::{app::AppState, auth, error::code, graphql::RequestContext, loaders, viewer::Viewer};
+use crate::{
+    app::AppState,
+    auth,
+    error::code,
+    graphql::{RequestContext, surrogate::SurrogateKeys},
+    loaders,
+    viewer::Viewer,
+};
 
 /// `GET /graphql`: a query in the URL, or the GraphiQL page for a browser.
 pub async fn get(
@@ -35,6 +42,22 @@ pub async fn get(
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
+    // An anonymous reader's answer is known to be current without running
+    // it while the content generation is unchanged.
+    let early_tag = match viewer {
+        Viewer::Anonymous => {
+            state
+                .validators
+                .early_tag(&state.db, response_type, &query, Utc::now())
+                .await
+        }
+        Viewer::User(_) => None,
+    };
+    if let Some(tag) = &early_tag
+        && graphql_cache::matches(&headers, tag)
+    {
+        return graphql_cache::not_modified(tag);
+    }
     let request = match async_graphql::http::parse_query_string(&query) {
         Ok(request) => request,
         Err(err) => {
@@ -44,7 +67,18 @@ pub async fn get(
             );
         }
     };
-    execute(&state, request, viewer, response_type, Some(&headers)).await
+    let get = Get {
+        headers: &headers,
+        early_tag,
+    };
+    execute(&state, request, viewer, response_type, Some(get)).await
+}
+
+/// What a `GET` adds to a request: its headers and the validator known
+/// before running it.
+struct Get<'a> {
+    headers: &'a HeaderMap,
+    early_tag: Option<String>,
 }
 
 /// `POST /graphql` with a JSON body (`query`, `variables`, `operationName`).
@@ -129,10 +163,10 @@ async fn execute(
     request: async_graphql::Request,
     viewer: Viewer,
     response_type: ResponseType,
-    get_headers: Option<&HeaderMap>,
+    get: Option<Get<'_>>,
 ) -> Response {
     state.metrics.graphql_request();
-    let over_get = get_headers.is_some();
+    let over_get = get.is_some();
     let anonymous = matches!(viewer, Viewer::Anonymous);
     let mut request = request;
     if let Err((code, message)) = state.persisted.resolve(&mut request) {
@@ -153,7 +187,8 @@ async fn execute(
             );
         }
     };
-    if over_get && is_mutation(&document.operations, request.operation_name.as_deref()) {
+    let mutation = is_mutation(&document.operations, request.operation_name.as_deref());
+    if over_get && mutation {
         let mut response = status_error(
             StatusCode::METHOD_NOT_ALLOWED,
             response_type,
@@ -164,13 +199,24 @@ async fn execute(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let request = request
+    let mut request = request
         .data(loaders::for_request(state.db.clone()))
         .data(RequestContext {
             viewer,
             now: Utc::now(),
         });
+    // Only a GET answer can be cached, so only a GET collects its keys.
+    let keys = SurrogateKeys::default();
+    if over_get {
+        request = request.data(keys.clone());
+    }
     let mut response = state.schema.execute(request).await;
+    if mutation {
+        // This replica's next answers know of its own write at once.
+        if let Err(err) = state.validators.generation.refresh(&state.db).await {
+            tracing::warn!(?err, "reading the content generation after a write failed");
+        }
+    }
     if response.data == async_graphql::Value::Null {
         // No data at all: the request failed validation (or a limit).
         for error in &mut response.errors {
@@ -182,16 +228,18 @@ async fn execute(
             }
         }
     }
+    let Some(get) = get else {
+        return respond(response_type, response);
+    };
     let cacheability = graphql_cache::Cacheability {
         anonymous,
         without_errors: response.errors.is_empty(),
         hint: response.cache_control,
+        early_tag: get.early_tag,
+        keys: keys.finish(),
     };
     let http = respond(response_type, response);
-    match get_headers {
-        Some(headers) => graphql_cache::apply(http, headers, cacheability).await,
-        None => http,
-    }
+    graphql_cache::apply(http, get.headers, cacheability).await
 }
 
 fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {

@@ -4,7 +4,7 @@ mod conditional;
 mod feeds;
 mod graphiql;
 mod graphql;
-mod graphql_cache;
+pub mod graphql_cache;
 mod health;
 mod metrics;
 mod negotiate;

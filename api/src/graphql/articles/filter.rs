@@ -42,14 +42,28 @@ pub struct ArticleFilter {
 pub(crate) async fn apply(
     db: &impl ConnectionTrait,
     filter: &ArticleFilter,
-    mut select: Select<article::Entity>,
+    select: Select<article::Entity>,
 ) -> AppResult<Option<Select<article::Entity>>> {
+    Ok(apply_scoped(db, filter, select)
+        .await?
+        .map(|(select, _)| select))
+}
+
+/// Like [`apply`], also giving the id of the section the filter narrows
+/// to (its sub-sections included), if any.
+pub(crate) async fn apply_scoped(
+    db: &impl ConnectionTrait,
+    filter: &ArticleFilter,
+    mut select: Select<article::Entity>,
+) -> AppResult<Option<(Select<article::Entity>, Option<i64>)>> {
+    let mut section_root = None;
     if let Some(slug) = &filter.section {
         let Some(root) = slugs::find_id::<section::Entity>(db, slug).await? else {
             return Ok(None);
         };
         let sections = section::Entity::find().all(db).await?;
         select = select.filter(article::Column::SectionId.is_in(subtree(&sections, root)));
+        section_root = Some(root);
     }
     macro_rules! link {
         ($value:expr, $kind:expr, $entity:ident, $field:literal, $link:ident, $link_col:ident) => {
@@ -112,7 +126,7 @@ pub(crate) async fn apply(
     if let Some(before) = filter.published_before {
         select = select.filter(article::Column::PublishedAt.lt(before));
     }
-    Ok(Some(select))
+    Ok(Some((select, section_root)))
 }
 
 /// The ids of a section and every section below it.

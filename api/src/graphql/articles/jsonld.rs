@@ -27,6 +27,7 @@ impl Article {
         let base = config.base_url();
 
         let section = loaders.load_one(SectionId(a.section_id)).await?;
+        crate::graphql::surrogate::section(ctx, a.section_id);
         let links = loaders
             .load_one(PeopleOfArticle(a.id))
             .await?

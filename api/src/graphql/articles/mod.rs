@@ -24,6 +24,7 @@ use super::{
     organizations::Organization,
     people::Person,
     sections::Section,
+    surrogate,
     tags::Tag,
 };
 use crate::{
@@ -156,6 +157,7 @@ impl Article {
 
     /// The primary section.
     async fn section(&self, ctx: &Context<'_>) -> AppResult<Section> {
+        surrogate::section(ctx, self.0.section_id);
         let row = loaders(ctx)?
             .load_one(SectionId(self.0.section_id))
             .await?
@@ -346,6 +348,8 @@ impl Article {
 
     /// The public address of the article on the website.
     async fn url(&self, ctx: &Context<'_>) -> AppResult<String> {
+        // The URL holds the section's slug.
+        surrogate::section(ctx, self.0.section_id);
         let section = loaders(ctx)?.load_one(SectionId(self.0.section_id)).await?;
         let base = super::config(ctx)?.base_url();
         Ok(crate::urls::article(
@@ -398,6 +402,9 @@ impl Article {
             })
             .await?
             .unwrap_or_default();
+        // Any publication may change the ranking.
+        surrogate::article_list(ctx, None);
+        surrogate::articles(ctx, ids.iter().copied());
         let rows = loaders
             .load_many(ids.iter().map(|id| crate::loaders::ArticleId(*id)))
             .await?;

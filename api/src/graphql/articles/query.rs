@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::{Article, ArticleConnection, ArticleFilter, ArticleStatus, filter};
 use crate::{
     error::{AppError, AppResult},
-    graphql::{connection::Total, db, loaders, request},
+    graphql::{connection::Total, db, loaders, request, surrogate},
     ids::{self, NodeType},
     loaders::ArticleId,
     pagination::{Cursor, Page, SortKey},
@@ -28,21 +28,26 @@ impl ArticlesQuery {
         slug: Option<String>,
     ) -> AppResult<Option<Article>> {
         let req = request(ctx)?;
-        let row = match (id, slug) {
-            (Some(id), None) => {
-                let id = ids::decode(NodeType::Article, &id, "id")?;
-                loaders(ctx)?.load_one(ArticleId(id)).await?
-            }
+        let id = match (id, slug) {
+            (Some(id), None) => Some(ids::decode(NodeType::Article, &id, "id")?),
             // Old slugs keep resolving: the article comes with its current slug.
-            (None, Some(slug)) => match slugs::find_id::<article::Entity>(db(ctx)?, &slug).await? {
-                Some(id) => loaders(ctx)?.load_one(ArticleId(id)).await?,
-                None => None,
-            },
+            (None, Some(slug)) => slugs::find_id::<article::Entity>(db(ctx)?, &slug).await?,
             _ => {
                 return Err(AppError::bad_input(
                     "id",
                     "give exactly one of `id` and `slug`",
                 ));
+            }
+        };
+        // Hidden or unknown, the cached `null` must go when it is published.
+        let row = match id {
+            Some(id) => {
+                surrogate::article(ctx, id);
+                loaders(ctx)?.load_one(ArticleId(id)).await?
+            }
+            None => {
+                surrogate::article_list(ctx, None);
+                None
             }
         };
         Ok(row.filter(|a| req.viewer.can_read(a, req.now)).map(Article))
@@ -130,7 +135,8 @@ async fn list_in_order(
     let base = article::Entity::find()
         .filter(req.viewer.article_condition(req.now))
         .filter(key.is_not_null());
-    let Some(base) = filter::apply(db, &filter, base).await? else {
+    let Some((base, section)) = filter::apply_scoped(db, &filter, base).await? else {
+        surrogate::article_list(ctx, None);
         return Ok(ArticleConnection::new(
             Vec::new(),
             Default::default(),
@@ -141,6 +147,8 @@ async fn list_in_order(
         .apply(base.clone(), key, article::Column::Id, newest_first)
         .all(db)
         .await?;
+    surrogate::article_list(ctx, section);
+    surrogate::articles(ctx, rows.iter().map(|a| a.id));
     let (edges, info) = page.finish(rows, |a| Cursor {
         key: key_of(a),
         id: a.id,
