@@ -282,6 +282,33 @@ fn encode(text: &str) -> String {
 }
 
 #[tokio::test]
+async fn get_selects_the_operation_named_by_operation_name() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let document = "query Sections { sections { slug } } query Tags { tags { slug } }";
+    let uri = format!(
+        "/graphql?query={}&operationName=Tags&variables=%7B%7D",
+        encode(document)
+    );
+    let body = body_json(app.send(get(&uri, Some(GQL))).await).await;
+    assert!(body["errors"].is_null(), "{body}");
+    assert!(body["data"]["tags"].is_array());
+    assert!(body["data"]["sections"].is_null());
+
+    // async-graphql's own spelling keeps working.
+    let uri = format!(
+        "/graphql?query={}&operation_name=Sections",
+        encode(document)
+    );
+    let body = body_json(app.send(get(&uri, Some(GQL))).await).await;
+    assert_eq!(body["data"]["sections"][0]["slug"], "thoi-su");
+
+    // Without a name, a document of several operations is refused.
+    let uri = format!("/graphql?query={}", encode(document));
+    let response = app.send(get(&uri, Some(GQL))).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
 async fn persisted_queries_run_by_hash_over_get_once_registered() {
     use sha2::{Digest, Sha256};
     let app = TestApp::demo(Backend::Sqlite).await;

@@ -58,7 +58,7 @@ pub async fn get(
     {
         return graphql_cache::not_modified(tag);
     }
-    let request = match async_graphql::http::parse_query_string(&query) {
+    let request = match request_from_url(&query) {
         Ok(request) => request,
         Err(err) => {
             return bad_request(
@@ -177,17 +177,19 @@ async fn execute(
     }
     // Parse first: a document that does not parse is a request error with a
     // code of its own, and GET must refuse mutations before running them.
-    let document = match async_graphql::parser::parse_query(&request.query) {
-        Ok(document) => document,
+    // The request keeps the parsed document, so the executor does not parse
+    // it a second time.
+    let operation_name = request.operation_name.clone();
+    let mutation = match request.parsed_query() {
+        Ok(document) => is_mutation(&document.operations, operation_name.as_deref()),
         Err(err) => {
-            let error = coded_error(err.to_string(), code::GRAPHQL_PARSE_FAILED);
+            let error = coded_error(err.message, code::GRAPHQL_PARSE_FAILED);
             return respond(
                 response_type,
                 async_graphql::Response::from_errors(vec![error]),
             );
         }
     };
-    let mutation = is_mutation(&document.operations, request.operation_name.as_deref());
     if over_get && mutation {
         let mut response = status_error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -240,6 +242,34 @@ async fn execute(
     };
     let http = respond(response_type, response);
     graphql_cache::apply(http, get.headers, cacheability).await
+}
+
+/// The parameters of a GraphQL request in a URL, as GraphQL over HTTP
+/// names them (`operationName`; async-graphql's own parser only reads
+/// `operation_name`, which is still accepted).
+#[derive(serde::Deserialize)]
+struct UrlParameters {
+    #[serde(default)]
+    query: String,
+    #[serde(rename = "operationName", alias = "operation_name")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+fn request_from_url(raw: &str) -> Result<async_graphql::Request, String> {
+    let parameters: UrlParameters = serde_urlencoded::from_str(raw).map_err(|e| e.to_string())?;
+    let mut request = async_graphql::Request::new(parameters.query);
+    request.operation_name = parameters.operation_name;
+    if let Some(variables) = parameters.variables {
+        request.variables =
+            serde_json::from_str(&variables).map_err(|e| format!("invalid variables: {e}"))?;
+    }
+    if let Some(extensions) = parameters.extensions {
+        request.extensions =
+            serde_json::from_str(&extensions).map_err(|e| format!("invalid extensions: {e}"))?;
+    }
+    Ok(request)
 }
 
 fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
