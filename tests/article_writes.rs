@@ -566,3 +566,73 @@ async fn a_deleted_article_is_gone_for_everyone() {
         assert_eq!(first_error_code(&again), "NOT_FOUND");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_editors_saving_different_articles_at_once_all_succeed() {
+    // On SQLite a deferred transaction that read before writing failed at
+    // once with "database is locked" when another editor committed in
+    // between: an INTERNAL_SERVER_ERROR under the benchmark's W6.
+    for backend in backends() {
+        let app = std::sync::Arc::new(TestApp::demo(backend).await);
+        let editor = token("editor-minh", &["editor"]);
+        let mut articles = Vec::new();
+        for n in 0..24 {
+            let (id, _, version) =
+                create(&app, &editor, &format!("Bài viết song song số {n}")).await;
+            articles.push((id, version));
+        }
+        let tasks: Vec<_> = articles
+            .into_iter()
+            .enumerate()
+            .map(|(n, (id, mut version))| {
+                let app = app.clone();
+                let editor = editor.clone();
+                tokio::spawn(async move {
+                    for edit in 0..8 {
+                        let input = json!({"lead": format!("Bản sửa lần {edit} của bài {n}.")});
+                        let vars = json!({"id": id, "version": version, "input": input});
+                        let answer = app.graphql_as(&editor, UPDATE, vars).await;
+                        assert!(
+                            answer.get("errors").is_none(),
+                            "{backend:?} article {n} edit {edit}: {answer}"
+                        );
+                        version = answer["data"]["updateArticle"]["article"]["version"]
+                            .as_i64()
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_write_that_cannot_get_the_sqlite_lock_says_so_and_saves_nothing() {
+    // Another process holds SQLite's write lock past the busy timeout.
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let editor = token("editor-minh", &["editor"]);
+    let (id, _, version) = create(&app, &editor, "Bài viết chờ khoá ghi").await;
+    let other = api::db::connect(&app.url, 1).await.unwrap();
+    let holder = api::db::begin_write(&other).await.unwrap();
+    use sea_orm::ConnectionTrait;
+    holder
+        .execute_unprepared("UPDATE sections SET position = position")
+        .await
+        .unwrap();
+    let vars = json!({"id": id, "version": version, "input": {"title": "Không được lưu"}});
+    let answer = app.graphql_as(&editor, UPDATE, vars).await;
+    assert_eq!(first_error_code(&answer), "DATABASE_BUSY", "{answer}");
+    holder.rollback().await.unwrap();
+    let stored = app
+        .data_as(
+            &editor,
+            "query($id: ID!) { article(id: $id) { title version } }",
+            json!({"id": id}),
+        )
+        .await;
+    assert_eq!(stored["article"]["version"], version);
+    assert_ne!(stored["article"]["title"], "Không được lưu");
+}

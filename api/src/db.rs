@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
 
 /// Opens the connection pool for `url`.
 ///
@@ -36,4 +39,19 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
+}
+
+/// Starts a transaction that will write. On SQLite it is `BEGIN
+/// IMMEDIATE`: it takes the write lock at once, waiting for it under the
+/// busy timeout. A deferred transaction that reads first and writes later
+/// fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT) when
+/// another writer committed in between: WAL cannot upgrade a stale
+/// snapshot, and the busy timeout does not apply. PostgreSQL ignores the
+/// mode.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }

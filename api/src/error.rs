@@ -15,6 +15,7 @@ pub mod code {
     pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
     pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    pub const DATABASE_BUSY: &str = "DATABASE_BUSY";
 }
 
 /// Everything that can go wrong while answering a request.
@@ -40,6 +41,9 @@ pub enum AppError {
         current: i32,
     },
     RateLimited,
+    /// SQLite's write lock stayed taken past the busy timeout (many
+    /// concurrent writers): nothing was saved, a retry can succeed.
+    Busy,
     /// The cause is logged, never shown to the client.
     Internal(String),
 }
@@ -72,6 +76,9 @@ impl AppError {
                 ),
             },
             Self::RateLimited => "too many requests".to_owned(),
+            Self::Busy => "the database is busy with other writes: nothing was saved, \
+                           retry in a moment"
+                .to_owned(),
             Self::StaleVersion { kind, current } => format!(
                 "the {kind} was changed by someone else and is now at version {current}: \
                  reload it and apply your change again"
@@ -89,6 +96,7 @@ impl AppError {
             Self::BadUserInput { .. } | Self::Invalid(_) => code::BAD_USER_INPUT,
             Self::Conflict(_) | Self::StaleVersion { .. } => code::CONFLICT,
             Self::RateLimited => code::RATE_LIMITED,
+            Self::Busy => code::DATABASE_BUSY,
             Self::Internal(_) => code::INTERNAL_SERVER_ERROR,
         }
     }
@@ -96,13 +104,38 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if is_sqlite_busy(&err) {
+            return Self::Busy;
+        }
         Self::Internal(format!("database: {err}"))
     }
 }
 
 impl From<std::sync::Arc<sea_orm::DbErr>> for AppError {
     fn from(err: std::sync::Arc<sea_orm::DbErr>) -> Self {
+        if is_sqlite_busy(&err) {
+            return Self::Busy;
+        }
         Self::Internal(format!("database: {err}"))
+    }
+}
+
+/// SQLITE_BUSY (5) and its extended codes: the lock was not free in time.
+fn is_sqlite_busy(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e))
+        | DbErr::Conn(RuntimeErr::SqlxError(e)) => e
+            .as_database_error()
+            .filter(|db| {
+                db.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+                    .is_some()
+            })
+            .and_then(|db| db.code())
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| code & 0xff == 5),
+        _ => false,
     }
 }
 
@@ -217,6 +250,7 @@ mod tests {
             (AppError::bad_input("first", "too big"), "BAD_USER_INPUT"),
             (AppError::Conflict("stale".into()), "CONFLICT"),
             (AppError::RateLimited, "RATE_LIMITED"),
+            (AppError::Busy, "DATABASE_BUSY"),
             (AppError::Internal("boom".into()), "INTERNAL_SERVER_ERROR"),
         ];
         for (err, expected) in cases {

@@ -11,8 +11,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use entity::{article, article::ArticleStatus};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
-    sea_query::Expr,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
 };
 
 use crate::{
@@ -36,7 +35,7 @@ pub async fn publish_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResu
         .await?;
     let mut published = 0;
     for (id, version) in due {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let update = guarded::<article::Entity>(id, version)
             .filter(article::Column::Status.eq(ArticleStatus::Scheduled))
             .col_expr(

@@ -21,6 +21,7 @@ pub fn status_of(code: &str) -> StatusCode {
         code::FORBIDDEN => StatusCode::FORBIDDEN,
         code::CONFLICT => StatusCode::CONFLICT,
         code::RATE_LIMITED => StatusCode::TOO_MANY_REQUESTS,
+        code::DATABASE_BUSY => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

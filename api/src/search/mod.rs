@@ -14,9 +14,7 @@ pub mod suggest;
 pub use index::index_articles;
 
 use entity::article;
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, QuerySelect};
 
 use crate::error::AppResult;
 
@@ -32,7 +30,7 @@ pub async fn reindex(db: &DatabaseConnection, progress: bool) -> AppResult<usize
         .await?;
     let bar = progress_bar(progress, ids.len() as u64);
     for chunk in ids.chunks(2_000) {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         index_articles(&txn, chunk).await?;
         txn.commit().await?;
         bar.inc(chunk.len() as u64);

@@ -21,7 +21,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
     sea_query::{Alias, Expr, ExprTrait, LockBehavior, LockType, Query},
 };
 
@@ -78,7 +78,7 @@ pub async fn claim(
     use webhook_delivery::Column as D;
     let claimed: Vec<webhook_delivery::Model> = if db.get_database_backend() == DbBackend::Postgres
     {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let rows = candidates(now, limit)
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
             .all(&txn)

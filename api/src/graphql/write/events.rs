@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use entity::{article_event, event, event_organization, event_person, organization, person};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 
 use super::{
@@ -268,7 +268,7 @@ impl EventsMutation {
                 "a validated event has no name or start".into(),
             ));
         };
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let row = event::ActiveModel {
             id: NotSet,
             name: Set(name),
@@ -309,7 +309,7 @@ impl EventsMutation {
         let current = load(db, id).await?;
         let clean = clean(db, &input, Some(&current)).await?;
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut update = guarded::<event::Entity>(id, version)
             .col_expr(event::Column::UpdatedAt, Expr::value(request.now));
         if let Some(name) = clean.name {
@@ -371,7 +371,7 @@ impl EventsMutation {
         let db = db(ctx)?;
         let id = target::<event::Entity>(db, NodeType::Event, &id, "id").await?;
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         run_guarded(&txn, guarded::<event::Entity>(id, version), id).await?;
         // Articles naming it now are reindexed after the write.
         let linked =

@@ -7,7 +7,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use entity::{article_organization, event_organization, organization, position};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QuerySelect,
-    Set, TransactionTrait,
+    Set,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -191,7 +191,7 @@ impl OrganizationsMutation {
                 "a validated organization has no name or kind".into(),
             ));
         };
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let row = organization::ActiveModel {
             id: NotSet,
             parent_id: Set(clean.parent.flatten()),
@@ -235,7 +235,7 @@ impl OrganizationsMutation {
         let id = target::<organization::Entity>(db, NodeType::Organization, &id, "id").await?;
         let clean = clean(db, &input, Some(id)).await?;
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut update = guarded::<organization::Entity>(id, version)
             .col_expr(organization::Column::UpdatedAt, Expr::value(request.now));
         if let Some(name) = clean.name {
@@ -298,7 +298,7 @@ impl OrganizationsMutation {
         let db = db(ctx)?;
         let id = target::<organization::Entity>(db, NodeType::Organization, &id, "id").await?;
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         run_guarded(&txn, guarded::<organization::Entity>(id, version), id).await?;
         // Articles naming it now are reindexed after the write.
         let linked =
@@ -411,7 +411,7 @@ impl OrganizationsMutation {
             ));
         }
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         // The first statement takes the write lock: `into` changes version.
         let bumped = organization::Entity::update_many()
             .col_expr(

@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{article_person, event_person, organization, person, position};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
-    TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -210,7 +209,7 @@ impl PeopleMutation {
             return Err(AppError::Internal("a validated person has no name".into()));
         };
         let now: DateTime<Utc> = request.now;
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let row = person::ActiveModel {
             id: NotSet,
             full_name: Set(full_name),
@@ -248,7 +247,7 @@ impl PeopleMutation {
         let id = target::<person::Entity>(db, NodeType::Person, &id, "id").await?;
         let clean = clean(db, &input, Some(id)).await?;
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut update = guarded::<person::Entity>(id, version)
             .col_expr(person::Column::UpdatedAt, Expr::value(request.now));
         if let Some(name) = clean.full_name {
@@ -301,7 +300,7 @@ impl PeopleMutation {
         let db = db(ctx)?;
         let id = target::<person::Entity>(db, NodeType::Person, &id, "id").await?;
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         run_guarded(&txn, guarded::<person::Entity>(id, version), id).await?;
         // Articles naming it now are reindexed after the write.
         let linked =
@@ -380,7 +379,7 @@ impl PeopleMutation {
             ));
         }
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         // The first statement takes the write lock: `into` changes version.
         let bumped = person::Entity::update_many()
             .col_expr(

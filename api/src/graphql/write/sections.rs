@@ -7,7 +7,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use entity::{article, section};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QuerySelect, Set,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -215,7 +215,7 @@ impl SectionsMutation {
             Some(position) => position,
             None => next_position(db, parent).await?,
         };
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let row = section::ActiveModel {
             id: NotSet,
             parent_id: Set(parent),
@@ -250,7 +250,7 @@ impl SectionsMutation {
         let id = target::<section::Entity>(db, NodeType::Section, &id, "id").await?;
         let clean = clean(db, &input, Some(id)).await?;
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut update = guarded::<section::Entity>(id, version);
         if let Some(name) = clean.name {
             update = update.col_expr(section::Column::Name, Expr::value(name));
@@ -301,7 +301,7 @@ impl SectionsMutation {
         let db = db(ctx)?;
         let id = target::<section::Entity>(db, NodeType::Section, &id, "id").await?;
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         run_guarded(&txn, guarded::<section::Entity>(id, version), id).await?;
         // Articles naming it now are reindexed after the write.
         let linked =

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::{article_tag, tag};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 
 use super::{
@@ -93,7 +93,7 @@ impl TagsMutation {
         let (Some(name), Some(slug)) = clean(db, &input, None).await? else {
             return Err(AppError::Internal("a validated tag has no name".into()));
         };
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let row = tag::ActiveModel {
             id: NotSet,
             name: Set(name),
@@ -123,7 +123,7 @@ impl TagsMutation {
         let id = target::<tag::Entity>(db, NodeType::Tag, &id, "id").await?;
         let (name, slug) = clean(db, &input, Some(id)).await?;
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut update = guarded::<tag::Entity>(id, version);
         if let Some(name) = name {
             update = update.col_expr(tag::Column::Name, Expr::value(name));
@@ -162,7 +162,7 @@ impl TagsMutation {
         let db = db(ctx)?;
         let id = target::<tag::Entity>(db, NodeType::Tag, &id, "id").await?;
 
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         run_guarded(&txn, guarded::<tag::Entity>(id, version), id).await?;
         // Articles naming it now are reindexed after the write.
         let linked =

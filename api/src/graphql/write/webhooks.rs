@@ -7,7 +7,7 @@ use entity::{
     webhook_delivery::{self, DeliveryStatus},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -183,7 +183,7 @@ impl WebhooksMutation {
     async fn delete_webhook(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeleteWebhookPayload> {
         request(ctx)?.viewer.require_admin("managing webhooks")?;
         let row_id = decode_id("Webhook", &id, "id")?;
-        let txn = db(ctx)?.begin().await?;
+        let txn = crate::db::begin_write(db(ctx)?).await?;
         find(&txn, row_id).await?;
         webhook_delivery::Entity::delete_many()
             .filter(webhook_delivery::Column::WebhookId.eq(row_id))

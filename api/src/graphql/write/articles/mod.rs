@@ -17,7 +17,7 @@ pub use input::{ArticleInput, ArticlePersonInput, BlockInput, ImageInput};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{article, article::ArticleStatus};
-use sea_orm::{EntityTrait, TransactionTrait};
+use sea_orm::EntityTrait;
 
 use super::DeletePayload;
 use crate::{
@@ -74,7 +74,7 @@ fn author(req: &RequestContext) -> Author<'_> {
 macro_rules! in_transaction {
     ($ctx:expr, |$txn:ident| $write:expr) => {{
         let db = db($ctx)?;
-        let $txn = db.begin().await?;
+        let $txn = crate::db::begin_write(db).await?;
         let row = $write;
         $txn.commit().await?;
         Ok(ArticlePayload {
@@ -237,7 +237,7 @@ impl ArticlesMutation {
         req.viewer.require_admin("deleting articles")?;
         let current = load(ctx, &id).await?;
         let db = db(ctx)?;
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let row = store::delete(&txn, current.id, version, &author(req)).await?;
         txn.commit().await?;
         Ok(DeletePayload {
