@@ -429,8 +429,14 @@ fn visible_statement(backend: DbBackend, ids: &HashSet<i64>, now: DateTime<Utc>)
     };
     let published = ArticleStatus::Published.to_value();
     let scheduled = ArticleStatus::Scheduled.to_value();
+    // SQLite's planner, without statistics, walks the status index over
+    // every published article instead (60 ms at 100,000 articles).
+    let index = match backend {
+        DbBackend::Sqlite => "INDEXED BY idx_articles_visibility",
+        _ => "",
+    };
     let sql = format!(
-        "SELECT id, published_at FROM articles \
+        "SELECT id, published_at FROM articles {index} \
          WHERE id IN ({ids}) AND status IN ('{published}', '{scheduled}') \
            AND published_at <= {now_param} AND deleted_at IS NULL"
     );
