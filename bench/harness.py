@@ -318,10 +318,12 @@ def median(runs, key):
 
 
 def render(results, args, started):
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip() or "unknown"
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                           cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = args.commit or subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip() or "unknown"
+    dirty = not args.commit and subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT, capture_output=True, text=True).stdout.strip()
     cpu_model = next((line.split(":", 1)[1].strip()
                       for line in Path("/proc/cpuinfo").read_text().splitlines()
                       if line.startswith("model name")), "unknown CPU")
@@ -408,11 +410,20 @@ def main():
     parser.add_argument("--out", default=str(HERE / "out"))
     parser.add_argument("--report", default=str(HERE / "REPORT.md"))
     parser.add_argument("--command", default="bench/run.sh")
+    parser.add_argument("--commit", help="the commit measured (with --render-only)")
+    parser.add_argument("--render-only", action="store_true",
+                        help="rewrite the report from OUT/results.json (after editing NOTES.md)")
     args = parser.parse_args()
     args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     started = datetime.now(timezone.utc)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+
+    if args.render_only:
+        results = json.loads((out / "results.json").read_text())
+        started = datetime.fromtimestamp((out / "results.json").stat().st_mtime, timezone.utc)
+        Path(args.report).write_text(render(results, args, started), encoding="utf-8")
+        return
 
     results = {}
     failed = 0
