@@ -144,20 +144,24 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
     db::migrate(&conn).await?;
     match command {
         Command::Migrate => {
+            close(conn).await?;
             println!("migrations applied");
         }
         Command::Reindex => {
             let count = crate::search::reindex(&conn, true)
                 .await
                 .map_err(|e| format!("reindex failed: {e:?}"))?;
+            close(conn).await?;
             println!("search index rebuilt: {count} articles");
         }
         Command::Generate(args) => {
             let report = crate::generate::run(&conn, &args).await?;
+            close(conn).await?;
             println!("{report}");
         }
         Command::SeedDemo => {
             let report = demo::load(&conn).await?;
+            close(conn).await?;
             println!("{report}");
         }
         Command::Serve => {
@@ -194,6 +198,13 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
         Command::ExportSchema | Command::Token(_) => {}
     }
     Ok(())
+}
+
+/// Ends a one-shot command: closing the pool lets SQLite checkpoint its
+/// write-ahead log into the database file and remove it, so the file is
+/// complete on its own (`bench/run.sh` moves a generated archive).
+async fn close(conn: sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    conn.close().await
 }
 
 fn init_tracing() {
