@@ -87,6 +87,32 @@ async fn request_errors_are_400_for_graphql_response_json_and_200_for_json() {
 }
 
 #[tokio::test]
+async fn answers_keep_the_order_of_the_selection() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    // Deliberately not alphabetical, at two levels.
+    let query = r#"{"query": "{ sections { slug name } articles(first: 1) { pageInfo { hasNextPage } nodes { title slug id } } }"}"#;
+    let text = body_text(app.send(post(query, Some(GQL))).await).await;
+    let at = |needle: &str, from: usize| {
+        from + text[from..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {text}"))
+    };
+    let articles = at("\"articles\"", 0);
+    assert!(at("\"sections\"", 0) < articles, "{text}");
+    assert!(
+        at("\"pageInfo\"", articles) < at("\"nodes\"", articles),
+        "{text}"
+    );
+    let nodes = at("\"nodes\"", articles);
+    let (title, slug, id) = (
+        at("\"title\"", nodes),
+        at("\"slug\"", nodes),
+        at("\"id\"", nodes),
+    );
+    assert!(title < slug && slug < id, "{text}");
+}
+
+#[tokio::test]
 async fn malformed_bodies_and_unsupported_types_get_clear_statuses() {
     let app = TestApp::empty(Backend::Sqlite).await;
     let response = app.send(post("{not json", None)).await;

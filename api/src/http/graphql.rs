@@ -1,6 +1,8 @@
 //! `GET /graphql` and `POST /graphql`, following the GraphQL-over-HTTP
 //! specification: content negotiation, status codes, queries only over GET.
 
+use std::collections::BTreeMap;
+
 use async_graphql::{
     ErrorExtensionValues, ServerError,
     parser::types::{DocumentOperations, OperationType},
@@ -291,14 +293,13 @@ fn respond(response_type: ResponseType, response: async_graphql::Response) -> Re
         ResponseType::GraphqlResponseJson if request_error => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     };
-    let body = serde_json::to_value(&response).and_then(|mut json| {
-        // A request error never started execution: the specification
-        // says the response then has no `data` entry at all.
-        if request_error && let Some(map) = json.as_object_mut() {
-            map.remove("data");
-        }
-        serde_json::to_vec(&json)
-    });
+    // A request error never started execution: the specification says
+    // the response then has no `data` entry at all.
+    let body = if request_error {
+        serde_json::to_vec(&WithoutData::from(&response))
+    } else {
+        serde_json::to_vec(&response)
+    };
     let body = match body {
         Ok(body) => body,
         Err(err) => {
@@ -312,6 +313,26 @@ fn respond(response_type: ResponseType, response: async_graphql::Response) -> Re
         body,
     )
         .into_response()
+}
+
+/// A response without its `data` entry. Serialized straight from the
+/// response (not through `serde_json::Value`, whose maps are sorted): the
+/// fields keep the order of the selection, as the specification asks.
+#[derive(serde::Serialize)]
+struct WithoutData<'a> {
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[ServerError]>::is_empty")]
+    errors: &'a [ServerError],
+}
+
+impl<'a> From<&'a async_graphql::Response> for WithoutData<'a> {
+    fn from(response: &'a async_graphql::Response) -> Self {
+        Self {
+            extensions: &response.extensions,
+            errors: &response.errors,
+        }
+    }
 }
 
 fn coded_error(message: impl Into<String>, code: &str) -> ServerError {
@@ -335,11 +356,7 @@ fn respond_with_status(
     response_type: ResponseType,
     response: &async_graphql::Response,
 ) -> Response {
-    let mut json = serde_json::to_value(response).unwrap_or_default();
-    if let Some(map) = json.as_object_mut() {
-        map.remove("data");
-    }
-    let body = serde_json::to_vec(&json).unwrap_or_default();
+    let body = serde_json::to_vec(&WithoutData::from(response)).unwrap_or_default();
     let content_type = match response_type {
         ResponseType::Html => ResponseType::Json.content_type(),
         other => other.content_type(),
