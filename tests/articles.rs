@@ -315,6 +315,90 @@ async fn related_events_start_with_the_article_own_events_and_never_repeat() {
 }
 
 #[tokio::test]
+async fn a_hub_organization_gives_its_newest_events_at_a_fixed_cost() {
+    use api::related::CANDIDATES_PER_TIE;
+    use chrono::{TimeZone, Utc};
+    use entity::{article, article_organization, event, event_organization};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+
+    let query = r#"query($s: String!) { article(slug: $s) {
+        relatedEvents(first: 100) { totalCount nodes { slug } } } }"#;
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let article = article::Entity::find()
+            .filter(article::Column::Slug.eq(SEED_SLUG))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let organization = article_organization::Entity::find()
+            .filter(article_organization::Column::ArticleId.eq(article.id))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("the seed article is about an organization")
+            .organization_id;
+        app.take_statement_count();
+        app.data(query, json!({"s": SEED_SLUG})).await;
+        let before = app.take_statement_count();
+
+        // The organization becomes a hub: more events than the cap, the
+        // later ones recorded last.
+        let hub_events = 2 * CANDIDATES_PER_TIE as usize;
+        let now = Utc::now();
+        let mut slugs = Vec::new();
+        for i in 0..hub_events {
+            let slug = format!("hoi-nghi-chuyen-de-so-{i}");
+            let row = event::ActiveModel {
+                name: Set(format!("Hội nghị chuyên đề số {i}")),
+                slug: Set(slug.clone()),
+                starts_at: Set(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+                ..Default::default()
+            };
+            let id = event::Entity::insert(row)
+                .exec(&app.db)
+                .await
+                .unwrap()
+                .last_insert_id;
+            event_organization::Entity::insert(event_organization::ActiveModel {
+                event_id: Set(id),
+                organization_id: Set(organization),
+            })
+            .exec_without_returning(&app.db)
+            .await
+            .unwrap();
+            slugs.push(slug);
+        }
+
+        app.take_statement_count();
+        let data = app.data(query, json!({"s": SEED_SLUG})).await;
+        let after = app.take_statement_count();
+        assert_eq!(
+            after, before,
+            "{backend:?}: the hub costs no statement more"
+        );
+        let found: HashSet<String> = data["article"]["relatedEvents"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["slug"].as_str().unwrap().to_owned())
+            .collect();
+        let (older, newer) = slugs.split_at(hub_events - CANDIDATES_PER_TIE as usize);
+        assert!(
+            newer.iter().all(|s| found.contains(s)),
+            "{backend:?}: the hub's newest events are candidates"
+        );
+        assert!(
+            older.iter().all(|s| !found.contains(s)),
+            "{backend:?}: past the cap, older events of a hub are not"
+        );
+    }
+}
+
+#[tokio::test]
 async fn related_articles_share_something_and_are_never_the_article_itself() {
     for backend in backends() {
         let app = TestApp::demo(backend).await;
@@ -346,6 +430,33 @@ async fn related_articles_share_something_and_are_never_the_article_itself() {
             )
             .await;
         assert_eq!(first_error_code(&many), "BAD_USER_INPUT");
+    }
+}
+
+#[tokio::test]
+async fn lists_give_the_body_when_it_is_asked_for() {
+    // Lists read articles without their body; asking for it loads it.
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let listed = app
+            .data(
+                "{ articles(first: 5) { nodes { slug body { __typename } bodyHtml } } }",
+                json!({}),
+            )
+            .await;
+        let nodes = listed["articles"]["nodes"].as_array().unwrap();
+        assert!(!nodes.is_empty());
+        for node in nodes {
+            let one = app
+                .data(
+                    "query($s: String!) { article(slug: $s) { body { __typename } bodyHtml } }",
+                    json!({"s": node["slug"]}),
+                )
+                .await;
+            assert!(!node["body"].as_array().unwrap().is_empty(), "{node}");
+            assert_eq!(node["body"], one["article"]["body"], "{backend:?}");
+            assert_eq!(node["bodyHtml"], one["article"]["bodyHtml"], "{backend:?}");
+        }
     }
 }
 

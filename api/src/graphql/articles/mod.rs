@@ -13,7 +13,10 @@ pub(crate) use query::{list as query_list, list_ordered as query_list_ordered};
 use async_graphql::{ComplexObject, Context, Enum, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{article, article_person::PersonRole};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::Expr,
+};
 
 use super::{
     body::BodyBlock,
@@ -135,13 +138,18 @@ impl Article {
     }
 
     /// The body as typed blocks, for native rendering.
-    async fn body(&self) -> AppResult<Vec<BodyBlock>> {
-        Ok(self.blocks()?.into_iter().map(BodyBlock::from).collect())
+    async fn body(&self, ctx: &Context<'_>) -> AppResult<Vec<BodyBlock>> {
+        Ok(self
+            .blocks(ctx)
+            .await?
+            .into_iter()
+            .map(BodyBlock::from)
+            .collect())
     }
 
     /// The body rendered to sanitized HTML.
     async fn body_html(&self, ctx: &Context<'_>) -> AppResult<String> {
-        let blocks = self.blocks()?;
+        let blocks = self.blocks(ctx).await?;
         let media_ids: Vec<MediaId> = blocks
             .iter()
             .filter_map(|b| match b {
@@ -453,8 +461,29 @@ impl ArticleRevision {
 }
 
 impl Article {
-    fn blocks(&self) -> AppResult<Vec<body::Block>> {
-        body::parse(&self.0.body).map_err(|e| {
+    /// `select` without the body: lists read cards, and the body is most
+    /// of an article's row (4 KB on average). The column comes back empty,
+    /// which a stored body never is (it is at least `[]`); [`Self::blocks`]
+    /// then loads it.
+    pub(crate) fn without_body(select: Select<article::Entity>) -> Select<article::Entity> {
+        select
+            .select_only()
+            .columns(article::Column::iter().filter(|c| !matches!(c, article::Column::Body)))
+            .column_as(Expr::cust("''"), "body")
+    }
+
+    async fn blocks(&self, ctx: &Context<'_>) -> AppResult<Vec<body::Block>> {
+        let loaded;
+        let text = if self.0.body.is_empty() {
+            loaded = loaders(ctx)?
+                .load_one(crate::loaders::ArticleId(self.0.id))
+                .await?
+                .ok_or_else(|| AppError::Internal(format!("article {} is gone", self.0.id)))?;
+            &loaded.body
+        } else {
+            &self.0.body
+        };
+        body::parse(text).map_err(|e| {
             AppError::Internal(format!("article {} has an unreadable body: {e}", self.0.id))
         })
     }

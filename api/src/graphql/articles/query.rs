@@ -144,7 +144,12 @@ async fn list_in_order(
         ));
     };
     let rows = page
-        .apply(base.clone(), key, article::Column::Id, newest_first)
+        .apply(
+            Article::without_body(base.clone()),
+            key,
+            article::Column::Id,
+            newest_first,
+        )
         .all(db)
         .await?;
     surrogate::article_list(ctx, section);
