@@ -8,19 +8,13 @@ use std::{
 
 use async_graphql::dataloader::Loader;
 use chrono::{DateTime, Utc};
-use entity::{
-    article::ArticleStatus, article_event, article_organization, article_person,
-    article_person::PersonRole, event, event_organization, event_person,
-};
+use entity::{article::ArticleStatus, event};
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, QuerySelect, Statement,
 };
 
 use crate::loaders::DbLoader;
-
-/// Roles that say what an article is about (bylines do not).
-const SUBJECT_ROLES: [PersonRole; 2] = [PersonRole::Mentioned, PersonRole::Quoted];
 
 /// What a source (an article or an event) is tied to.
 #[derive(Default)]
@@ -45,6 +39,9 @@ impl Loader<RelatedEventsOfArticle> for DbLoader {
     type Value = Vec<i64>;
     type Error = Arc<DbErr>;
 
+    /// Three statements for a whole batch: the articles' events, subject
+    /// people and organizations; the newest events of each of those people
+    /// and organizations; the candidates' start times.
     async fn load(
         &self,
         keys: &[RelatedEventsOfArticle],
@@ -52,32 +49,24 @@ impl Loader<RelatedEventsOfArticle> for DbLoader {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let db = self.db();
         let mut ties: HashMap<i64, Ties> = ids.iter().map(|id| (*id, Ties::default())).collect();
-        for link in article_event::Entity::find()
-            .filter(article_event::Column::ArticleId.is_in(ids.clone()))
-            .all(db)
-            .await?
-        {
-            if let Some(t) = ties.get_mut(&link.article_id) {
-                t.direct.push(link.event_id);
-            }
-        }
-        for link in article_person::Entity::find()
-            .filter(article_person::Column::ArticleId.is_in(ids.clone()))
-            .filter(article_person::Column::Role.is_in(SUBJECT_ROLES))
-            .all(db)
-            .await?
-        {
-            if let Some(t) = ties.get_mut(&link.article_id) {
-                t.people.insert(link.person_id);
-            }
-        }
-        for link in article_organization::Entity::find()
-            .filter(article_organization::Column::ArticleId.is_in(ids))
-            .all(db)
-            .await?
-        {
-            if let Some(t) = ties.get_mut(&link.article_id) {
-                t.organizations.insert(link.organization_id);
+        let kinds = [TieKind::Event, TieKind::Person, TieKind::Organization];
+        let rows =
+            TieRow::find_by_statement(ties_statement(db.get_database_backend(), &ids, &kinds))
+                .all(db)
+                .await?;
+        for row in rows {
+            let Some(t) = ties.get_mut(&row.article) else {
+                continue;
+            };
+            match TieKind::from_code(row.kind) {
+                Some(TieKind::Event) => t.direct.push(row.entity),
+                Some(TieKind::Person) => {
+                    t.people.insert(row.entity);
+                }
+                Some(TieKind::Organization) => {
+                    t.organizations.insert(row.entity);
+                }
+                _ => {}
             }
         }
         let ranked = rank_events(db, ties).await?;
@@ -92,6 +81,7 @@ impl Loader<RelatedEventsOfEvent> for DbLoader {
     type Value = Vec<i64>;
     type Error = Arc<DbErr>;
 
+    /// Three statements for a whole batch, as for articles.
     async fn load(
         &self,
         keys: &[RelatedEventsOfEvent],
@@ -108,22 +98,31 @@ impl Loader<RelatedEventsOfEvent> for DbLoader {
                 (*id, t)
             })
             .collect();
-        for link in event_person::Entity::find()
-            .filter(event_person::Column::EventId.is_in(ids.clone()))
-            .all(db)
-            .await?
-        {
-            if let Some(t) = ties.get_mut(&link.event_id) {
-                t.people.insert(link.person_id);
-            }
-        }
-        for link in event_organization::Entity::find()
-            .filter(event_organization::Column::EventId.is_in(ids))
-            .all(db)
-            .await?
-        {
-            if let Some(t) = ties.get_mut(&link.event_id) {
-                t.organizations.insert(link.organization_id);
+        let list = join_ids(&ids);
+        let sql = format!(
+            "SELECT CAST({person} AS BIGINT) AS kind, person_id AS entity, event_id AS article \
+             FROM event_people WHERE event_id IN ({list}) UNION ALL \
+             SELECT CAST({organization} AS BIGINT) AS kind, organization_id AS entity, event_id AS article \
+             FROM event_organizations WHERE event_id IN ({list})",
+            person = TieKind::Person.code(),
+            organization = TieKind::Organization.code(),
+        );
+        let rows =
+            TieRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+                .all(db)
+                .await?;
+        for row in rows {
+            let Some(t) = ties.get_mut(&row.article) else {
+                continue;
+            };
+            match TieKind::from_code(row.kind) {
+                Some(TieKind::Person) => {
+                    t.people.insert(row.entity);
+                }
+                Some(TieKind::Organization) => {
+                    t.organizations.insert(row.entity);
+                }
+                _ => {}
             }
         }
         let ranked = rank_events(db, ties).await?;
@@ -140,41 +139,45 @@ struct EventStart {
     starts_at: DateTime<Utc>,
 }
 
-/// Ranks candidate events for every source with three more queries in all.
+/// A person's or an organization's event, from [`newest_events_statement`].
+#[derive(FromQueryResult)]
+struct EventLink {
+    kind: i64,
+    entity: i64,
+    event: i64,
+}
+
+/// Ranks candidate events for every source with two more statements in
+/// all. The candidates of a shared person or organization are its newest
+/// [`CANDIDATES_PER_TIE`] events: "Tỉnh ủy" takes part in thousands.
 async fn rank_events(
     db: &impl ConnectionTrait,
     ties: HashMap<i64, Ties>,
 ) -> Result<HashMap<i64, Vec<i64>>, DbErr> {
-    let people: HashSet<i64> = ties
-        .values()
-        .flat_map(|t| t.people.iter().copied())
-        .collect();
-    let orgs: HashSet<i64> = ties
-        .values()
-        .flat_map(|t| t.organizations.iter().copied())
-        .collect();
-    let by_person = if people.is_empty() {
+    let mut entities: HashSet<(TieKind, i64)> = HashSet::new();
+    for tie in ties.values() {
+        entities.extend(tie.people.iter().map(|id| (TieKind::Person, *id)));
+        entities.extend(
+            tie.organizations
+                .iter()
+                .map(|id| (TieKind::Organization, *id)),
+        );
+    }
+    let links = if entities.is_empty() {
         Vec::new()
     } else {
-        event_person::Entity::find()
-            .filter(event_person::Column::PersonId.is_in(people))
-            .all(db)
-            .await?
-    };
-    let by_org = if orgs.is_empty() {
-        Vec::new()
-    } else {
-        event_organization::Entity::find()
-            .filter(event_organization::Column::OrganizationId.is_in(orgs))
-            .all(db)
-            .await?
+        EventLink::find_by_statement(newest_events_statement(
+            db.get_database_backend(),
+            &entities,
+        ))
+        .all(db)
+        .await?
     };
     let mut candidates: HashSet<i64> = ties
         .values()
         .flat_map(|t| t.direct.iter().copied())
         .collect();
-    candidates.extend(by_person.iter().map(|l| l.event_id));
-    candidates.extend(by_org.iter().map(|l| l.event_id));
+    candidates.extend(links.iter().map(|l| l.event));
     let starts: HashMap<i64, DateTime<Utc>> = if candidates.is_empty() {
         HashMap::new()
     } else {
@@ -190,6 +193,15 @@ async fn rank_events(
             .map(|e| (e.id, e.starts_at))
             .collect()
     };
+    let mut events_of: HashMap<(TieKind, i64), Vec<i64>> = HashMap::new();
+    for link in &links {
+        if let Some(kind) = TieKind::from_code(link.kind) {
+            events_of
+                .entry((kind, link.entity))
+                .or_default()
+                .push(link.event);
+        }
+    }
 
     let mut result = HashMap::with_capacity(ties.len());
     for (source, tie) in ties {
@@ -198,17 +210,15 @@ async fn rank_events(
         for event_id in &tie.direct {
             scores.entry(*event_id).or_default().0 = true;
         }
-        for link in by_person
-            .iter()
-            .filter(|l| tie.people.contains(&l.person_id))
-        {
-            scores.entry(link.event_id).or_default().1 += 1;
-        }
-        for link in by_org
-            .iter()
-            .filter(|l| tie.organizations.contains(&l.organization_id))
-        {
-            scores.entry(link.event_id).or_default().1 += 1;
+        let shared = tie.people.iter().map(|id| (TieKind::Person, *id)).chain(
+            tie.organizations
+                .iter()
+                .map(|id| (TieKind::Organization, *id)),
+        );
+        for entity in shared {
+            for event_id in events_of.get(&entity).into_iter().flatten() {
+                scores.entry(*event_id).or_default().1 += 1;
+            }
         }
         if let Some(me) = tie.exclude {
             scores.remove(&me);
@@ -228,6 +238,31 @@ async fn rank_events(
     Ok(result)
 }
 
+/// The newest [`CANDIDATES_PER_TIE`] events of each person and
+/// organization (by id, the order they were recorded in): one backward
+/// range of `idx_event_people_person` / `idx_event_organizations_organization`
+/// each.
+fn newest_events_statement(backend: DbBackend, entities: &HashSet<(TieKind, i64)>) -> Statement {
+    let sql = entities
+        .iter()
+        .filter_map(|(kind, entity)| {
+            let (table, column) = match kind {
+                TieKind::Person => ("event_people", "person_id"),
+                TieKind::Organization => ("event_organizations", "organization_id"),
+                _ => return None,
+            };
+            Some(format!(
+                "SELECT * FROM (SELECT CAST({code} AS BIGINT) AS kind, {column} AS entity, event_id AS event \
+                 FROM {table} WHERE {column} = {entity} \
+                 ORDER BY event_id DESC LIMIT {CANDIDATES_PER_TIE}) AS t{code}_{entity}",
+                code = kind.code(),
+            ))
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    Statement::from_string(backend, sql)
+}
+
 /// The `first` best related published articles of an article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RelatedArticles {
@@ -241,7 +276,7 @@ pub struct RelatedArticles {
 /// of articles a candidate: 10,000 candidates and 50-80 ms per article
 /// page at 100,000 articles. Rare ties (an event, a person) are far below
 /// the cap, so they are always found.
-pub const CANDIDATES_PER_TIE: u64 = 100;
+pub const CANDIDATES_PER_TIE: u64 = 30;
 
 /// What links two articles, with its weight in the ranking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -276,6 +311,7 @@ impl TieKind {
     fn table(self) -> (&'static str, &'static str, &'static str) {
         match self {
             Self::Event => ("article_events", "event_id", ""),
+            // Roles that say what an article is about (bylines do not).
             Self::Person => (
                 "article_people",
                 "person_id",
@@ -314,7 +350,7 @@ impl Loader<RelatedArticles> for DbLoader {
         let db = self.db();
         let backend = db.get_database_backend();
         let sources: Vec<i64> = keys.iter().map(|k| k.article_id).collect();
-        let ties = TieRow::find_by_statement(ties_statement(backend, &sources))
+        let ties = TieRow::find_by_statement(ties_statement(backend, &sources, &TieKind::ALL))
             .all(db)
             .await?;
         let mut ties_of: HashMap<i64, Vec<(TieKind, i64)>> = HashMap::new();
@@ -376,15 +412,17 @@ impl Loader<RelatedArticles> for DbLoader {
     }
 }
 
-/// The events, subject people, organizations and tags of `sources`.
+/// Integers for an `IN (…)` list written into the SQL.
+fn join_ids(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The `kinds` of ties (events, subject people, organizations, tags) of
+/// `sources`.
 /// Ids are integers written into the SQL.
-fn ties_statement(backend: DbBackend, sources: &[i64]) -> Statement {
-    let ids = sources
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let sql = TieKind::ALL
+fn ties_statement(backend: DbBackend, sources: &[i64], kinds: &[TieKind]) -> Statement {
+    let ids = join_ids(sources);
+    let sql = kinds
         .iter()
         .map(|kind| {
             let (table, column, condition) = kind.table();
