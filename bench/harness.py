@@ -341,7 +341,9 @@ def render(results, args, started):
         f"wrk at {args.connections} connections, {args.warmup} s warm-up then "
         f"{args.runs} runs of {args.seconds} s per workload; the table gives the median "
         f"run. Pool: {args.pool} database connections. Every request is a POST of a "
-        "GraphQL document (no HTTP caching helps); a 200 carrying `errors` counts as failed.",
+        "GraphQL document (no HTTP caching helps); a 200 carrying `errors` counts as failed. "
+        "The databases are read into the operating system's cache before the runs, and the "
+        "server reaches PostgreSQL over loopback without TLS (`bench/run.sh`).",
         "",
         "- **CPU-s/1k**: the API server's CPU seconds (user + system) per 1,000 requests;"
         " **DB CPU-s/1k**: PostgreSQL's processes, the same way (SQLite runs inside the server).",

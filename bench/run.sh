@@ -9,8 +9,11 @@
 # Needs wrk (Debian: apt-get install wrk) and python3. The archives are
 # generated once (bench/out/archive-N.db, PostgreSQL database
 # toasoan_bench_N) and reused; each run works on a fresh copy of them,
-# since W6 edits articles. PostgreSQL: BENCH_PG_URL (default
-# postgres://postgres@127.0.0.1:5432); BENCH_DATABASES=sqlite limits the
+# since W6 edits articles, read once beforehand so that runs measure the
+# server, not the disk. PostgreSQL: BENCH_PG_URL (default
+# postgres://postgres@127.0.0.1:5432), with BENCH_PG_OPTIONS added to the
+# server's URL (default sslmode=disable: TLS on loopback measures
+# encryption, not the API); BENCH_DATABASES=sqlite limits the
 # run to SQLite. Other harness options pass through BENCH_ARGS, e.g.
 # BENCH_ARGS="--workloads W1,W3 --seconds 20".
 set -euo pipefail
@@ -53,6 +56,7 @@ if [[ ",$databases," == *",sqlite,"* ]]; then
   copy="$out/load-$articles.db"
   rm -f "$copy" "$copy-wal" "$copy-shm"
   cp "$sqlite" "$copy"
+  cat "$copy" >/dev/null
   targets+=(--database "sqlite=sqlite://$copy")
 fi
 if [[ ",$databases," == *",postgres,"* ]]; then
@@ -66,7 +70,12 @@ if [[ ",$databases," == *",postgres,"* ]]; then
   psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS ${pgdb}_load"
   psql "$pg/postgres" -qc "CREATE DATABASE ${pgdb}_load TEMPLATE $pgdb"
   psql "$pg/${pgdb}_load" -qc "VACUUM ANALYZE"
-  targets+=(--database "postgres=$pg/${pgdb}_load")
+  # Into the operating system's cache (pg_prewarm is in PostgreSQL's contrib).
+  psql "$pg/${pgdb}_load" -qAt -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
+    -c "SELECT sum(pg_prewarm(oid::regclass, 'read')) FROM pg_class
+        WHERE relkind IN ('r', 'i', 't') AND relpersistence = 'p'" >/dev/null \
+    || echo "bench: pg_prewarm unavailable; the first runs read from disk" >&2
+  targets+=(--database "postgres=$pg/${pgdb}_load?${BENCH_PG_OPTIONS:-sslmode=disable}")
 fi
 
 # shellcheck disable=SC2086
