@@ -32,9 +32,16 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
+                .statement_cache_capacity(SQLITE_STATEMENT_CACHE)
         });
     Database::connect(options).await
 }
+
+/// Prepared statements kept per SQLite connection. Related-content
+/// statements are one of a kind (their ids are in the SQL), so a large
+/// cache mostly holds statements that never run again, in every pooled
+/// connection; the statements of the loaders are few and stay in.
+const SQLITE_STATEMENT_CACHE: usize = 24;
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
