@@ -53,9 +53,10 @@ class Server:
             LISTEN_ADDR=f"127.0.0.1:{port}",
             NO_DEMO="1",
             JWT_SECRET=JWT_SECRET,
-            DATABASE_MAX_CONNECTIONS=str(pool),
             RUST_LOG="warn",
         )
+        if pool:
+            env["DATABASE_MAX_CONNECTIONS"] = str(pool)
         self.log = open(log_path, "w")
         self.process = subprocess.Popen(
             [binary, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT
@@ -340,7 +341,7 @@ def render(results, args, started):
         f"Release build, {args.articles:,} generated articles (`toasoan generate --seed 1`). "
         f"wrk at {args.connections} connections, {args.warmup} s warm-up then "
         f"{args.runs} runs of {args.seconds} s per workload; the table gives the median "
-        f"run. Pool: {args.pool} database connections. Every request is a POST of a "
+        f"run. Pool: {args.pool or 'the server default (4 connections per core)'}. Every request is a POST of a "
         "GraphQL document (no HTTP caching helps); a 200 carrying `errors` counts as failed. "
         "The databases are read into the operating system's cache before the runs, and the "
         "server reaches PostgreSQL over loopback without TLS (`bench/run.sh`).",
@@ -407,7 +408,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--pool", type=int, default=16)
+    parser.add_argument("--pool", type=int, default=None,
+                        help="DATABASE_MAX_CONNECTIONS (default: the server's, 4 per core)")
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--out", default=str(HERE / "out"))
     parser.add_argument("--report", default=str(HERE / "REPORT.md"))

