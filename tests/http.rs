@@ -87,29 +87,20 @@ async fn request_errors_are_400_for_graphql_response_json_and_200_for_json() {
 }
 
 #[tokio::test]
-async fn answers_keep_the_order_of_the_selection() {
+async fn writing_an_answer_keeps_the_order_of_its_fields() {
+    // Answers used to go through `serde_json::Value`, which sorts keys.
+    // Fields resolved at once (these) keep the order of the selection;
+    // async-graphql 7 itself puts fields that wait on a loader in the
+    // order they complete (async-graphql/async-graphql#612).
     let app = TestApp::demo(Backend::Sqlite).await;
-    // Deliberately not alphabetical, at two levels.
-    let query = r#"{"query": "{ sections { slug name } articles(first: 1) { pageInfo { hasNextPage } nodes { title slug id } } }"}"#;
+    let query = r#"{"query": "{ articles(first: 2) { nodes { title slug id } } }"}"#;
     let text = body_text(app.send(post(query, Some(GQL))).await).await;
-    let at = |needle: &str, from: usize| {
-        from + text[from..]
-            .find(needle)
+    let at = |needle: &str| {
+        text.find(needle)
             .unwrap_or_else(|| panic!("{needle} in {text}"))
     };
-    let articles = at("\"articles\"", 0);
-    assert!(at("\"sections\"", 0) < articles, "{text}");
-    assert!(
-        at("\"pageInfo\"", articles) < at("\"nodes\"", articles),
-        "{text}"
-    );
-    let nodes = at("\"nodes\"", articles);
-    let (title, slug, id) = (
-        at("\"title\"", nodes),
-        at("\"slug\"", nodes),
-        at("\"id\"", nodes),
-    );
-    assert!(title < slug && slug < id, "{text}");
+    assert!(at("\"title\"") < at("\"slug\""), "{text}");
+    assert!(at("\"slug\"") < at("\"id\""), "{text}");
 }
 
 #[tokio::test]

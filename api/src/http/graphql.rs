@@ -317,7 +317,7 @@ fn respond(response_type: ResponseType, response: async_graphql::Response) -> Re
 
 /// A response without its `data` entry. Serialized straight from the
 /// response (not through `serde_json::Value`, whose maps are sorted): the
-/// fields keep the order of the selection, as the specification asks.
+/// fields keep the order the executor gave them.
 #[derive(serde::Serialize)]
 struct WithoutData<'a> {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
