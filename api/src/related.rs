@@ -54,21 +54,7 @@ impl Loader<RelatedEventsOfArticle> for DbLoader {
             TieRow::find_by_statement(ties_statement(db.get_database_backend(), &ids, &kinds))
                 .all(db)
                 .await?;
-        for row in rows {
-            let Some(t) = ties.get_mut(&row.article) else {
-                continue;
-            };
-            match TieKind::from_code(row.kind) {
-                Some(TieKind::Event) => t.direct.push(row.entity),
-                Some(TieKind::Person) => {
-                    t.people.insert(row.entity);
-                }
-                Some(TieKind::Organization) => {
-                    t.organizations.insert(row.entity);
-                }
-                _ => {}
-            }
-        }
+        add_ties(&mut ties, rows);
         let ranked = rank_events(db, ties).await?;
         Ok(ranked
             .into_iter()
@@ -111,25 +97,33 @@ impl Loader<RelatedEventsOfEvent> for DbLoader {
             TieRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
                 .all(db)
                 .await?;
-        for row in rows {
-            let Some(t) = ties.get_mut(&row.article) else {
-                continue;
-            };
-            match TieKind::from_code(row.kind) {
-                Some(TieKind::Person) => {
-                    t.people.insert(row.entity);
-                }
-                Some(TieKind::Organization) => {
-                    t.organizations.insert(row.entity);
-                }
-                _ => {}
-            }
-        }
+        add_ties(&mut ties, rows);
         let ranked = rank_events(db, ties).await?;
         Ok(ranked
             .into_iter()
             .map(|(id, events)| (RelatedEventsOfEvent(id), events))
             .collect())
+    }
+}
+
+/// Files tie rows (source in `article`) under their source: events as
+/// direct links, people and organizations as shared ties; tags do not
+/// relate events.
+fn add_ties(ties: &mut HashMap<i64, Ties>, rows: Vec<TieRow>) {
+    for row in rows {
+        let Some(t) = ties.get_mut(&row.article) else {
+            continue;
+        };
+        match TieKind::from_code(row.kind) {
+            Some(TieKind::Event) => t.direct.push(row.entity),
+            Some(TieKind::Person) => {
+                t.people.insert(row.entity);
+            }
+            Some(TieKind::Organization) => {
+                t.organizations.insert(row.entity);
+            }
+            Some(TieKind::Tag) | None => {}
+        }
     }
 }
 
