@@ -19,9 +19,10 @@ use crate::loaders::DbLoader;
 /// What a source (an article or an event) is tied to.
 #[derive(Default)]
 struct Ties {
+    /// The events an article covers.
     direct: Vec<i64>,
-    people: HashSet<i64>,
-    organizations: HashSet<i64>,
+    /// The people and organizations it shares with other events.
+    shared: HashSet<(TieKind, i64)>,
     /// An event is never related to itself.
     exclude: Option<i64>,
 }
@@ -50,10 +51,9 @@ impl Loader<RelatedEventsOfArticle> for DbLoader {
         let db = self.db();
         let mut ties: HashMap<i64, Ties> = ids.iter().map(|id| (*id, Ties::default())).collect();
         let kinds = [TieKind::Event, TieKind::Person, TieKind::Organization];
-        let rows =
-            TieRow::find_by_statement(ties_statement(db.get_database_backend(), &ids, &kinds))
-                .all(db)
-                .await?;
+        let rows = Link::find_by_statement(ties_statement(db.get_database_backend(), &ids, &kinds))
+            .all(db)
+            .await?;
         add_ties(&mut ties, rows);
         let ranked = rank_events(db, ties).await?;
         Ok(ranked
@@ -86,17 +86,16 @@ impl Loader<RelatedEventsOfEvent> for DbLoader {
             .collect();
         let list = join_ids(&ids);
         let sql = format!(
-            "SELECT CAST({person} AS BIGINT) AS kind, person_id AS entity, event_id AS article \
+            "SELECT CAST({person} AS BIGINT) AS kind, person_id AS entity, event_id AS other \
              FROM event_people WHERE event_id IN ({list}) UNION ALL \
-             SELECT CAST({organization} AS BIGINT) AS kind, organization_id AS entity, event_id AS article \
+             SELECT CAST({organization} AS BIGINT) AS kind, organization_id AS entity, event_id AS other \
              FROM event_organizations WHERE event_id IN ({list})",
             person = TieKind::Person.code(),
             organization = TieKind::Organization.code(),
         );
-        let rows =
-            TieRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
-                .all(db)
-                .await?;
+        let rows = Link::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+            .all(db)
+            .await?;
         add_ties(&mut ties, rows);
         let ranked = rank_events(db, ties).await?;
         Ok(ranked
@@ -106,21 +105,18 @@ impl Loader<RelatedEventsOfEvent> for DbLoader {
     }
 }
 
-/// Files tie rows (source in `article`) under their source: events as
+/// Files tie rows (the source in `other`) under their source: events as
 /// direct links, people and organizations as shared ties; tags do not
 /// relate events.
-fn add_ties(ties: &mut HashMap<i64, Ties>, rows: Vec<TieRow>) {
+fn add_ties(ties: &mut HashMap<i64, Ties>, rows: Vec<Link>) {
     for row in rows {
-        let Some(t) = ties.get_mut(&row.article) else {
+        let Some(t) = ties.get_mut(&row.other) else {
             continue;
         };
         match TieKind::from_code(row.kind) {
             Some(TieKind::Event) => t.direct.push(row.entity),
-            Some(TieKind::Person) => {
-                t.people.insert(row.entity);
-            }
-            Some(TieKind::Organization) => {
-                t.organizations.insert(row.entity);
+            Some(kind @ (TieKind::Person | TieKind::Organization)) => {
+                t.shared.insert((kind, row.entity));
             }
             Some(TieKind::Tag) | None => {}
         }
@@ -133,14 +129,6 @@ struct EventStart {
     starts_at: DateTime<Utc>,
 }
 
-/// A person's or an organization's event, from [`newest_events_statement`].
-#[derive(FromQueryResult)]
-struct EventLink {
-    kind: i64,
-    entity: i64,
-    event: i64,
-}
-
 /// Ranks candidate events for every source with two more statements in
 /// all. The candidates of a shared person or organization are its newest
 /// [`CANDIDATES_PER_TIE`] events: "Tỉnh ủy" takes part in thousands.
@@ -148,30 +136,26 @@ async fn rank_events(
     db: &impl ConnectionTrait,
     ties: HashMap<i64, Ties>,
 ) -> Result<HashMap<i64, Vec<i64>>, DbErr> {
-    let mut entities: HashSet<(TieKind, i64)> = HashSet::new();
-    for tie in ties.values() {
-        entities.extend(tie.people.iter().map(|id| (TieKind::Person, *id)));
-        entities.extend(
-            tie.organizations
-                .iter()
-                .map(|id| (TieKind::Organization, *id)),
-        );
-    }
-    let links = if entities.is_empty() {
-        Vec::new()
+    let entities: HashSet<(TieKind, i64)> = ties
+        .values()
+        .flat_map(|t| t.shared.iter().copied())
+        .collect();
+    let events_of = if entities.is_empty() {
+        HashMap::new()
     } else {
-        EventLink::find_by_statement(newest_events_statement(
+        let statement = newest_links_statement(
             db.get_database_backend(),
             &entities,
-        ))
-        .all(db)
-        .await?
+            TieKind::event_table,
+            "event_id",
+        );
+        group_links(Link::find_by_statement(statement).all(db).await?)
     };
     let mut candidates: HashSet<i64> = ties
         .values()
         .flat_map(|t| t.direct.iter().copied())
         .collect();
-    candidates.extend(links.iter().map(|l| l.event));
+    candidates.extend(events_of.values().flatten().copied());
     let starts: HashMap<i64, DateTime<Utc>> = if candidates.is_empty() {
         HashMap::new()
     } else {
@@ -187,15 +171,6 @@ async fn rank_events(
             .map(|e| (e.id, e.starts_at))
             .collect()
     };
-    let mut events_of: HashMap<(TieKind, i64), Vec<i64>> = HashMap::new();
-    for link in &links {
-        if let Some(kind) = TieKind::from_code(link.kind) {
-            events_of
-                .entry((kind, link.entity))
-                .or_default()
-                .push(link.event);
-        }
-    }
 
     let mut result = HashMap::with_capacity(ties.len());
     for (source, tie) in ties {
@@ -204,13 +179,8 @@ async fn rank_events(
         for event_id in &tie.direct {
             scores.entry(*event_id).or_default().0 = true;
         }
-        let shared = tie.people.iter().map(|id| (TieKind::Person, *id)).chain(
-            tie.organizations
-                .iter()
-                .map(|id| (TieKind::Organization, *id)),
-        );
-        for entity in shared {
-            for event_id in events_of.get(&entity).into_iter().flatten() {
+        for entity in &tie.shared {
+            for event_id in events_of.get(entity).into_iter().flatten() {
                 scores.entry(*event_id).or_default().1 += 1;
             }
         }
@@ -230,31 +200,6 @@ async fn rank_events(
         result.insert(source, ranked.into_iter().map(|r| r.0).collect());
     }
     Ok(result)
-}
-
-/// The newest [`CANDIDATES_PER_TIE`] events of each person and
-/// organization (by id, the order they were recorded in): one backward
-/// range of `idx_event_people_person` / `idx_event_organizations_organization`
-/// each.
-fn newest_events_statement(backend: DbBackend, entities: &HashSet<(TieKind, i64)>) -> Statement {
-    let sql = entities
-        .iter()
-        .filter_map(|(kind, entity)| {
-            let (table, column) = match kind {
-                TieKind::Person => ("event_people", "person_id"),
-                TieKind::Organization => ("event_organizations", "organization_id"),
-                _ => return None,
-            };
-            Some(format!(
-                "SELECT * FROM (SELECT CAST({code} AS BIGINT) AS kind, {column} AS entity, event_id AS event \
-                 FROM {table} WHERE {column} = {entity} \
-                 ORDER BY event_id DESC LIMIT {CANDIDATES_PER_TIE}) AS t{code}_{entity}",
-                code = kind.code(),
-            ))
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    Statement::from_string(backend, sql)
 }
 
 /// The `first` best related published articles of an article.
@@ -301,7 +246,7 @@ impl TieKind {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
-    /// Link table, entity column, and the extra condition on a link.
+    /// Article link table, entity column, and the extra condition on a link.
     fn table(self) -> (&'static str, &'static str, &'static str) {
         match self {
             Self::Event => ("article_events", "event_id", ""),
@@ -315,13 +260,47 @@ impl TieKind {
             Self::Tag => ("article_tags", "tag_id", ""),
         }
     }
+
+    /// [`Self::table`] for articles' ties, as a [`LinkTable`].
+    fn article_table(self) -> Option<(&'static str, &'static str, &'static str)> {
+        Some(self.table())
+    }
+
+    /// The event link table of a person or an organization.
+    fn event_table(self) -> Option<(&'static str, &'static str, &'static str)> {
+        match self {
+            Self::Person => Some(("event_people", "person_id", "")),
+            Self::Organization => Some(("event_organizations", "organization_id", "")),
+            Self::Event | Self::Tag => None,
+        }
+    }
 }
 
+/// Where the links of a kind of tie are: table, entity column, extra
+/// condition; `None` when that kind has no such links.
+type LinkTable = fn(TieKind) -> Option<(&'static str, &'static str, &'static str)>;
+
+/// A link between a tie (`kind`, `entity`) and an article or event
+/// (`other`): a source's tie, or a candidate of a tie.
 #[derive(FromQueryResult)]
-struct TieRow {
+struct Link {
     kind: i64,
     entity: i64,
-    article: i64,
+    other: i64,
+}
+
+/// Candidates by tie, in the order the rows came.
+fn group_links(rows: Vec<Link>) -> HashMap<(TieKind, i64), Vec<i64>> {
+    let mut by_tie: HashMap<(TieKind, i64), Vec<i64>> = HashMap::new();
+    for row in rows {
+        if let Some(kind) = TieKind::from_code(row.kind) {
+            by_tie
+                .entry((kind, row.entity))
+                .or_default()
+                .push(row.other);
+        }
+    }
+    by_tie
 }
 
 #[derive(FromQueryResult)]
@@ -344,7 +323,7 @@ impl Loader<RelatedArticles> for DbLoader {
         let db = self.db();
         let backend = db.get_database_backend();
         let sources: Vec<i64> = keys.iter().map(|k| k.article_id).collect();
-        let ties = TieRow::find_by_statement(ties_statement(backend, &sources, &TieKind::ALL))
+        let ties = Link::find_by_statement(ties_statement(backend, &sources, &TieKind::ALL))
             .all(db)
             .await?;
         let mut ties_of: HashMap<i64, Vec<(TieKind, i64)>> = HashMap::new();
@@ -352,26 +331,19 @@ impl Loader<RelatedArticles> for DbLoader {
         for tie in &ties {
             if let Some(kind) = TieKind::from_code(tie.kind) {
                 ties_of
-                    .entry(tie.article)
+                    .entry(tie.other)
                     .or_default()
                     .push((kind, tie.entity));
                 entities.insert((kind, tie.entity));
             }
         }
-        let mut articles_of: HashMap<(TieKind, i64), Vec<i64>> = HashMap::new();
-        if !entities.is_empty() {
-            let rows = TieRow::find_by_statement(candidates_statement(backend, &entities))
-                .all(db)
-                .await?;
-            for row in rows {
-                if let Some(kind) = TieKind::from_code(row.kind) {
-                    articles_of
-                        .entry((kind, row.entity))
-                        .or_default()
-                        .push(row.article);
-                }
-            }
-        }
+        let articles_of = if entities.is_empty() {
+            HashMap::new()
+        } else {
+            let statement =
+                newest_links_statement(backend, &entities, TieKind::article_table, "article_id");
+            group_links(Link::find_by_statement(statement).all(db).await?)
+        };
         let candidates: HashSet<i64> = articles_of.values().flatten().copied().collect();
         let published: HashMap<i64, Option<DateTime<Utc>>> = if candidates.is_empty() {
             HashMap::new()
@@ -407,13 +379,15 @@ impl Loader<RelatedArticles> for DbLoader {
 }
 
 /// Integers for an `IN (…)` list written into the SQL.
-fn join_ids(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+fn join_ids<'a>(ids: impl IntoIterator<Item = &'a i64>) -> String {
+    ids.into_iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The `kinds` of ties (events, subject people, organizations, tags) of
-/// `sources`.
-/// Ids are integers written into the SQL.
+/// `sources`, the source in `other`.
 fn ties_statement(backend: DbBackend, sources: &[i64], kinds: &[TieKind]) -> Statement {
     let ids = join_ids(sources);
     let sql = kinds
@@ -421,7 +395,7 @@ fn ties_statement(backend: DbBackend, sources: &[i64], kinds: &[TieKind]) -> Sta
         .map(|kind| {
             let (table, column, condition) = kind.table();
             format!(
-                "SELECT CAST({} AS BIGINT) AS kind, {column} AS entity, article_id AS article \
+                "SELECT CAST({} AS BIGINT) AS kind, {column} AS entity, article_id AS other \
                  FROM {table} WHERE article_id IN ({ids}){condition}",
                 kind.code()
             )
@@ -431,20 +405,25 @@ fn ties_statement(backend: DbBackend, sources: &[i64], kinds: &[TieKind]) -> Sta
     Statement::from_string(backend, sql)
 }
 
-/// The newest [`CANDIDATES_PER_TIE`] articles of each tie: one index range
-/// read backwards per tie, however many articles the tie has.
-fn candidates_statement(backend: DbBackend, entities: &HashSet<(TieKind, i64)>) -> Statement {
+/// The newest [`CANDIDATES_PER_TIE`] articles (`other` = `article_id`) or
+/// events (`event_id`) of each tie, newest by id: one index range read
+/// backwards per tie, however many links the tie has.
+fn newest_links_statement(
+    backend: DbBackend,
+    entities: &HashSet<(TieKind, i64)>,
+    table_of: LinkTable,
+    other: &str,
+) -> Statement {
     let sql = entities
         .iter()
-        .map(|(kind, entity)| {
-            let (table, column, condition) = kind.table();
-            format!(
-                "SELECT * FROM (SELECT CAST({} AS BIGINT) AS kind, {column} AS entity, article_id AS article \
+        .filter_map(|(kind, entity)| {
+            let (table, column, condition) = table_of(*kind)?;
+            Some(format!(
+                "SELECT * FROM (SELECT CAST({code} AS BIGINT) AS kind, {column} AS entity, {other} AS other \
                  FROM {table} WHERE {column} = {entity}{condition} \
-                 ORDER BY article_id DESC LIMIT {CANDIDATES_PER_TIE}) AS t{}_{entity}",
-                kind.code(),
-                kind.code()
-            )
+                 ORDER BY {other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t{code}_{entity}",
+                code = kind.code(),
+            ))
         })
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
@@ -454,7 +433,7 @@ fn candidates_statement(backend: DbBackend, entities: &HashSet<(TieKind, i64)>) 
 /// Which candidates the public may read, with their publication time
 /// (from the covering index `idx_articles_visibility`). The time is bound.
 fn visible_statement(backend: DbBackend, ids: &HashSet<i64>, now: DateTime<Utc>) -> Statement {
-    let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let ids = join_ids(ids);
     let now_param = match backend {
         DbBackend::Postgres => "$1",
         _ => "?",
