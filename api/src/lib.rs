@@ -24,6 +24,7 @@ pub mod loaders;
 pub mod metrics;
 pub mod ninjs;
 pub mod pagination;
+pub mod references;
 pub mod related;
 pub mod revisions;
 pub mod scheduler;

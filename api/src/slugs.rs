@@ -10,6 +10,7 @@ use sea_orm::{
 
 use crate::{
     error::{AppError, AppResult},
+    ids::NodeType,
     slug::slugify,
 };
 
@@ -17,14 +18,17 @@ use crate::{
 pub trait Slugged: EntityTrait {
     /// The `kind` of their rows in `slug_aliases`.
     const KIND: &'static str;
+    /// The type of their global IDs.
+    const NODE: NodeType;
     fn slug_column() -> Self::Column;
     fn id_column() -> Self::Column;
 }
 
 macro_rules! slugged {
-    ($($entity:ident => $kind:literal),+) => {$(
+    ($($entity:ident => $kind:literal, $node:ident);+) => {$(
         impl Slugged for $entity::Entity {
             const KIND: &'static str = $kind;
+            const NODE: NodeType = NodeType::$node;
             fn slug_column() -> Self::Column {
                 $entity::Column::Slug
             }
@@ -34,8 +38,9 @@ macro_rules! slugged {
         }
     )+};
 }
-slugged!(article => "article", person => "person", organization => "organization",
-         event => "event", section => "section", tag => "tag");
+slugged!(article => "article", Article; person => "person", Person;
+         organization => "organization", Organization; event => "event", Event;
+         section => "section", Section; tag => "tag", Tag);
 
 /// The id of the row that has `slug` now, or had it before.
 pub async fn find_id<E: Slugged>(db: &impl ConnectionTrait, slug: &str) -> AppResult<Option<i64>> {
