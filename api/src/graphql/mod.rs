@@ -62,6 +62,11 @@ pub fn schema_builder(
     .limit_directives(50)
 }
 
+/// The executable schema, with the database and configuration attached.
+pub fn build_schema(db: DatabaseConnection, config: std::sync::Arc<Config>) -> AppSchema {
+    schema_builder(&config).data(db).data(config).finish()
+}
+
 /// The SDL of the schema, as kept in `schema.graphql`.
 pub fn sdl() -> String {
     schema_builder(&Config::for_database("sqlite::memory:"))

@@ -14,12 +14,12 @@ use axum::{
 };
 use chrono::Utc;
 
+use super::AppState;
 use super::{
     graphiql, graphql_cache,
     negotiate::{ResponseType, negotiate},
 };
 use crate::{
-    app::AppState,
     auth,
     error::code,
     graphql::{RequestContext, surrogate::SurrogateKeys},
