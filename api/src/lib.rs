@@ -5,6 +5,7 @@
 //! router without binding a port.
 
 pub mod app;
+pub mod articles;
 pub mod auth;
 pub mod body;
 pub mod changes;
@@ -13,6 +14,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod feeds;
 pub mod generate;
 pub mod generation;

@@ -22,8 +22,7 @@ use super::{
 use crate::{
     auth,
     error::code,
-    graphql::{RequestContext, surrogate::SurrogateKeys},
-    loaders,
+    graphql::{RequestContext, dataloader, surrogate::SurrogateKeys},
     viewer::Viewer,
 };
 
@@ -204,7 +203,7 @@ async fn execute(
         return response;
     }
     let mut request = request
-        .data(loaders::for_request(state.db.clone()))
+        .data(dataloader::for_request(state.db.clone()))
         .data(RequestContext {
             viewer,
             now: Utc::now(),
