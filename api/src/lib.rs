@@ -10,6 +10,7 @@ pub mod auth;
 pub mod body;
 pub mod changes;
 pub mod cli;
+pub mod conditional;
 pub mod config;
 pub mod db;
 pub mod demo;
