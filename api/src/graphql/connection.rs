@@ -38,6 +38,7 @@ macro_rules! connection {
             pub total: $crate::graphql::connection::Total<$entity>,
         }
 
+        #[doc = $doc]
         #[async_graphql::Object]
         impl $conn {
             /// The items of this page with their cursors.
@@ -55,7 +56,8 @@ macro_rules! connection {
                 &self.page_info
             }
 
-            /// How many items the whole list has (counted only when asked for).
+            /// How many items the whole list has, across all pages (counted
+            /// only when asked for, so leave it out when you do not need it).
             async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> AppResult<u64> {
                 Ok(self.total.count(ctx).await?)
             }
@@ -66,6 +68,7 @@ macro_rules! connection {
         pub struct $edge {
             /// Opaque: pass it as `after` or `before` to continue from here.
             pub cursor: String,
+            /// The item itself.
             pub node: $node,
         }
 
