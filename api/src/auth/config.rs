@@ -160,3 +160,19 @@ impl AuthConfig {
 fn non_blank(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|value| !value.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "unit-test-secret-unit-test-secret!";
+
+    #[test]
+    fn debug_output_hides_the_secret() {
+        let config = AuthConfig {
+            jwt_secret: Some(SECRET.into()),
+            ..AuthConfig::default()
+        };
+        assert!(!format!("{config:?}").contains(SECRET));
+    }
+}
