@@ -163,16 +163,10 @@ fn non_blank(value: Option<&str>) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    const SECRET: &str = "unit-test-secret-unit-test-secret!";
+    use crate::auth::testing::{SECRET, config};
 
     #[test]
     fn debug_output_hides_the_secret() {
-        let config = AuthConfig {
-            jwt_secret: Some(SECRET.into()),
-            ..AuthConfig::default()
-        };
-        assert!(!format!("{config:?}").contains(SECRET));
+        assert!(!format!("{:?}", config()).contains(SECRET));
     }
 }

@@ -122,15 +122,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
-
-    const SECRET: &str = "unit-test-secret-unit-test-secret!";
-
-    fn config() -> AuthConfig {
-        AuthConfig {
-            jwt_secret: Some(SECRET.into()),
-            ..AuthConfig::default()
-        }
-    }
+    use crate::auth::testing::{SECRET, config};
 
     #[test]
     fn default_algorithms_follow_the_keys() {

@@ -26,6 +26,8 @@ mod jwks;
 mod keys;
 mod mint;
 mod role;
+#[cfg(test)]
+mod testing;
 mod token_header;
 mod verifier;
 

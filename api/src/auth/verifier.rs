@@ -236,16 +236,8 @@ mod tests {
     use jsonwebtoken::{EncodingKey, Header};
 
     use super::*;
+    use crate::auth::testing::{SECRET, config};
     use crate::auth::{mint::mint_hs256, role::Role};
-
-    const SECRET: &str = "unit-test-secret-unit-test-secret!";
-
-    fn config() -> AuthConfig {
-        AuthConfig {
-            jwt_secret: Some(SECRET.into()),
-            ..AuthConfig::default()
-        }
-    }
 
     fn sign(claims: Value, secret: &str) -> String {
         jsonwebtoken::encode(
