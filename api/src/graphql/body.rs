@@ -20,7 +20,7 @@ pub enum BodyBlock {
 /// A paragraph of plain text.
 #[derive(SimpleObject)]
 pub struct ParagraphBlock {
-    /// The paragraph's plain text (no markup; line breaks are not meaningful).
+    /// The paragraph's text, plain: no markup (`bodyHtml` escapes it).
     pub text: String,
 }
 

@@ -134,7 +134,7 @@ impl Event {
         &self.0.name
     }
 
-    /// A short plain-text description; null when none was written.
+    /// A short description of the event; null when none was written.
     async fn summary(&self) -> Option<&str> {
         self.0.summary.as_deref()
     }
@@ -145,7 +145,7 @@ impl Event {
         self.0.starts_at
     }
 
-    /// When it ends, RFC 3339 in UTC; null when unknown or a single moment.
+    /// When it ends, RFC 3339 in UTC; null when not known.
     async fn ends_at(&self) -> Option<DateTime<Utc>> {
         self.0.ends_at
     }

@@ -130,7 +130,7 @@ impl Organization {
         OrganizationKind::from_db(&self.0.kind)
     }
 
-    /// A short plain-text presentation; null when none was written.
+    /// A short presentation of the organization; null when none was written.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }

@@ -145,7 +145,7 @@ impl Person {
         self.0.honorific.as_deref()
     }
 
-    /// A short plain-text biography; null when none was written.
+    /// A short biography; null when none was written.
     async fn bio(&self) -> Option<&str> {
         self.0.bio.as_deref()
     }

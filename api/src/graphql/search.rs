@@ -192,7 +192,7 @@ impl SearchQuery {
         )]
         query: String,
         #[graphql(
-            desc = "Narrows the results as on `articles`; a `status` other than `PUBLISHED` needs a staff role."
+            desc = "Narrows the results as on `articles`; a `status` other than `PUBLISHED` needs a staff role (writer, editor or admin)."
         )]
         filter: Option<ArticleFilter>,
         #[graphql(default, desc = "Best match first (the default) or newest first.")]

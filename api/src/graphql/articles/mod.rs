@@ -120,7 +120,8 @@ impl Article {
 
 /// A news article: title, lead (sapo), body blocks, bylines and the
 /// people, organizations and events it is about. Readers without a staff
-/// role see only published articles (or scheduled ones whose time has come).
+/// role (writer, editor or admin) see only published articles, or
+/// scheduled ones whose time has come.
 #[Object]
 impl Article {
     /// Opaque global ID.
@@ -311,7 +312,8 @@ impl Article {
     }
 
     /// Where the article stands in the editorial workflow. Readers without
-    /// a staff role only ever see `PUBLISHED` or `SCHEDULED` (once due).
+    /// a staff role (writer, editor or admin) only ever see `PUBLISHED` or
+    /// `SCHEDULED` (once due).
     async fn status(&self) -> ArticleStatus {
         self.0.status.into()
     }
