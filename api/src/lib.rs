@@ -34,6 +34,7 @@ pub mod slug;
 pub mod slugs;
 pub mod text;
 pub mod urls;
+pub mod versioning;
 pub mod viewer;
 pub mod webhooks;
 pub mod zone;

@@ -12,13 +12,13 @@ use sea_orm::{
 };
 
 use super::{
-    DeletePayload, guarded, run_guarded,
+    DeletePayload,
     support::{
         NAME_MAX, TEXT_MAX, collect, count_articles, delete_aliases, links_conflict, optional_line,
         optional_plain, reference, required_line, row_or_missing, target,
     },
-    write_conflict,
 };
+use crate::versioning::{guarded, run_guarded, write_conflict};
 use crate::{
     error::{AppError, AppResult, Errors},
     graphql::{db, events::Event, request},

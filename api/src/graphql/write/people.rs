@@ -10,11 +10,12 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
+use super::DeletePayload;
 use super::support::{
     NAME_MAX, TEXT_MAX, collect, count_articles, count_rows, delete_aliases, links_conflict,
     optional_line, optional_plain, reference, required_line, row_or_missing, target,
 };
-use super::{DeletePayload, guarded, run_guarded, write_conflict};
+use crate::versioning::{guarded, run_guarded, write_conflict};
 use crate::{
     error::{AppError, AppResult, Errors},
     graphql::{db, people::Person, request},

@@ -12,13 +12,13 @@ use sea_orm::{
 };
 
 use super::{
-    DeletePayload, guarded, run_guarded,
+    DeletePayload,
     support::{
         NAME_MAX, amounts, collect, creates_cycle, delete_aliases, join, reference, required_line,
         row_or_missing, target,
     },
-    write_conflict,
 };
+use crate::versioning::{guarded, run_guarded, write_conflict};
 use crate::{
     error::{AppError, AppResult, Errors},
     graphql::{db, request, sections::Section},

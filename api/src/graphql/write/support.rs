@@ -12,10 +12,10 @@ use sea_orm::{
 use crate::{
     error::{AppError, AppResult, Errors},
     graphql::articles::filter_support::resolve,
-    graphql::write::write_conflict,
     ids::NodeType,
     slugs::{self, Slugged},
     text,
+    versioning::write_conflict,
 };
 use entity::slug_alias;
 

@@ -9,13 +9,13 @@ use sea_orm::{
 };
 
 use super::{
-    DeletePayload, guarded, run_guarded,
+    DeletePayload,
     support::{
         NAME_MAX, collect, count_articles, delete_aliases, links_conflict, required_line,
         row_or_missing, target,
     },
-    write_conflict,
 };
+use crate::versioning::{guarded, run_guarded, write_conflict};
 use crate::{
     error::{AppError, AppResult, Errors},
     graphql::{db, request, tags::Tag},
