@@ -7,6 +7,7 @@
 pub mod app;
 pub mod auth;
 pub mod body;
+pub mod catalog;
 pub mod changes;
 pub mod cli;
 pub mod config;

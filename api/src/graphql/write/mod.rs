@@ -7,11 +7,18 @@ pub mod events;
 pub mod organizations;
 pub mod people;
 pub mod sections;
-mod support;
 pub mod tags;
 pub mod webhooks;
 
-use async_graphql::{ID, MergedObject, SimpleObject};
+use async_graphql::{Context, ID, MaybeUndefined, MergedObject, SimpleObject};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    catalog::{Deleted, Patch, Writer},
+    error::AppResult,
+    ids,
+    slugs::Slugged,
+};
 
 /// Every mutation of the API.
 #[derive(MergedObject, Default)]
@@ -32,4 +39,34 @@ pub struct DeletePayload {
     pub id: ID,
     /// The slug it had.
     pub slug: String,
+}
+
+impl DeletePayload {
+    /// The payload of a deleted catalogue row of kind `E`.
+    pub fn of<E: Slugged>(deleted: Deleted) -> Self {
+        Self {
+            id: ids::encode(E::NODE, deleted.id),
+            slug: deleted.slug,
+        }
+    }
+}
+
+impl<T> From<MaybeUndefined<T>> for Patch<T> {
+    fn from(value: MaybeUndefined<T>) -> Self {
+        match value {
+            MaybeUndefined::Undefined => Self::Absent,
+            MaybeUndefined::Null => Self::Null,
+            MaybeUndefined::Value(value) => Self::Value(value),
+        }
+    }
+}
+
+/// The database and the writer (viewer and clock) of a mutation.
+fn writer<'a>(ctx: &'a Context<'_>) -> AppResult<(&'a DatabaseConnection, Writer<'a>)> {
+    let request = super::request(ctx)?;
+    let writer = Writer {
+        viewer: &request.viewer,
+        now: request.now,
+    };
+    Ok((super::db(ctx)?, writer))
 }

@@ -1,0 +1,249 @@
+//! People: a name, an honorific, a bio, and positions held in
+//! organizations (replaced as a whole when given).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{article_person, event_person, organization, person, position};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, NotSet, QueryFilter, Set, UpdateMany, sea_query::Expr,
+};
+
+use super::{
+    Catalogued, Patch,
+    fields::{self, NAME_MAX, TEXT_MAX, optional_line, optional_plain, required_line},
+    links::Link,
+};
+use crate::{
+    error::{AppError, AppResult, Errors},
+    references,
+    search::names::NameKind,
+    versioning::write_conflict,
+};
+
+/// What creating or updating a person takes; `full_name` is required on
+/// create, and on update only what is given changes.
+#[derive(Default)]
+pub struct PersonInput {
+    pub full_name: Option<String>,
+    pub slug: Option<String>,
+    pub honorific: Patch<String>,
+    pub bio: Patch<String>,
+    /// When given, replaces every position of the person.
+    pub positions: Option<Vec<PositionInput>>,
+}
+
+/// A title held in an organization (global ID or slug) over a span of days.
+pub struct PositionInput {
+    pub organization: String,
+    pub title: String,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+}
+
+/// A position ready to be inserted.
+pub struct NewPosition {
+    organization_id: i64,
+    title: String,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+}
+
+/// A `PersonInput` cleaned, validated and resolved.
+pub struct CleanPerson {
+    full_name: Option<String>,
+    slug: Option<String>,
+    honorific: Option<Option<String>>,
+    bio: Option<Option<String>>,
+    positions: Option<Vec<NewPosition>>,
+}
+
+/// Position `i`, checked; `None` when it cannot be stored.
+async fn position(
+    db: &impl ConnectionTrait,
+    errors: &mut Errors,
+    i: usize,
+    p: &PositionInput,
+) -> AppResult<Option<NewPosition>> {
+    let at = format!("input.positions[{i}]");
+    let organization_id = references::check::<organization::Entity>(
+        db,
+        errors,
+        &p.organization,
+        &format!("{at}.organization"),
+    )
+    .await?;
+    let title = required_line(
+        errors,
+        &format!("{at}.title"),
+        Some(&p.title),
+        true,
+        NAME_MAX,
+    );
+    if let Some(to) = p.to {
+        errors.check(
+            to >= p.from,
+            format!("{at}.to"),
+            format!(
+                "the position cannot end ({to}) before it starts ({})",
+                p.from
+            ),
+        );
+    }
+    Ok(organization_id
+        .zip(title)
+        .map(|(organization_id, title)| NewPosition {
+            organization_id,
+            title,
+            from: p.from,
+            to: p.to,
+        }))
+}
+
+/// Replaces every position of `person` with `positions`.
+async fn replace_positions(
+    txn: &impl ConnectionTrait,
+    person: i64,
+    positions: Vec<NewPosition>,
+) -> AppResult<()> {
+    position::Entity::delete_many()
+        .filter(position::Column::PersonId.eq(person))
+        .exec(txn)
+        .await
+        .map_err(write_conflict)?;
+    position::Entity::insert_many(positions.into_iter().map(|p| position::ActiveModel {
+        id: NotSet,
+        person_id: Set(person),
+        organization_id: Set(p.organization_id),
+        title: Set(p.title),
+        start_date: Set(p.from),
+        end_date: Set(p.to),
+    }))
+    .exec_without_returning(txn)
+    .await
+    .map_err(write_conflict)?;
+    Ok(())
+}
+
+impl Catalogued for person::Entity {
+    type Input = PersonInput;
+    type Clean = CleanPerson;
+    const NAMES: NameKind = NameKind::Person;
+    const PLURAL: &'static str = "people";
+    const A_NAME: &'static str = "a person";
+
+    fn updated_at() -> Option<person::Column> {
+        Some(person::Column::UpdatedAt)
+    }
+
+    fn links() -> Vec<Link> {
+        vec![
+            Link::on(article_person::Column::PersonId)
+                .named("article", "articles")
+                .per(article_person::Column::ArticleId)
+                .keyed([
+                    article_person::Column::ArticleId,
+                    article_person::Column::Role,
+                ]),
+            Link::on(event_person::Column::PersonId)
+                .named("event", "events")
+                .keyed([event_person::Column::EventId]),
+            // Positions go with the person, or move with a merge.
+            Link::on(position::Column::PersonId),
+        ]
+    }
+
+    async fn clean(
+        db: &DatabaseConnection,
+        input: &PersonInput,
+        current: Option<&person::Model>,
+    ) -> AppResult<CleanPerson> {
+        let mut errors = Errors::default();
+        let own = current.map(|p| p.id);
+        let full_name = required_line(
+            &mut errors,
+            "input.fullName",
+            input.full_name.as_deref(),
+            own.is_none(),
+            NAME_MAX,
+        );
+        let honorific = optional_line(&mut errors, "input.honorific", &input.honorific, NAME_MAX);
+        let bio = optional_plain(&mut errors, "input.bio", &input.bio, TEXT_MAX);
+        let mut positions = None;
+        if let Some(list) = &input.positions {
+            let mut clean = Vec::with_capacity(list.len());
+            for (i, p) in list.iter().enumerate() {
+                clean.extend(position(db, &mut errors, i, p).await?);
+            }
+            positions = Some(clean);
+        }
+        let slug = fields::slug::<person::Entity>(
+            db,
+            &mut errors,
+            input.slug.as_deref(),
+            full_name.as_deref(),
+            own,
+        )
+        .await?;
+        errors.finish()?;
+        Ok(CleanPerson {
+            full_name,
+            slug,
+            honorific,
+            bio,
+            positions,
+        })
+    }
+
+    fn slug(clean: &CleanPerson) -> Option<&str> {
+        clean.slug.as_deref()
+    }
+
+    async fn add(
+        txn: &DatabaseTransaction,
+        clean: CleanPerson,
+        now: DateTime<Utc>,
+    ) -> AppResult<person::Model> {
+        let (Some(full_name), Some(slug)) = (clean.full_name, clean.slug) else {
+            return Err(AppError::Internal("a validated person has no name".into()));
+        };
+        let row = person::ActiveModel {
+            id: NotSet,
+            full_name: Set(full_name),
+            slug: Set(slug),
+            honorific: Set(clean.honorific.flatten()),
+            bio: Set(clean.bio.flatten()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+        }
+        .insert(txn)
+        .await
+        .map_err(write_conflict)?;
+        replace_positions(txn, row.id, clean.positions.unwrap_or_default()).await?;
+        Ok(row)
+    }
+
+    fn set(mut update: UpdateMany<Self>, clean: &CleanPerson) -> UpdateMany<Self> {
+        if let Some(name) = &clean.full_name {
+            update = update.col_expr(person::Column::FullName, Expr::value(name.clone()));
+        }
+        if let Some(honorific) = &clean.honorific {
+            update = update.col_expr(person::Column::Honorific, Expr::value(honorific.clone()));
+        }
+        if let Some(bio) = &clean.bio {
+            update = update.col_expr(person::Column::Bio, Expr::value(bio.clone()));
+        }
+        update
+    }
+
+    async fn after_update(
+        txn: &DatabaseTransaction,
+        row: &person::Model,
+        clean: CleanPerson,
+    ) -> AppResult<()> {
+        match clean.positions {
+            Some(positions) => replace_positions(txn, row.id, positions).await,
+            None => Ok(()),
+        }
+    }
+}
