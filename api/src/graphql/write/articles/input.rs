@@ -19,11 +19,13 @@ use crate::{
 /// `updateArticle` changes only the fields it is given.
 #[derive(InputObject, Default)]
 pub struct ArticleInput {
+    /// The headline; required on creation.
     pub title: Option<String>,
     /// Made from the title when not given on creation.
     pub slug: Option<String>,
     /// The sapo.
     pub lead: Option<String>,
+    /// The body, block by block; replaces the current one.
     pub body: Option<Vec<BlockInput>>,
     /// A section ID or slug.
     pub section: Option<String>,
@@ -47,30 +49,41 @@ pub struct ArticleInput {
 pub struct ArticlePersonInput {
     /// A person ID or slug.
     pub person: String,
+    /// What they did for the article.
     pub role: ArticlePersonRole,
 }
 
 /// One body block: exactly one of the fields.
 #[derive(OneofObject)]
 pub enum BlockInput {
+    /// A paragraph of plain text.
     Paragraph(TextInput),
+    /// A sub-heading.
     Heading(HeadingInput),
+    /// A photo with its caption and credit.
     Image(ImageInput),
+    /// A quotation.
     Quote(QuoteInput),
+    /// A bulleted or numbered list.
     List(ListInput),
+    /// Content from another site, by URL.
     Embed(EmbedInput),
 }
 
+/// A paragraph.
 #[derive(InputObject)]
 pub struct TextInput {
+    /// Plain text; HTML is removed.
     pub text: String,
 }
 
+/// A sub-heading.
 #[derive(InputObject)]
 pub struct HeadingInput {
     /// 2 to 6.
     #[graphql(default = 2)]
     pub level: i32,
+    /// The heading text.
     pub text: String,
 }
 
@@ -81,32 +94,47 @@ pub struct ImageInput {
     pub id: Option<ID>,
     /// Absolute http(s) URL.
     pub url: Option<String>,
+    /// "Toàn cảnh hội nghị."
     pub caption: Option<String>,
+    /// Who took the photo.
     pub credit: Option<String>,
+    /// Text for readers who cannot see it.
     pub alt: Option<String>,
+    /// Width in pixels, 1 to 100000.
     pub width: Option<i32>,
+    /// Height in pixels, 1 to 100000.
     pub height: Option<i32>,
+    /// Media type, e.g. `image/jpeg`.
     pub mime: Option<String>,
 }
 
+/// A quotation.
 #[derive(InputObject)]
 pub struct QuoteInput {
+    /// What was said.
     pub text: String,
+    /// Who said it.
     pub attribution: Option<String>,
 }
 
+/// A list.
 #[derive(InputObject)]
 pub struct ListInput {
+    /// Numbered when true; bulleted by default.
     #[graphql(default)]
     pub ordered: bool,
+    /// The items, plain text, at least one.
     pub items: Vec<String>,
 }
 
+/// Content embedded from another site.
 #[derive(InputObject)]
 pub struct EmbedInput {
     /// Absolute http(s) URL.
     pub url: String,
+    /// Who hosts it ("YouTube").
     pub provider: Option<String>,
+    /// Its title.
     pub title: Option<String>,
 }
 
