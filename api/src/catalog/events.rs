@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use super::{
-    Catalogued, Patch,
-    fields::{self, NAME_MAX, TEXT_MAX, optional_line, optional_plain, required_line},
+    Catalogued, Named, Patch,
+    fields::{NAME_MAX, TEXT_MAX, optional_line, optional_plain},
     links::Link,
 };
 use crate::{
@@ -22,12 +22,14 @@ use crate::{
     versioning::write_conflict,
 };
 
-/// What creating or updating an event takes; `name` and `starts_at` are
+/// What creating or updating an event takes: the name, the slug, and
+/// these.
+pub type EventInput = Named<EventFields>;
+
+/// An event's fields besides the name and the slug; `starts_at` is
 /// required on create.
 #[derive(Default)]
-pub struct EventInput {
-    pub name: Option<String>,
-    pub slug: Option<String>,
+pub struct EventFields {
     pub summary: Patch<String>,
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Patch<DateTime<Utc>>,
@@ -44,10 +46,8 @@ pub struct Participant {
     pub role: Option<String>,
 }
 
-/// An `EventInput` cleaned, validated and resolved.
+/// `EventFields` cleaned, validated and resolved.
 pub struct CleanEvent {
-    name: Option<String>,
-    slug: Option<String>,
     summary: Option<Option<String>>,
     starts_at: Option<DateTime<Utc>>,
     ends_at: Option<Option<DateTime<Utc>>>,
@@ -59,7 +59,7 @@ pub struct CleanEvent {
 /// Checks that the event, as it will be, does not end before it starts.
 fn check_dates(
     errors: &mut Errors,
-    input: &EventInput,
+    input: &EventFields,
     ends_at: Option<Option<DateTime<Utc>>>,
     current: Option<&event::Model>,
 ) {
@@ -178,11 +178,15 @@ async fn replace_participants(
 }
 
 impl Catalogued for event::Entity {
-    type Input = EventInput;
+    type Fields = EventFields;
     type Clean = CleanEvent;
     const NAMES: NameKind = NameKind::Event;
     const PLURAL: &'static str = "events";
     const A_NAME: &'static str = "an event";
+
+    fn name_column() -> event::Column {
+        event::Column::Name
+    }
 
     fn updated_at() -> Option<event::Column> {
         Some(event::Column::UpdatedAt)
@@ -201,43 +205,25 @@ impl Catalogued for event::Entity {
 
     async fn clean(
         db: &DatabaseConnection,
-        input: &EventInput,
+        input: &EventFields,
         current: Option<&event::Model>,
+        errors: &mut Errors,
     ) -> AppResult<CleanEvent> {
-        let mut errors = Errors::default();
-        let own = current.map(|e| e.id);
-        let creating = current.is_none();
-        let name = required_line(
-            &mut errors,
-            "input.name",
-            input.name.as_deref(),
-            creating,
-            NAME_MAX,
-        );
-        let summary = optional_plain(&mut errors, "input.summary", &input.summary, TEXT_MAX);
-        let location = optional_line(&mut errors, "input.location", &input.location, NAME_MAX);
-        errors.check(
-            !creating || input.starts_at.is_some(),
-            "input.startsAt",
-            "is required",
-        );
+        let summary = optional_plain(errors, "input.summary", &input.summary, TEXT_MAX);
+        let location = optional_line(errors, "input.location", &input.location, NAME_MAX);
+        let start_given = current.is_some() || input.starts_at.is_some();
+        errors.check(start_given, "input.startsAt", "is required");
         let ends_at = input.ends_at.clone().change();
-        check_dates(&mut errors, input, ends_at, current);
+        check_dates(errors, input, ends_at, current);
         let people = match &input.people {
-            Some(list) => Some(people(db, &mut errors, list).await?),
+            Some(list) => Some(people(db, errors, list).await?),
             None => None,
         };
         let organizations = match &input.organizations {
-            Some(list) => Some(organizations(db, &mut errors, list).await?),
+            Some(list) => Some(organizations(db, errors, list).await?),
             None => None,
         };
-        let wanted = input.slug.as_deref();
-        let slug =
-            fields::slug::<event::Entity>(db, &mut errors, wanted, name.as_deref(), own).await?;
-        errors.finish()?;
         Ok(CleanEvent {
-            name,
-            slug,
             summary,
             starts_at: input.starts_at,
             ends_at,
@@ -247,20 +233,15 @@ impl Catalogued for event::Entity {
         })
     }
 
-    fn slug(clean: &CleanEvent) -> Option<&str> {
-        clean.slug.as_deref()
-    }
-
     async fn add(
         txn: &DatabaseTransaction,
+        name: String,
+        slug: String,
         clean: CleanEvent,
         now: DateTime<Utc>,
     ) -> AppResult<event::Model> {
-        let (Some(name), Some(slug), Some(starts_at)) = (clean.name, clean.slug, clean.starts_at)
-        else {
-            return Err(AppError::Internal(
-                "a validated event has no name or start".into(),
-            ));
+        let Some(starts_at) = clean.starts_at else {
+            return Err(AppError::Internal("a validated event has no start".into()));
         };
         let row = event::ActiveModel {
             id: NotSet,
@@ -283,9 +264,6 @@ impl Catalogued for event::Entity {
 
     fn set(mut update: UpdateMany<Self>, clean: &CleanEvent) -> UpdateMany<Self> {
         use event::Column;
-        if let Some(name) = &clean.name {
-            update = update.col_expr(Column::Name, Expr::value(name.clone()));
-        }
         if let Some(summary) = &clean.summary {
             update = update.col_expr(Column::Summary, Expr::value(summary.clone()));
         }

@@ -11,11 +11,12 @@ use sea_orm::{
 };
 
 use super::{
+    fields::{self, NAME_MAX},
     links::{self, Link},
     tree::{self, Hierarchy},
 };
 use crate::{
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Errors},
     references,
     search::{self, names::NameKind},
     slugs::{self, Slugged},
@@ -29,11 +30,21 @@ pub struct Writer<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// What creating or updating any catalogue row takes: its name (required
+/// on create), its slug (made from the name on create when left out) and
+/// the fields of its kind. On update only what is given changes.
+#[derive(Default)]
+pub struct Named<T> {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub fields: T,
+}
+
 /// What a kind of catalogue row brings to the flow.
 pub trait Catalogued: Versioned + Slugged {
-    /// What a create or an update takes.
-    type Input: Sync;
-    /// The input cleaned, validated and resolved.
+    /// The fields of its input besides the name and the slug.
+    type Fields: Sync;
+    /// Those fields cleaned, validated and resolved.
     type Clean: Send;
     /// Its names in the search index.
     const NAMES: NameKind;
@@ -41,6 +52,11 @@ pub trait Catalogued: Versioned + Slugged {
     const PLURAL: &'static str;
     /// One row in messages: "a person", "an organization".
     const A_NAME: &'static str;
+    /// The input field of the name.
+    const NAME_FIELD: &'static str = "input.name";
+
+    /// The column of the name.
+    fn name_column() -> Self::Column;
 
     /// The column stamped with the time of each change, if any.
     fn updated_at() -> Option<Self::Column> {
@@ -62,25 +78,25 @@ pub trait Catalogued: Versioned + Slugged {
         links::detach_first(<Self as Versioned>::NAME, parts)
     }
 
-    /// Cleans and checks `input`, reporting every problem at once.
-    /// `current` is the row being updated (`None` on create).
+    /// Cleans and checks the kind's `fields`, recording every problem in
+    /// `errors`. `current` is the row being updated (`None` on create).
     fn clean(
         db: &DatabaseConnection,
-        input: &Self::Input,
+        fields: &Self::Fields,
         current: Option<&Self::Model>,
+        errors: &mut Errors,
     ) -> impl Future<Output = AppResult<Self::Clean>> + Send;
 
-    /// The new slug a cleaned input asks for.
-    fn slug(clean: &Self::Clean) -> Option<&str>;
-
-    /// Inserts a new row (and its links) from a cleaned create input.
+    /// Inserts a new row (and its links) named `name` at `slug`.
     fn add(
         txn: &DatabaseTransaction,
+        name: String,
+        slug: String,
         clean: Self::Clean,
         now: DateTime<Utc>,
     ) -> impl Future<Output = AppResult<Self::Model>> + Send;
 
-    /// Adds the changed columns to a guarded update.
+    /// Adds the kind's changed columns to a guarded update.
     fn set(update: UpdateMany<Self>, clean: &Self::Clean) -> UpdateMany<Self>;
 
     /// What an update does once the row is changed (replace links).
@@ -144,6 +160,35 @@ fn id_of<E: Slugged>(row: &E::Model) -> AppResult<i64> {
     }
 }
 
+/// A cleaned input: the name and slug to store, and the kind's fields.
+struct Cleaned<T> {
+    name: Option<String>,
+    slug: Option<String>,
+    fields: T,
+}
+
+/// Cleans and checks `input`, reporting every problem at once, in the
+/// order of the form: the name, the kind's fields, the slug.
+async fn clean<E: Catalogued>(
+    db: &DatabaseConnection,
+    input: &Named<E::Fields>,
+    current: Option<&E::Model>,
+) -> AppResult<Cleaned<E::Clean>> {
+    let mut errors = Errors::default();
+    let own = current.map(id_of::<E>).transpose()?;
+    let name = input.name.as_deref();
+    let name = fields::required_line(&mut errors, E::NAME_FIELD, name, own.is_none(), NAME_MAX);
+    let clean = E::clean(db, &input.fields, current, &mut errors).await?;
+    let wanted = input.slug.as_deref();
+    let slug = fields::slug::<E>(db, &mut errors, wanted, name.as_deref(), own).await?;
+    errors.finish()?;
+    Ok(Cleaned {
+        name,
+        slug,
+        fields: clean,
+    })
+}
+
 /// The parent of `row`, when the kind has a tree.
 fn parent_of<E: Catalogued>(row: &E::Model) -> AppResult<Option<i64>> {
     let Some(hierarchy) = E::hierarchy() else {
@@ -164,14 +209,20 @@ fn stamp<E: Catalogued>(now: DateTime<Utc>) -> Option<(E::Column, DateTime<Utc>)
 pub async fn create<E: Catalogued>(
     db: &DatabaseConnection,
     writer: &Writer<'_>,
-    input: &E::Input,
+    input: &Named<E::Fields>,
 ) -> AppResult<E::Model> {
     writer
         .viewer
         .require_editor(&format!("managing {}", E::PLURAL))?;
-    let clean = E::clean(db, input, None).await?;
+    let clean = clean::<E>(db, input, None).await?;
+    let (Some(name), Some(slug)) = (clean.name, clean.slug) else {
+        return Err(AppError::Internal(format!(
+            "a validated {} has no name",
+            E::KIND
+        )));
+    };
     let txn = crate::db::begin_write(db).await?;
-    let row = E::add(&txn, clean, writer.now).await?;
+    let row = E::add(&txn, name, slug, clean.fields, writer.now).await?;
     search::refresh(&txn, E::NAMES, id_of::<E>(&row)?, &[]).await?;
     txn.commit().await?;
     Ok(row)
@@ -184,7 +235,7 @@ pub async fn update<E: Catalogued>(
     writer: &Writer<'_>,
     target: &str,
     version: i32,
-    input: &E::Input,
+    input: &Named<E::Fields>,
 ) -> AppResult<E::Model> {
     writer
         .viewer
@@ -193,10 +244,13 @@ pub async fn update<E: Catalogued>(
     // Read for checks across fields; a change made since is caught by
     // the version guard below.
     let current = load::<E>(db, id).await?;
-    let clean = E::clean(db, input, Some(&current)).await?;
+    let clean = clean::<E>(db, input, Some(&current)).await?;
 
     let txn = crate::db::begin_write(db).await?;
-    let mut update = E::set(guarded::<E>(id, version), &clean);
+    let mut update = E::set(guarded::<E>(id, version), &clean.fields);
+    if let Some(name) = clean.name {
+        update = update.col_expr(E::name_column(), Expr::value(name));
+    }
     if let Some((column, now)) = stamp::<E>(writer.now) {
         update = update.col_expr(column, Expr::value(now));
     }
@@ -205,16 +259,16 @@ pub async fn update<E: Catalogued>(
     let linked = search::linked_articles(&txn, E::NAMES, id).await?;
     let before = load::<E>(&txn, id).await?;
     let old_slug = slug_of::<E>(&before)?;
-    if let Some(slug) = E::slug(&clean).filter(|s| *s != old_slug) {
+    if let Some(slug) = clean.slug.filter(|s| *s != old_slug) {
         E::update_many()
-            .col_expr(E::slug_column(), Expr::value(slug))
+            .col_expr(E::slug_column(), Expr::value(slug.clone()))
             .filter(<E as Slugged>::id_column().eq(id))
             .exec(&txn)
             .await
             .map_err(write_conflict)?;
-        slugs::record_rename::<E>(&txn, &old_slug, slug, id).await?;
+        slugs::record_rename::<E>(&txn, &old_slug, &slug, id).await?;
     }
-    E::after_update(&txn, &before, clean).await?;
+    E::after_update(&txn, &before, clean.fields).await?;
     let row = load::<E>(&txn, id).await?;
     search::refresh(&txn, E::NAMES, id, &linked).await?;
     txn.commit().await?;

@@ -23,7 +23,7 @@ pub mod sections;
 pub mod tags;
 pub mod tree;
 
-pub use flow::{Catalogued, Deleted, Writer, create, delete, load, merge, target, update};
+pub use flow::{Catalogued, Deleted, Named, Writer, create, delete, load, merge, target, update};
 
 /// One field of a partial update: left out, cleared, or set.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

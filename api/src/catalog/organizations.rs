@@ -9,8 +9,8 @@ use sea_orm::{
 };
 
 use super::{
-    Catalogued, Patch,
-    fields::{self, NAME_MAX, TEXT_MAX, optional_line, optional_plain, required_line},
+    Catalogued, Named, Patch,
+    fields::{NAME_MAX, TEXT_MAX, optional_line, optional_plain},
     links::Link,
     tree::{self, Hierarchy},
 };
@@ -20,12 +20,14 @@ use crate::{
     versioning::write_conflict,
 };
 
-/// What creating or updating an organization takes; `name` and `kind`
-/// are required on create.
+/// What creating or updating an organization takes: the name, the slug,
+/// and these.
+pub type OrganizationInput = Named<OrganizationFields>;
+
+/// An organization's fields besides the name and the slug; `kind` is
+/// required on create.
 #[derive(Default)]
-pub struct OrganizationInput {
-    pub name: Option<String>,
-    pub slug: Option<String>,
+pub struct OrganizationFields {
     pub short_name: Patch<String>,
     /// The kind as stored (`PARTY_COMMITTEE`…).
     pub kind: Option<String>,
@@ -34,10 +36,8 @@ pub struct OrganizationInput {
     pub description: Patch<String>,
 }
 
-/// An `OrganizationInput` cleaned, validated and resolved.
+/// `OrganizationFields` cleaned, validated and resolved.
 pub struct CleanOrganization {
-    name: Option<String>,
-    slug: Option<String>,
     short_name: Option<Option<String>>,
     kind: Option<String>,
     parent: Option<Option<i64>>,
@@ -45,11 +45,15 @@ pub struct CleanOrganization {
 }
 
 impl Catalogued for organization::Entity {
-    type Input = OrganizationInput;
+    type Fields = OrganizationFields;
     type Clean = CleanOrganization;
     const NAMES: NameKind = NameKind::Organization;
     const PLURAL: &'static str = "organizations";
     const A_NAME: &'static str = "an organization";
+
+    fn name_column() -> organization::Column {
+        organization::Column::Name
+    }
 
     fn updated_at() -> Option<organization::Column> {
         Some(organization::Column::UpdatedAt)
@@ -77,49 +81,21 @@ impl Catalogued for organization::Entity {
 
     async fn clean(
         db: &DatabaseConnection,
-        input: &OrganizationInput,
+        input: &OrganizationFields,
         current: Option<&organization::Model>,
+        errors: &mut Errors,
     ) -> AppResult<CleanOrganization> {
-        let mut errors = Errors::default();
         let own = current.map(|o| o.id);
-        let creating = own.is_none();
-        let name = required_line(
-            &mut errors,
-            "input.name",
-            input.name.as_deref(),
-            creating,
-            NAME_MAX,
-        );
-        let short_name = optional_line(&mut errors, "input.shortName", &input.short_name, NAME_MAX);
-        let description = optional_plain(
-            &mut errors,
-            "input.description",
-            &input.description,
-            TEXT_MAX,
-        );
-        errors.check(
-            !creating || input.kind.is_some(),
-            "input.kind",
-            "is required",
-        );
+        let short_name = optional_line(errors, "input.shortName", &input.short_name, NAME_MAX);
+        let description = optional_plain(errors, "input.description", &input.description, TEXT_MAX);
+        let kind_given = own.is_some() || input.kind.is_some();
+        errors.check(kind_given, "input.kind", "is required");
         let hierarchy = Self::hierarchy().ok_or_else(|| AppError::Internal("no tree".into()))?;
-        let parent = tree::parent::<organization::Entity>(
-            db,
-            &mut errors,
-            &input.parent,
-            own,
-            &hierarchy,
-            Self::A_NAME,
-        )
-        .await?;
-        let wanted = input.slug.as_deref();
-        let slug =
-            fields::slug::<organization::Entity>(db, &mut errors, wanted, name.as_deref(), own)
+        let parent = &input.parent;
+        let parent =
+            tree::parent::<organization::Entity>(db, errors, parent, own, &hierarchy, Self::A_NAME)
                 .await?;
-        errors.finish()?;
         Ok(CleanOrganization {
-            name,
-            slug,
             short_name,
             kind: input.kind.clone(),
             parent,
@@ -127,18 +103,16 @@ impl Catalogued for organization::Entity {
         })
     }
 
-    fn slug(clean: &CleanOrganization) -> Option<&str> {
-        clean.slug.as_deref()
-    }
-
     async fn add(
         txn: &DatabaseTransaction,
+        name: String,
+        slug: String,
         clean: CleanOrganization,
         now: DateTime<Utc>,
     ) -> AppResult<organization::Model> {
-        let (Some(name), Some(slug), Some(kind)) = (clean.name, clean.slug, clean.kind) else {
+        let Some(kind) = clean.kind else {
             return Err(AppError::Internal(
-                "a validated organization has no name or kind".into(),
+                "a validated organization has no kind".into(),
             ));
         };
         let row = organization::ActiveModel {
@@ -158,9 +132,6 @@ impl Catalogued for organization::Entity {
 
     fn set(mut update: UpdateMany<Self>, clean: &CleanOrganization) -> UpdateMany<Self> {
         use organization::Column;
-        if let Some(name) = &clean.name {
-            update = update.col_expr(Column::Name, Expr::value(name.clone()));
-        }
         if let Some(short_name) = &clean.short_name {
             update = update.col_expr(Column::ShortName, Expr::value(short_name.clone()));
         }

@@ -9,23 +9,24 @@ use sea_orm::{
 };
 
 use super::{
-    Catalogued, Patch,
-    fields::{self, NAME_MAX, TEXT_MAX, optional_line, optional_plain, required_line},
+    Catalogued, Named, Patch,
+    fields::{NAME_MAX, TEXT_MAX, optional_line, optional_plain, required_line},
     links::Link,
 };
 use crate::{
-    error::{AppError, AppResult, Errors},
+    error::{AppResult, Errors},
     references,
     search::names::NameKind,
     versioning::write_conflict,
 };
 
-/// What creating or updating a person takes; `full_name` is required on
-/// create, and on update only what is given changes.
+/// What creating or updating a person takes: the full name, the slug,
+/// and these.
+pub type PersonInput = Named<PersonFields>;
+
+/// A person's fields besides the name and the slug.
 #[derive(Default)]
-pub struct PersonInput {
-    pub full_name: Option<String>,
-    pub slug: Option<String>,
+pub struct PersonFields {
     pub honorific: Patch<String>,
     pub bio: Patch<String>,
     /// When given, replaces every position of the person.
@@ -48,10 +49,8 @@ pub struct NewPosition {
     to: Option<NaiveDate>,
 }
 
-/// A `PersonInput` cleaned, validated and resolved.
+/// `PersonFields` cleaned, validated and resolved.
 pub struct CleanPerson {
-    full_name: Option<String>,
-    slug: Option<String>,
     honorific: Option<Option<String>>,
     bio: Option<Option<String>>,
     positions: Option<Vec<NewPosition>>,
@@ -125,11 +124,16 @@ async fn replace_positions(
 }
 
 impl Catalogued for person::Entity {
-    type Input = PersonInput;
+    type Fields = PersonFields;
     type Clean = CleanPerson;
     const NAMES: NameKind = NameKind::Person;
     const PLURAL: &'static str = "people";
     const A_NAME: &'static str = "a person";
+    const NAME_FIELD: &'static str = "input.fullName";
+
+    fn name_column() -> person::Column {
+        person::Column::FullName
+    }
 
     fn updated_at() -> Option<person::Column> {
         Some(person::Column::UpdatedAt)
@@ -154,58 +158,34 @@ impl Catalogued for person::Entity {
 
     async fn clean(
         db: &DatabaseConnection,
-        input: &PersonInput,
-        current: Option<&person::Model>,
+        input: &PersonFields,
+        _current: Option<&person::Model>,
+        errors: &mut Errors,
     ) -> AppResult<CleanPerson> {
-        let mut errors = Errors::default();
-        let own = current.map(|p| p.id);
-        let full_name = required_line(
-            &mut errors,
-            "input.fullName",
-            input.full_name.as_deref(),
-            own.is_none(),
-            NAME_MAX,
-        );
-        let honorific = optional_line(&mut errors, "input.honorific", &input.honorific, NAME_MAX);
-        let bio = optional_plain(&mut errors, "input.bio", &input.bio, TEXT_MAX);
+        let honorific = optional_line(errors, "input.honorific", &input.honorific, NAME_MAX);
+        let bio = optional_plain(errors, "input.bio", &input.bio, TEXT_MAX);
         let mut positions = None;
         if let Some(list) = &input.positions {
             let mut clean = Vec::with_capacity(list.len());
             for (i, p) in list.iter().enumerate() {
-                clean.extend(position(db, &mut errors, i, p).await?);
+                clean.extend(position(db, errors, i, p).await?);
             }
             positions = Some(clean);
         }
-        let slug = fields::slug::<person::Entity>(
-            db,
-            &mut errors,
-            input.slug.as_deref(),
-            full_name.as_deref(),
-            own,
-        )
-        .await?;
-        errors.finish()?;
         Ok(CleanPerson {
-            full_name,
-            slug,
             honorific,
             bio,
             positions,
         })
     }
 
-    fn slug(clean: &CleanPerson) -> Option<&str> {
-        clean.slug.as_deref()
-    }
-
     async fn add(
         txn: &DatabaseTransaction,
+        full_name: String,
+        slug: String,
         clean: CleanPerson,
         now: DateTime<Utc>,
     ) -> AppResult<person::Model> {
-        let (Some(full_name), Some(slug)) = (clean.full_name, clean.slug) else {
-            return Err(AppError::Internal("a validated person has no name".into()));
-        };
         let row = person::ActiveModel {
             id: NotSet,
             full_name: Set(full_name),
@@ -224,9 +204,6 @@ impl Catalogued for person::Entity {
     }
 
     fn set(mut update: UpdateMany<Self>, clean: &CleanPerson) -> UpdateMany<Self> {
-        if let Some(name) = &clean.full_name {
-            update = update.col_expr(person::Column::FullName, Expr::value(name.clone()));
-        }
         if let Some(honorific) = &clean.honorific {
             update = update.col_expr(person::Column::Honorific, Expr::value(honorific.clone()));
         }

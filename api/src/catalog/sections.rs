@@ -10,8 +10,7 @@ use sea_orm::{
 };
 
 use super::{
-    Catalogued, Patch,
-    fields::{self, NAME_MAX, required_line},
+    Catalogued, Named, Patch,
     links::{Link, join},
     tree::{self, Hierarchy},
 };
@@ -21,11 +20,13 @@ use crate::{
     versioning::write_conflict,
 };
 
-/// What creating or updating a section takes; `name` is required on create.
+/// What creating or updating a section takes: the name, the slug, and
+/// these.
+pub type SectionInput = Named<SectionFields>;
+
+/// A section's fields besides the name and the slug.
 #[derive(Default)]
-pub struct SectionInput {
-    pub name: Option<String>,
-    pub slug: Option<String>,
+pub struct SectionFields {
     /// The section above (global ID or slug); null: top-level.
     pub parent: Patch<String>,
     /// Menu order among siblings; a new section goes last by default.
@@ -34,10 +35,8 @@ pub struct SectionInput {
     pub iptc_media_topic: Patch<String>,
 }
 
-/// A `SectionInput` cleaned, validated and resolved.
+/// `SectionFields` cleaned, validated and resolved.
 pub struct CleanSection {
-    name: Option<String>,
-    slug: Option<String>,
     parent: Option<Option<i64>>,
     position: Option<i32>,
     iptc_media_topic: Option<Option<String>>,
@@ -80,11 +79,15 @@ async fn next_position(db: &impl ConnectionTrait, parent: Option<i64>) -> AppRes
 }
 
 impl Catalogued for section::Entity {
-    type Input = SectionInput;
+    type Fields = SectionFields;
     type Clean = CleanSection;
     const NAMES: NameKind = NameKind::Section;
     const PLURAL: &'static str = "sections";
     const A_NAME: &'static str = "a section";
+
+    fn name_column() -> section::Column {
+        section::Column::Name
+    }
 
     fn links() -> Vec<Link> {
         // Every article has a section: these are never detached.
@@ -109,57 +112,33 @@ impl Catalogued for section::Entity {
 
     async fn clean(
         db: &DatabaseConnection,
-        input: &SectionInput,
+        input: &SectionFields,
         current: Option<&section::Model>,
+        errors: &mut Errors,
     ) -> AppResult<CleanSection> {
-        let mut errors = Errors::default();
         let own = current.map(|s| s.id);
-        let name = required_line(
-            &mut errors,
-            "input.name",
-            input.name.as_deref(),
-            own.is_none(),
-            NAME_MAX,
-        );
         let hierarchy = Self::hierarchy().ok_or_else(|| AppError::Internal("no tree".into()))?;
-        let parent = tree::parent::<section::Entity>(
-            db,
-            &mut errors,
-            &input.parent,
-            own,
-            &hierarchy,
-            Self::A_NAME,
-        )
-        .await?;
+        let parent = &input.parent;
+        let parent =
+            tree::parent::<section::Entity>(db, errors, parent, own, &hierarchy, Self::A_NAME)
+                .await?;
         if let Some(position) = input.position {
             errors.check(position >= 0, "input.position", "must not be negative");
         }
-        let iptc_media_topic = media_topic(&mut errors, &input.iptc_media_topic);
-        let wanted = input.slug.as_deref();
-        let slug =
-            fields::slug::<section::Entity>(db, &mut errors, wanted, name.as_deref(), own).await?;
-        errors.finish()?;
         Ok(CleanSection {
-            name,
-            slug,
             parent,
             position: input.position,
-            iptc_media_topic,
+            iptc_media_topic: media_topic(errors, &input.iptc_media_topic),
         })
-    }
-
-    fn slug(clean: &CleanSection) -> Option<&str> {
-        clean.slug.as_deref()
     }
 
     async fn add(
         txn: &DatabaseTransaction,
+        name: String,
+        slug: String,
         clean: CleanSection,
         _now: DateTime<Utc>,
     ) -> AppResult<section::Model> {
-        let (Some(name), Some(slug)) = (clean.name, clean.slug) else {
-            return Err(AppError::Internal("a validated section has no name".into()));
-        };
         let parent = clean.parent.flatten();
         let position = match clean.position {
             Some(position) => position,
@@ -179,9 +158,6 @@ impl Catalogued for section::Entity {
 
     fn set(mut update: UpdateMany<Self>, clean: &CleanSection) -> UpdateMany<Self> {
         use section::Column;
-        if let Some(name) = &clean.name {
-            update = update.col_expr(Column::Name, Expr::value(name.clone()));
-        }
         if let Some(parent) = clean.parent {
             update = update.col_expr(Column::ParentId, Expr::value(parent));
         }

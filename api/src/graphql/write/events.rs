@@ -55,12 +55,14 @@ impl From<EventInput> for events::EventInput {
         Self {
             name: input.name,
             slug: input.slug,
-            summary: input.summary.into(),
-            starts_at: input.starts_at,
-            ends_at: input.ends_at.into(),
-            location: input.location.into(),
-            people: (input.people).map(|list| list.into_iter().map(participant).collect()),
-            organizations: input.organizations,
+            fields: events::EventFields {
+                summary: input.summary.into(),
+                starts_at: input.starts_at,
+                ends_at: input.ends_at.into(),
+                location: input.location.into(),
+                people: (input.people).map(|list| list.into_iter().map(participant).collect()),
+                organizations: input.organizations,
+            },
         }
     }
 }

@@ -37,10 +37,12 @@ impl From<OrganizationInput> for organizations::OrganizationInput {
         Self {
             name: input.name,
             slug: input.slug,
-            short_name: input.short_name.into(),
-            kind: input.kind.map(|kind| kind.as_db().to_owned()),
-            parent: input.parent.into(),
-            description: input.description.into(),
+            fields: organizations::OrganizationFields {
+                short_name: input.short_name.into(),
+                kind: input.kind.map(|kind| kind.as_db().to_owned()),
+                parent: input.parent.into(),
+                description: input.description.into(),
+            },
         }
     }
 }

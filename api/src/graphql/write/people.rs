@@ -52,11 +52,13 @@ impl From<PersonInput> for people::PersonInput {
             to: p.to,
         };
         Self {
-            full_name: input.full_name,
+            name: input.full_name,
             slug: input.slug,
-            honorific: input.honorific.into(),
-            bio: input.bio.into(),
-            positions: (input.positions).map(|list| list.into_iter().map(position).collect()),
+            fields: people::PersonFields {
+                honorific: input.honorific.into(),
+                bio: input.bio.into(),
+                positions: (input.positions).map(|list| list.into_iter().map(position).collect()),
+            },
         }
     }
 }

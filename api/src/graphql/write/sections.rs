@@ -36,9 +36,11 @@ impl From<SectionInput> for sections::SectionInput {
         Self {
             name: input.name,
             slug: input.slug,
-            parent: input.parent.into(),
-            position: input.position,
-            iptc_media_topic: input.iptc_media_topic.into(),
+            fields: sections::SectionFields {
+                parent: input.parent.into(),
+                position: input.position,
+                iptc_media_topic: input.iptc_media_topic.into(),
+            },
         }
     }
 }

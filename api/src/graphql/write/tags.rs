@@ -28,6 +28,7 @@ impl From<TagInput> for tags::TagInput {
         Self {
             name: input.name,
             slug: input.slug,
+            fields: (),
         }
     }
 }
