@@ -118,6 +118,7 @@ async fn set_enabled(ctx: &Context<'_>, id: &ID, enabled: bool) -> AppResult<Web
     })
 }
 
+/// The webhook mutations.
 #[derive(Default)]
 pub struct WebhooksMutation;
 
@@ -131,9 +132,9 @@ impl WebhooksMutation {
     async fn create_webhook(
         &self,
         ctx: &Context<'_>,
-        url: String,
-        events: Vec<WebhookEvent>,
-        secret: Option<String>,
+        #[graphql(desc = "Absolute http(s) URL the deliveries are POSTed to.")] url: String,
+        #[graphql(desc = "The events to deliver.")] events: Vec<WebhookEvent>,
+        #[graphql(desc = "The signing key; generated when left out.")] secret: Option<String>,
     ) -> AppResult<CreateWebhookPayload> {
         let request = request(ctx)?;
         request.viewer.require_admin("managing webhooks")?;
@@ -170,17 +171,29 @@ impl WebhooksMutation {
 
     /// Stops new deliveries to an endpoint (pending ones wait until it is
     /// enabled again). Admins only.
-    async fn disable_webhook(&self, ctx: &Context<'_>, id: ID) -> AppResult<WebhookPayload> {
+    async fn disable_webhook(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The endpoint's global ID.")] id: ID,
+    ) -> AppResult<WebhookPayload> {
         set_enabled(ctx, &id, false).await
     }
 
     /// Resumes deliveries to a disabled endpoint. Admins only.
-    async fn enable_webhook(&self, ctx: &Context<'_>, id: ID) -> AppResult<WebhookPayload> {
+    async fn enable_webhook(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The endpoint's global ID.")] id: ID,
+    ) -> AppResult<WebhookPayload> {
         set_enabled(ctx, &id, true).await
     }
 
     /// Deletes an endpoint and its deliveries. Admins only.
-    async fn delete_webhook(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeleteWebhookPayload> {
+    async fn delete_webhook(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The endpoint's global ID.")] id: ID,
+    ) -> AppResult<DeleteWebhookPayload> {
         request(ctx)?.viewer.require_admin("managing webhooks")?;
         let row_id = decode_id("Webhook", &id, "id")?;
         let txn = crate::db::begin_write(db(ctx)?).await?;
@@ -202,7 +215,7 @@ impl WebhooksMutation {
     async fn replay_webhook_delivery(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The delivery's global ID.")] id: ID,
     ) -> AppResult<ReplayWebhookDeliveryPayload> {
         use webhook_delivery::Column as D;
         let request = request(ctx)?;
