@@ -17,8 +17,8 @@ use sea_orm::{
 use crate::{
     changes,
     error::{AppError, AppResult},
-    graphql::write::{guarded, run_guarded},
     revisions,
+    versioning::{guarded, run_guarded},
 };
 
 /// Publishes every scheduled article whose time has come; returns how many.

@@ -282,11 +282,9 @@ impl EventsQuery {
         )]
         slug: Option<String>,
     ) -> AppResult<Option<Event>> {
-        Ok(
-            lookup::by_id_or_slug::<event::Entity>(ctx, NodeType::Event, id, slug)
-                .await?
-                .map(Event),
-        )
+        Ok(lookup::by_id_or_slug::<event::Entity>(ctx, id, slug)
+            .await?
+            .map(Event))
     }
 
     /// Events, newest `startsAt` first.

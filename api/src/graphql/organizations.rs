@@ -250,11 +250,9 @@ impl OrganizationsQuery {
         )]
         slug: Option<String>,
     ) -> AppResult<Option<Organization>> {
-        Ok(
-            lookup::by_id_or_slug::<organization::Entity>(ctx, NodeType::Organization, id, slug)
-                .await?
-                .map(Organization),
-        )
+        Ok(lookup::by_id_or_slug::<organization::Entity>(ctx, id, slug)
+            .await?
+            .map(Organization))
     }
 
     /// Organizations in alphabetical order of their folded name (slug).

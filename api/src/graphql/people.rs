@@ -239,11 +239,9 @@ impl PeopleQuery {
         )]
         slug: Option<String>,
     ) -> AppResult<Option<Person>> {
-        Ok(
-            lookup::by_id_or_slug::<person::Entity>(ctx, NodeType::Person, id, slug)
-                .await?
-                .map(Person),
-        )
+        Ok(lookup::by_id_or_slug::<person::Entity>(ctx, id, slug)
+            .await?
+            .map(Person))
     }
 
     /// Everyone, in alphabetical order of their folded name (slug).

@@ -56,14 +56,3 @@ impl ArticleFilter {
         ArticleScope::resolve(db, &self.refs()).await
     }
 }
-
-/// The former reference resolver, kept for the catalogue writers until
-/// they move to [`crate::references`].
-pub(crate) async fn resolve<E: crate::slugs::Slugged>(
-    db: &impl ConnectionTrait,
-    _kind: crate::ids::NodeType,
-    value: &str,
-    field: &str,
-) -> AppResult<Option<i64>> {
-    crate::references::resolve::<E>(db, value, field).await
-}

@@ -1,9 +1,7 @@
 //! Articles: the `Article` type, its connection, and the `article` /
 //! `articles` queries.
 
-pub(crate) mod filter;
-// Until the catalogue writers use `crate::references` (being rewritten).
-pub(crate) use filter as filter_support;
+mod filter;
 mod jsonld;
 mod query;
 

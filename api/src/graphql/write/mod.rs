@@ -7,18 +7,18 @@ pub mod events;
 pub mod organizations;
 pub mod people;
 pub mod sections;
-mod support;
 pub mod tags;
 pub mod webhooks;
 
-use async_graphql::{ID, MergedObject, SimpleObject};
-use entity::{article, event, organization, person, section, tag};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, UpdateMany,
-    sea_query::{Expr, ExprTrait},
-};
+use async_graphql::{Context, ID, MaybeUndefined, MergedObject, SimpleObject};
+use sea_orm::DatabaseConnection;
 
-use crate::error::{AppError, AppResult};
+use crate::{
+    catalog::{Deleted, Patch, Writer},
+    error::AppResult,
+    ids,
+    slugs::Slugged,
+};
 
 /// Every mutation of the API.
 #[derive(MergedObject, Default)]
@@ -41,76 +41,32 @@ pub struct DeletePayload {
     pub slug: String,
 }
 
-/// Rows updated under optimistic concurrency.
-pub trait Versioned: EntityTrait {
-    /// How the row is named in messages ("person", "article"…).
-    const NAME: &'static str;
-    fn id_column() -> Self::Column;
-    fn version_column() -> Self::Column;
-}
-
-macro_rules! versioned {
-    ($($entity:ident => $name:literal),+) => {$(
-        impl Versioned for $entity::Entity {
-            const NAME: &'static str = $name;
-            fn id_column() -> Self::Column {
-                $entity::Column::Id
-            }
-            fn version_column() -> Self::Column {
-                $entity::Column::Version
-            }
+impl DeletePayload {
+    /// The payload of a deleted catalogue row of kind `E`.
+    pub fn of<E: Slugged>(deleted: Deleted) -> Self {
+        Self {
+            id: ids::encode(E::NODE, deleted.id),
+            slug: deleted.slug,
         }
-    )+};
-}
-versioned!(person => "person", organization => "organization", event => "event",
-           section => "section", tag => "tag", article => "article");
-
-/// An UPDATE of row `id` that only applies while its version is still
-/// `expected`, and bumps it. Add the changed columns, then run it with
-/// [`run_guarded`]. Being the first statement of its transaction, it takes
-/// the write lock before anything is read, so two concurrent updates from
-/// the same version cannot both pass.
-pub fn guarded<E: Versioned>(id: i64, expected: i32) -> UpdateMany<E> {
-    E::update_many()
-        .col_expr(E::version_column(), Expr::col(E::version_column()).add(1))
-        .filter(E::id_column().eq(id))
-        .filter(E::version_column().eq(expected))
-}
-
-/// Runs a [`guarded`] update: `NOT_FOUND` when the row does not exist,
-/// `CONFLICT` with the current version when `expected` is stale.
-pub async fn run_guarded<E: Versioned>(
-    db: &impl ConnectionTrait,
-    update: UpdateMany<E>,
-    id: i64,
-) -> AppResult<i32> {
-    let result = update.exec(db).await.map_err(write_conflict)?;
-    let current: Option<i32> = E::find()
-        .select_only()
-        .column(E::version_column())
-        .filter(E::id_column().eq(id))
-        .into_tuple()
-        .one(db)
-        .await?;
-    match (result.rows_affected, current) {
-        (1, Some(version)) => Ok(version),
-        (_, None) => Err(AppError::NotFound(E::NAME.to_owned())),
-        (_, Some(current)) => Err(AppError::StaleVersion {
-            kind: E::NAME,
-            current,
-        }),
     }
 }
 
-/// Maps a failed write whose cause is a foreign key (a row deleted in the
-/// meantime) or a unique slug taken in a race to `CONFLICT`.
-pub fn write_conflict(err: sea_orm::DbErr) -> AppError {
-    let text = err.to_string().to_ascii_lowercase();
-    if text.contains("foreign key") || text.contains("unique") || text.contains("duplicate") {
-        AppError::Conflict(
-            "the change conflicts with a concurrent one (a referenced object was removed, or a slug was taken): try again".into(),
-        )
-    } else {
-        AppError::from(err)
+impl<T> From<MaybeUndefined<T>> for Patch<T> {
+    fn from(value: MaybeUndefined<T>) -> Self {
+        match value {
+            MaybeUndefined::Undefined => Self::Absent,
+            MaybeUndefined::Null => Self::Null,
+            MaybeUndefined::Value(value) => Self::Value(value),
+        }
     }
+}
+
+/// The database and the writer (viewer and clock) of a mutation.
+fn writer<'a>(ctx: &'a Context<'_>) -> AppResult<(&'a DatabaseConnection, Writer<'a>)> {
+    let request = super::request(ctx)?;
+    let writer = Writer {
+        viewer: &request.viewer,
+        now: request.now,
+    };
+    Ok((super::db(ctx)?, writer))
 }

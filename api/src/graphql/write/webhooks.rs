@@ -118,6 +118,7 @@ async fn set_enabled(ctx: &Context<'_>, id: &ID, enabled: bool) -> AppResult<Web
     })
 }
 
+/// The webhook mutations.
 #[derive(Default)]
 pub struct WebhooksMutation;
 

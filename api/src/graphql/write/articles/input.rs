@@ -8,8 +8,9 @@ use sea_orm::ConnectionTrait;
 use crate::{
     body::{self, Block},
     error::{AppResult, Errors},
-    graphql::articles::{ArticlePersonRole, filter_support::resolve},
+    graphql::articles::ArticlePersonRole,
     ids::{self, NodeType},
+    references,
     slugs::{self, Slugged},
     text,
 };
@@ -18,11 +19,13 @@ use crate::{
 /// `updateArticle` changes only the fields it is given.
 #[derive(InputObject, Default)]
 pub struct ArticleInput {
+    /// The headline; required on creation.
     pub title: Option<String>,
     /// Made from the title when not given on creation.
     pub slug: Option<String>,
     /// The sapo.
     pub lead: Option<String>,
+    /// The body, block by block; replaces the current one.
     pub body: Option<Vec<BlockInput>>,
     /// A section ID or slug.
     pub section: Option<String>,
@@ -46,30 +49,41 @@ pub struct ArticleInput {
 pub struct ArticlePersonInput {
     /// A person ID or slug.
     pub person: String,
+    /// What they did for the article.
     pub role: ArticlePersonRole,
 }
 
 /// One body block: exactly one of the fields.
 #[derive(OneofObject)]
 pub enum BlockInput {
+    /// A paragraph of plain text.
     Paragraph(TextInput),
+    /// A sub-heading.
     Heading(HeadingInput),
+    /// A photo with its caption and credit.
     Image(ImageInput),
+    /// A quotation.
     Quote(QuoteInput),
+    /// A bulleted or numbered list.
     List(ListInput),
+    /// Content from another site, by URL.
     Embed(EmbedInput),
 }
 
+/// A paragraph.
 #[derive(InputObject)]
 pub struct TextInput {
+    /// Plain text; HTML is removed.
     pub text: String,
 }
 
+/// A sub-heading.
 #[derive(InputObject)]
 pub struct HeadingInput {
     /// 2 to 6.
     #[graphql(default = 2)]
     pub level: i32,
+    /// The heading text.
     pub text: String,
 }
 
@@ -80,32 +94,47 @@ pub struct ImageInput {
     pub id: Option<ID>,
     /// Absolute http(s) URL.
     pub url: Option<String>,
+    /// "Toàn cảnh hội nghị."
     pub caption: Option<String>,
+    /// Who took the photo.
     pub credit: Option<String>,
+    /// Text for readers who cannot see it.
     pub alt: Option<String>,
+    /// Width in pixels, 1 to 100000.
     pub width: Option<i32>,
+    /// Height in pixels, 1 to 100000.
     pub height: Option<i32>,
+    /// Media type, e.g. `image/jpeg`.
     pub mime: Option<String>,
 }
 
+/// A quotation.
 #[derive(InputObject)]
 pub struct QuoteInput {
+    /// What was said.
     pub text: String,
+    /// Who said it.
     pub attribution: Option<String>,
 }
 
+/// A list.
 #[derive(InputObject)]
 pub struct ListInput {
+    /// Numbered when true; bulleted by default.
     #[graphql(default)]
     pub ordered: bool,
+    /// The items, plain text, at least one.
     pub items: Vec<String>,
 }
 
+/// Content embedded from another site.
 #[derive(InputObject)]
 pub struct EmbedInput {
     /// Absolute http(s) URL.
     pub url: String,
+    /// Who hosts it ("YouTube").
     pub provider: Option<String>,
+    /// Its title.
     pub title: Option<String>,
 }
 
@@ -188,139 +217,186 @@ pub async fn prepare(
     creating: bool,
 ) -> AppResult<Changes> {
     let mut errors = Errors::default();
-    let mut changes = Changes::default();
-
-    if let Some(title) = &input.title {
-        let title = text::line(title);
-        errors.check(!title.is_empty(), "input.title", "must not be empty");
-        errors.check(
-            title.chars().count() <= MAX_TITLE,
-            "input.title",
-            format!("must be at most {MAX_TITLE} characters"),
-        );
-        changes.title = Some(title);
-    } else if creating {
-        errors.add("input.title", "is required");
-    }
-    if let Some(lead) = &input.lead {
-        let lead = text::plain(lead);
-        errors.check(
-            lead.chars().count() <= MAX_LEAD,
-            "input.lead",
-            format!("must be at most {MAX_LEAD} characters"),
-        );
-        changes.lead = Some(lead);
-    }
-    if let Some(language) = &input.language {
-        let ok = !language.is_empty()
-            && language.len() <= 16
-            && language
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-');
-        errors.check(
-            ok,
-            "input.language",
-            "must be a BCP 47 tag such as `vi` or `en`",
-        );
-        changes.language = Some(language.clone());
-    }
-    if let Some(blocks) = input.body {
-        errors.check(
-            blocks.len() <= MAX_BLOCKS,
-            "input.body",
-            format!("must have at most {MAX_BLOCKS} blocks"),
-        );
-        let mut pending = Vec::with_capacity(blocks.len());
-        for (i, block) in blocks.into_iter().enumerate() {
-            if let Some(block) = prepare_block(block, &format!("input.body[{i}]"), &mut errors) {
-                pending.push(block);
-            }
-        }
-        changes.body = Some(pending);
-    }
-    match input.lead_image {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => changes.lead_image = Some(None),
-        MaybeUndefined::Value(image) => {
-            changes.lead_image = prepare_image(image, "input.leadImage", &mut errors).map(Some);
-        }
-    }
-
-    if let Some(section) = &input.section {
-        changes.section_id = reference::<section::Entity>(
-            db,
-            NodeType::Section,
-            section,
-            "input.section",
-            &mut errors,
-        )
-        .await?;
-    } else if creating {
-        errors.add("input.section", "is required");
-    }
-    if let Some(people) = &input.people {
-        let mut resolved = Vec::with_capacity(people.len());
-        for (i, p) in people.iter().enumerate() {
-            let field = format!("input.people[{i}].person");
-            if let Some(id) =
-                reference::<person::Entity>(db, NodeType::Person, &p.person, &field, &mut errors)
-                    .await?
-            {
-                let role = PersonRole::from(p.role);
-                if resolved.contains(&(id, role)) {
-                    errors.add(field, "is listed twice with the same role");
-                } else {
-                    resolved.push((id, role));
-                }
-            }
-        }
-        changes.people = Some(resolved);
-    }
-    changes.organizations = references::<organization::Entity>(
+    let mut changes = Changes {
+        title: prepare_title(input.title.as_deref(), creating, &mut errors),
+        lead: input
+            .lead
+            .as_deref()
+            .map(|lead| prepare_lead(lead, &mut errors)),
+        language: (input.language).map(|language| prepare_language(language, &mut errors)),
+        body: input.body.map(|blocks| prepare_body(blocks, &mut errors)),
+        lead_image: prepare_lead_image(input.lead_image, &mut errors),
+        ..Changes::default()
+    };
+    changes.section_id =
+        prepare_section(db, input.section.as_deref(), creating, &mut errors).await?;
+    changes.people = prepare_people(db, input.people.as_deref(), &mut errors).await?;
+    changes.organizations = reference_list::<organization::Entity>(
         db,
-        NodeType::Organization,
         input.organizations.as_deref(),
         "input.organizations",
         &mut errors,
     )
     .await?;
-    changes.events = references::<event::Entity>(
+    changes.events =
+        reference_list::<event::Entity>(db, input.events.as_deref(), "input.events", &mut errors)
+            .await?;
+    changes.tags =
+        reference_list::<tag::Entity>(db, input.tags.as_deref(), "input.tags", &mut errors).await?;
+    changes.slug = prepare_slug(
         db,
-        NodeType::Event,
-        input.events.as_deref(),
-        "input.events",
+        input.slug.as_deref(),
+        changes.title.as_deref(),
+        (own, creating),
         &mut errors,
     )
     .await?;
-    changes.tags = references::<tag::Entity>(
-        db,
-        NodeType::Tag,
-        input.tags.as_deref(),
-        "input.tags",
-        &mut errors,
-    )
-    .await?;
+    errors.finish()?;
+    Ok(changes)
+}
 
-    // The slug: given, or made from the (new) title on creation.
-    match (&input.slug, &changes.title) {
+/// The cleaned title; required on creation.
+fn prepare_title(title: Option<&str>, creating: bool, errors: &mut Errors) -> Option<String> {
+    let Some(title) = title else {
+        if creating {
+            errors.add("input.title", "is required");
+        }
+        return None;
+    };
+    let title = text::line(title);
+    errors.check(!title.is_empty(), "input.title", "must not be empty");
+    errors.check(
+        title.chars().count() <= MAX_TITLE,
+        "input.title",
+        format!("must be at most {MAX_TITLE} characters"),
+    );
+    Some(title)
+}
+
+/// The cleaned sapo.
+fn prepare_lead(lead: &str, errors: &mut Errors) -> String {
+    let lead = text::plain(lead);
+    errors.check(
+        lead.chars().count() <= MAX_LEAD,
+        "input.lead",
+        format!("must be at most {MAX_LEAD} characters"),
+    );
+    lead
+}
+
+/// The language, which must look like a BCP 47 tag.
+fn prepare_language(language: String, errors: &mut Errors) -> String {
+    let ok = !language.is_empty()
+        && language.len() <= 16
+        && language
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    errors.check(
+        ok,
+        "input.language",
+        "must be a BCP 47 tag such as `vi` or `en`",
+    );
+    language
+}
+
+/// The body blocks, each cleaned; an invalid one is left out.
+fn prepare_body(blocks: Vec<BlockInput>, errors: &mut Errors) -> Vec<PendingBlock> {
+    errors.check(
+        blocks.len() <= MAX_BLOCKS,
+        "input.body",
+        format!("must have at most {MAX_BLOCKS} blocks"),
+    );
+    blocks
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, block)| prepare_block(block, &format!("input.body[{i}]"), errors))
+        .collect()
+}
+
+/// The lead image change: `None` keeps it, `Some(None)` removes it.
+fn prepare_lead_image(
+    image: MaybeUndefined<ImageInput>,
+    errors: &mut Errors,
+) -> Option<Option<Image>> {
+    match image {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(image) => prepare_image(image, "input.leadImage", errors).map(Some),
+    }
+}
+
+/// The section's row id; required on creation.
+async fn prepare_section(
+    db: &impl ConnectionTrait,
+    section: Option<&str>,
+    creating: bool,
+    errors: &mut Errors,
+) -> AppResult<Option<i64>> {
+    match section {
+        Some(section) => {
+            references::check::<section::Entity>(db, errors, section, "input.section").await
+        }
+        None => {
+            if creating {
+                errors.add("input.section", "is required");
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// The people with their roles (a person may have several roles, but
+/// each only once).
+async fn prepare_people(
+    db: &impl ConnectionTrait,
+    people: Option<&[ArticlePersonInput]>,
+    errors: &mut Errors,
+) -> AppResult<Option<Vec<(i64, PersonRole)>>> {
+    let Some(people) = people else {
+        return Ok(None);
+    };
+    let mut resolved = Vec::with_capacity(people.len());
+    for (i, p) in people.iter().enumerate() {
+        let field = format!("input.people[{i}].person");
+        if let Some(id) = references::check::<person::Entity>(db, errors, &p.person, &field).await?
+        {
+            let role = PersonRole::from(p.role);
+            if resolved.contains(&(id, role)) {
+                errors.add(field, "is listed twice with the same role");
+            } else {
+                resolved.push((id, role));
+            }
+        }
+    }
+    Ok(Some(resolved))
+}
+
+/// The slug: the one given, or one made from the (new) title on creation.
+/// `row` is the article's id (none on creation) and whether it is created.
+async fn prepare_slug(
+    db: &impl ConnectionTrait,
+    wanted: Option<&str>,
+    title: Option<&str>,
+    (own, creating): (Option<i64>, bool),
+    errors: &mut Errors,
+) -> AppResult<Option<String>> {
+    match (wanted, title) {
         (Some(wanted), _) => {
             match slugs::choose::<entity::article::Entity>(db, Some(wanted), "", own, "input.slug")
                 .await
             {
-                Ok(slug) => changes.slug = Some(slug),
-                Err(err) => errors.add("input.slug", err.message()),
+                Ok(slug) => Ok(Some(slug)),
+                Err(err) => {
+                    errors.add("input.slug", err.message());
+                    Ok(None)
+                }
             }
         }
-        (None, Some(title)) if creating => {
-            changes.slug = Some(
-                slugs::choose::<entity::article::Entity>(db, None, title, own, "input.slug")
-                    .await?,
-            );
-        }
-        _ => {}
+        (None, Some(title)) if creating => Ok(Some(
+            slugs::choose::<entity::article::Entity>(db, None, title, own, "input.slug").await?,
+        )),
+        _ => Ok(None),
     }
-    errors.finish()?;
-    Ok(changes)
 }
 
 fn prepare_block(block: BlockInput, field: &str, errors: &mut Errors) -> Option<PendingBlock> {
@@ -439,38 +515,9 @@ fn prepare_image(image: ImageInput, field: &str, errors: &mut Errors) -> Option<
     }))
 }
 
-/// Resolves one reference, recording an error when it matches nothing.
-async fn reference<E: Slugged>(
-    db: &impl ConnectionTrait,
-    kind: NodeType,
-    value: &str,
-    field: &str,
-    errors: &mut Errors,
-) -> AppResult<Option<i64>> {
-    let id = match resolve::<E>(db, kind, value, field).await {
-        Ok(Some(id)) => id,
-        Ok(None) => {
-            errors.add(field, format!("no {} has the slug `{value}`", E::KIND));
-            return Ok(None);
-        }
-        Err(err) => {
-            errors.add(field, err.message());
-            return Ok(None);
-        }
-    };
-    // A well-formed ID may still name a row that does not exist.
-    if slugs::exists::<E>(db, id).await? {
-        Ok(Some(id))
-    } else {
-        errors.add(field, format!("no {} has this ID", E::KIND));
-        Ok(None)
-    }
-}
-
 /// Resolves a list of references (order kept, duplicates refused).
-async fn references<E: Slugged>(
+async fn reference_list<E: Slugged>(
     db: &impl ConnectionTrait,
-    kind: NodeType,
     values: Option<&[String]>,
     field: &str,
     errors: &mut Errors,
@@ -481,7 +528,7 @@ async fn references<E: Slugged>(
     let mut ids = Vec::with_capacity(values.len());
     for (i, value) in values.iter().enumerate() {
         let path = format!("{field}[{i}]");
-        if let Some(id) = reference::<E>(db, kind, value, &path, errors).await? {
+        if let Some(id) = references::check::<E>(db, errors, value, &path).await? {
             if ids.contains(&id) {
                 errors.add(path, "is listed twice");
             } else {

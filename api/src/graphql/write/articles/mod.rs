@@ -31,9 +31,11 @@ use store::Author;
 /// What article mutations answer: the article as it is now.
 #[derive(SimpleObject)]
 pub struct ArticlePayload {
+    /// The article as stored after the change.
     pub article: Article,
 }
 
+/// The article mutations.
 #[derive(Default)]
 pub struct ArticlesMutation;
 
@@ -90,7 +92,7 @@ impl ArticlesMutation {
     async fn create_article(
         &self,
         ctx: &Context<'_>,
-        input: ArticleInput,
+        #[graphql(desc = "The new article.")] input: ArticleInput,
     ) -> AppResult<ArticlePayload> {
         let req = request(ctx)?;
         req.viewer.require_staff("creating articles")?;
@@ -104,9 +106,9 @@ impl ArticlesMutation {
     async fn update_article(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
-        input: ArticleInput,
+        #[graphql(desc = "The article's global ID.")] id: ID,
+        #[graphql(desc = "The version you read.")] version: i32,
+        #[graphql(desc = "The fields to change.")] input: ArticleInput,
     ) -> AppResult<ArticlePayload> {
         let req = request(ctx)?;
         req.viewer.require_staff("editing articles")?;
@@ -128,8 +130,8 @@ impl ArticlesMutation {
     async fn submit_article(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
+        #[graphql(desc = "The article's global ID.")] id: ID,
+        #[graphql(desc = "The version you read.")] version: i32,
     ) -> AppResult<ArticlePayload> {
         let req = request(ctx)?;
         req.viewer.require_staff("submitting articles")?;
@@ -156,9 +158,11 @@ impl ArticlesMutation {
     async fn publish_article(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
-        publish_at: Option<DateTime<Utc>>,
+        #[graphql(desc = "The article's global ID.")] id: ID,
+        #[graphql(desc = "The version you read.")] version: i32,
+        #[graphql(desc = "When it goes live; now when left out.")] publish_at: Option<
+            DateTime<Utc>,
+        >,
     ) -> AppResult<ArticlePayload> {
         let req = request(ctx)?;
         req.viewer.require_editor("publishing articles")?;
@@ -199,8 +203,8 @@ impl ArticlesMutation {
     async fn unpublish_article(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
+        #[graphql(desc = "The article's global ID.")] id: ID,
+        #[graphql(desc = "The version you read.")] version: i32,
     ) -> AppResult<ArticlePayload> {
         let req = request(ctx)?;
         req.viewer.require_editor("unpublishing articles")?;
@@ -230,8 +234,8 @@ impl ArticlesMutation {
     async fn delete_article(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        version: i32,
+        #[graphql(desc = "The article's global ID.")] id: ID,
+        #[graphql(desc = "The version you read.")] version: i32,
     ) -> AppResult<DeletePayload> {
         let req = request(ctx)?;
         req.viewer.require_admin("deleting articles")?;
@@ -252,9 +256,9 @@ impl ArticlesMutation {
     async fn restore_article_revision(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        revision: i32,
-        version: i32,
+        #[graphql(desc = "The article's global ID.")] id: ID,
+        #[graphql(desc = "The revision to bring back.")] revision: i32,
+        #[graphql(desc = "The version you read.")] version: i32,
     ) -> AppResult<ArticlePayload> {
         let req = request(ctx)?;
         req.viewer.require_editor("restoring revisions")?;

@@ -15,8 +15,8 @@ use crate::{
     body::{self, Block},
     changes,
     error::{AppError, AppResult},
-    graphql::write::{guarded, run_guarded, write_conflict},
     revisions, search, slugs,
+    versioning::{guarded, run_guarded, write_conflict},
 };
 
 /// Who writes, and when.
