@@ -319,7 +319,7 @@ async fn scheduled_articles_are_logged_when_the_scheduler_publishes_them() {
         assert_eq!(entries[0].version, 3, "the version the flip made");
         assert_eq!(
             ids::encode(NodeType::Article, entries[0].article_id),
-            async_graphql::ID(id.as_str().unwrap().to_owned())
+            id.as_str().unwrap()
         );
     }
 }

@@ -50,8 +50,8 @@ impl NodeType {
 }
 
 /// Encodes the global ID of a row.
-pub fn encode(kind: NodeType, id: i64) -> async_graphql::ID {
-    async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name())))
+pub fn encode(kind: NodeType, id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name()))
 }
 
 /// Decodes any global ID into its type and row id.

@@ -62,7 +62,7 @@ impl Change {
 
     /// The global ID of the article (kept for tombstones).
     async fn article_id(&self) -> ID {
-        ids::encode(NodeType::Article, self.0.article_id)
+        ids::encode(NodeType::Article, self.0.article_id).into()
     }
 
     /// The article's slug after the change.

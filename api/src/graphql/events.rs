@@ -117,7 +117,7 @@ impl Participants {
 impl Event {
     /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Event, self.0.id)
+        ids::encode(NodeType::Event, self.0.id).into()
     }
 
     /// URL-safe name, unique among events.

@@ -15,7 +15,7 @@ pub struct Media(pub media::Model);
 impl Media {
     /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Media, self.0.id)
+        ids::encode(NodeType::Media, self.0.id).into()
     }
 
     /// Absolute http(s) URL of the file.

@@ -105,7 +105,7 @@ connection!(
 impl Organization {
     /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Organization, self.0.id)
+        ids::encode(NodeType::Organization, self.0.id).into()
     }
 
     /// URL-safe name, unique among organizations.

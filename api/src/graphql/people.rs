@@ -124,7 +124,7 @@ pub(crate) fn positions(
 impl Person {
     /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Person, self.0.id)
+        ids::encode(NodeType::Person, self.0.id).into()
     }
 
     /// URL-safe name, unique among people.

@@ -317,7 +317,7 @@ impl SearchQuery {
             if let Some(slug) = slug {
                 out.push(Suggestion {
                     kind: t,
-                    id: ids::encode(node, id),
+                    id: ids::encode(node, id).into(),
                     name: hit.name,
                     slug,
                 });

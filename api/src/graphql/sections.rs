@@ -23,7 +23,7 @@ pub struct Section(pub section::Model);
 impl Section {
     /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Section, self.0.id)
+        ids::encode(NodeType::Section, self.0.id).into()
     }
 
     /// URL-safe name, unique among sections; part of article URLs.

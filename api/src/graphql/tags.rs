@@ -21,7 +21,7 @@ pub struct Tag(pub tag::Model);
 impl Tag {
     /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Tag, self.0.id)
+        ids::encode(NodeType::Tag, self.0.id).into()
     }
 
     /// URL-safe name, unique among tags.

@@ -164,7 +164,7 @@ impl WebhookDelivery {
 
     /// The global ID of the article.
     async fn article_id(&self) -> ID {
-        ids::encode(NodeType::Article, self.0.article_id)
+        ids::encode(NodeType::Article, self.0.article_id).into()
     }
 
     /// The JSON body sent, exactly as signed.

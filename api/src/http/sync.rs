@@ -159,7 +159,7 @@ pub async fn sync(
 
 fn item(entry: &Change, current: Option<Ninjs>) -> Item {
     let uri = ninjs::article_uri(entry.article_id);
-    let article_id = ids::encode(NodeType::Article, entry.article_id).to_string();
+    let article_id = ids::encode(NodeType::Article, entry.article_id);
     let tombstone = current.is_none().then(|| Tombstone {
         id: article_id.clone(),
         uri: uri.clone(),

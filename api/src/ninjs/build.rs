@@ -110,7 +110,7 @@ pub fn article(a: &article::Model, related: &Related, base_url: &str, now: DateT
         alt_ids: vec![
             AltId {
                 role: "graphqlId",
-                value: ids::encode(NodeType::Article, a.id).to_string(),
+                value: ids::encode(NodeType::Article, a.id),
             },
             AltId {
                 role: "url",

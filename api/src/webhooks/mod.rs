@@ -85,7 +85,7 @@ pub async fn enqueue(
             "change": {
                 "seq": change.id,
                 "kind": sea_orm::ActiveEnum::to_value(&change.kind),
-                "articleId": ids::encode(NodeType::Article, change.article_id).0,
+                "articleId": ids::encode(NodeType::Article, change.article_id),
                 "slug": change.slug,
                 "version": change.version,
             },

@@ -121,7 +121,7 @@ impl Article {
 impl Article {
     /// Opaque global ID.
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Article, self.0.id)
+        ids::encode(NodeType::Article, self.0.id).into()
     }
 
     /// URL-safe name, unique among articles.

@@ -45,7 +45,7 @@ impl DeletePayload {
     /// The payload of a deleted catalogue row of kind `E`.
     pub fn of<E: Slugged>(deleted: Deleted) -> Self {
         Self {
-            id: ids::encode(E::NODE, deleted.id),
+            id: ids::encode(E::NODE, deleted.id).into(),
             slug: deleted.slug,
         }
     }

@@ -245,7 +245,7 @@ impl ArticlesMutation {
         let row = store::delete(&txn, current.id, version, &author(req)).await?;
         txn.commit().await?;
         Ok(DeletePayload {
-            id: ids::encode(NodeType::Article, row.id),
+            id: ids::encode(NodeType::Article, row.id).into(),
             slug: row.slug,
         })
     }
