@@ -21,7 +21,7 @@ use super::{
     text::Writer,
     themes::Theme,
 };
-use crate::{body, body::Block, slug};
+use api::{body, body::Block, slug};
 
 /// The rows of a batch of articles, inserted in one transaction.
 #[derive(Default)]

@@ -18,7 +18,7 @@ use super::{
         QUOTES, SPEECH, SUBJECTS, part_of_day,
     },
 };
-use crate::body::Block;
+use api::body::Block;
 
 /// Upper-cases the first letter (after any opening quote or bracket).
 pub fn capitalize(text: &mut String) {

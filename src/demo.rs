@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use crate::{body, changes, search, slug};
+use api::{body, changes, search, slug};
 
 /// The demo data, as shipped.
 pub const NEWSROOM_JSON: &str = include_str!("../demo/newsroom.json");

@@ -20,7 +20,7 @@ use super::{
         PLACE_SECOND, SURNAMES,
     },
 };
-use crate::slug;
+use api::slug;
 
 /// Seconds east of UTC of the newsroom's zone (Asia/Ho_Chi_Minh).
 pub const ZONE_SECS: i64 = 7 * 3600;
