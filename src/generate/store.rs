@@ -17,7 +17,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use super::{articles::Batch, graph::SectionRef, themes::Theme};
+use super::{rows::Batch, themes::Theme, world::SectionRef};
 use crate::demo::NEWSROOM_JSON;
 
 /// At most this many bound values per statement: under SQLite's 32766

@@ -8,8 +8,9 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 
 use super::{
+    clock::ZONE_SECS,
     dice::Dice,
-    graph::{World, ZONE_SECS, person_name},
+    names::person_name,
     themes::{
         CRIMES, DISEASES, FESTIVALS, GENERIC_TOPICS, MODELS, PRODUCTS, PROJECTS, SPORTS, Theme,
     },
@@ -17,6 +18,7 @@ use super::{
         CAPTIONS, CLAUSES, COMPLEMENTS, GATHERINGS, HEADINGS, LIST_VERBS, OPENERS, QUOTE_FRAMES,
         QUOTES, SPEECH, SUBJECTS, part_of_day,
     },
+    world::World,
 };
 use api::body::Block;
 
