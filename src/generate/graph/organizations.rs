@@ -150,6 +150,14 @@ impl OrgAdder<'_> {
     }
 }
 
+/// The district bundles so far: (district, party committee, people's
+/// committee), and the next district and commune of each to get theirs.
+struct Local {
+    bundles: Vec<(usize, usize, usize)>,
+    next_district: usize,
+    next_commune: Vec<usize>,
+}
+
 /// Adds the organizations of the archive.
 pub(super) fn organizations(
     d: &mut Dice,
@@ -175,211 +183,37 @@ pub(super) fn organizations(
             Some(description.to_owned()),
         );
     }
-    // District bundles: (party committee, people's committee) per district.
-    let mut bundles: Vec<(usize, usize, usize)> = Vec::new();
-    let mut next_district = 0;
-    let mut next_commune: Vec<usize> = vec![0; add.world.districts.len()];
+    let mut local = Local {
+        bundles: Vec::new(),
+        next_district: 0,
+        next_commune: vec![0; add.world.districts.len()],
+    };
     let mut guard = 0;
     while !add.full() && guard < plan.organizations * 20 + 1000 {
         guard += 1;
-        let can_district = next_district < add.world.districts.len();
+        let can_district = local.next_district < add.world.districts.len();
+        let bundled = !local.bundles.is_empty();
         let weights = [
             if can_district { 14 } else { 0 },
-            if bundles.is_empty() { 0 } else { 30 },
-            if bundles.is_empty() { 0 } else { 10 },
+            if bundled { 30 } else { 0 },
+            if bundled { 10 } else { 0 },
             15,
             5,
             18,
-            if bundles.is_empty() { 0 } else { 7 },
-            if bundles.is_empty() { 0 } else { 3 },
+            if bundled { 7 } else { 0 },
+            if bundled { 3 } else { 0 },
             3,
         ];
         match d.weighted(&weights) {
-            0 => {
-                let i = next_district;
-                next_district += 1;
-                let (label, name) = {
-                    let district = &add.world.districts[i];
-                    (district.label.clone(), district.name.clone())
-                };
-                let party_word = if label.starts_with("thành phố") {
-                    "Thành ủy"
-                } else if label.starts_with("thị xã") {
-                    "Thị ủy"
-                } else {
-                    "Huyện ủy"
-                };
-                let party = add.add(
-                    d,
-                    format!("{party_word} {name}"),
-                    None,
-                    PARTY,
-                    Some(TINH_UY),
-                    Some(format!("Ban Chấp hành Đảng bộ {label}.")),
-                );
-                let committee = add.add(
-                    d,
-                    format!("UBND {label}"),
-                    None,
-                    PEOPLES,
-                    Some(UBND_TINH),
-                    Some(format!("Ủy ban nhân dân {label}.")),
-                );
-                if let (Some(party), Some(committee)) = (party, committee) {
-                    add.world.districts[i].committee = Some(committee);
-                    bundles.push((i, party, committee));
-                }
-            }
-            1 => {
-                let (district, party, committee) = *d.pick(&bundles);
-                let k = next_commune[district];
-                let Some(&commune) = add.world.districts[district].communes.get(k) else {
-                    continue;
-                };
-                next_commune[district] += 1;
-                let label = add.world.communes[commune].label.clone();
-                add.add(
-                    d,
-                    format!("Đảng ủy {label}"),
-                    None,
-                    PARTY,
-                    Some(party),
-                    None,
-                );
-                add.add(
-                    d,
-                    format!("UBND {label}"),
-                    None,
-                    PEOPLES,
-                    Some(committee),
-                    None,
-                );
-            }
-            2 => {
-                let (district, _, committee) = *d.pick(&bundles);
-                let office = d.pick(DISTRICT_OFFICES);
-                let label = add.world.districts[district].label.clone();
-                add.add(
-                    d,
-                    format!("{office} {label}"),
-                    None,
-                    DEPARTMENT,
-                    Some(committee),
-                    None,
-                );
-            }
-            3 => {
-                let commune = d.below(add.world.communes.len());
-                let name = add.world.communes[commune].name.clone();
-                let district = add.world.communes[commune].district;
-                let committee = add.world.districts[district].committee;
-                match (d.below(4), committee) {
-                    (1, Some(c)) => add.add(
-                        d,
-                        format!("Trường THCS {name}"),
-                        None,
-                        SCHOOL,
-                        Some(c),
-                        None,
-                    ),
-                    (2, Some(c)) => add.add(
-                        d,
-                        format!("Trường Tiểu học {name}"),
-                        None,
-                        SCHOOL,
-                        Some(c),
-                        None,
-                    ),
-                    (3, Some(c)) => add.add(
-                        d,
-                        format!("Trường Mầm non {name}"),
-                        None,
-                        SCHOOL,
-                        Some(c),
-                        None,
-                    ),
-                    _ => add.add(
-                        d,
-                        format!("Trường THPT {name}"),
-                        None,
-                        SCHOOL,
-                        Some(SO_GD),
-                        None,
-                    ),
-                };
-            }
-            4 => {
-                let district = d.below(add.world.districts.len());
-                let label = add.world.districts[district].label.clone();
-                let name = match d.below(3) {
-                    0 => d.pick(SPECIAL_HOSPITALS).to_string(),
-                    1 => format!(
-                        "Bệnh viện Đa khoa khu vực {}",
-                        add.world.districts[district].name
-                    ),
-                    _ => format!("Trung tâm Y tế {label}"),
-                };
-                add.add(d, name, None, HOSPITAL, Some(SO_YTE), None);
-            }
-            5 => {
-                let form = d.pick(COMPANY_FORMS);
-                let industry = d.pick(INDUSTRIES);
-                let brand = format!("{} {}", d.pick(BRAND_FIRST), d.pick(BRAND_SECOND));
-                let description = format!(
-                    "Doanh nghiệp hoạt động trong lĩnh vực {} trên địa bàn tỉnh.",
-                    industry.to_lowercase()
-                );
-                add.add(
-                    d,
-                    format!("{form} {industry} {brand}"),
-                    Some(brand),
-                    COMPANY,
-                    None,
-                    Some(description),
-                );
-            }
-            6 => {
-                let (district, _, _) = *d.pick(&bundles);
-                let (label, name) = {
-                    let district = &add.world.districts[district];
-                    (district.label.clone(), district.name.clone())
-                };
-                let (org, parent) = match d.below(5) {
-                    0 => (format!("Hội Nông dân {label}"), HOI_ND),
-                    1 => (format!("Hội Liên hiệp Phụ nữ {label}"), HOI_PN),
-                    2 => (format!("Huyện đoàn {name}"), TINH_DOAN),
-                    3 => (format!("Hội Cựu chiến binh {label}"), HOI_CCB),
-                    _ => (format!("Ủy ban MTTQ Việt Nam {label}"), MTTQ),
-                };
-                add.add(d, org, None, MASS, Some(parent), None);
-            }
-            7 => {
-                let (district, _, _) = *d.pick(&bundles);
-                let label = add.world.districts[district].label.clone();
-                let (org, parent) = if d.chance(0.5) {
-                    (format!("Công an {label}"), CONG_AN)
-                } else {
-                    (format!("Ban Chỉ huy Quân sự {label}"), BCHQS)
-                };
-                add.add(d, org, None, ARMED, Some(parent), None);
-            }
-            _ => {
-                let commune = d.below(add.world.communes.len());
-                let name = add.world.communes[commune].name.clone();
-                let what = match d.below(3) {
-                    0 => "Nông nghiệp",
-                    1 => "Dịch vụ nông nghiệp",
-                    _ => "Thủy sản",
-                };
-                add.add(
-                    d,
-                    format!("Hợp tác xã {what} {name}"),
-                    None,
-                    OTHER,
-                    Some(LMHTX),
-                    None,
-                );
-            }
+            0 => add.district_committees(d, &mut local),
+            1 => add.commune_committees(d, &mut local),
+            2 => add.district_office(d, &local),
+            3 => add.school(d),
+            4 => add.hospital(d),
+            5 => add.company(d),
+            6 => add.district_mass_organization(d, &local),
+            7 => add.district_armed_forces(d, &local),
+            _ => add.cooperative(d),
         }
     }
     // Companies whose counts outgrew the names: fill with numbered branches.
@@ -394,5 +228,187 @@ pub(super) fn organizations(
             None,
         );
         n += 1;
+    }
+}
+
+/// One kind of organization each, drawn in the order the archive of a seed
+/// depends on.
+impl OrgAdder<'_> {
+    /// The next district's party committee and people's committee.
+    fn district_committees(&mut self, d: &mut Dice, local: &mut Local) {
+        let i = local.next_district;
+        local.next_district += 1;
+        let (label, name) = {
+            let district = &self.world.districts[i];
+            (district.label.clone(), district.name.clone())
+        };
+        let party_word = if label.starts_with("thành phố") {
+            "Thành ủy"
+        } else if label.starts_with("thị xã") {
+            "Thị ủy"
+        } else {
+            "Huyện ủy"
+        };
+        let party = self.add(
+            d,
+            format!("{party_word} {name}"),
+            None,
+            PARTY,
+            Some(TINH_UY),
+            Some(format!("Ban Chấp hành Đảng bộ {label}.")),
+        );
+        let committee = self.add(
+            d,
+            format!("UBND {label}"),
+            None,
+            PEOPLES,
+            Some(UBND_TINH),
+            Some(format!("Ủy ban nhân dân {label}.")),
+        );
+        if let (Some(party), Some(committee)) = (party, committee) {
+            self.world.districts[i].committee = Some(committee);
+            local.bundles.push((i, party, committee));
+        }
+    }
+
+    /// The party committee and people's committee of a district's next
+    /// commune.
+    fn commune_committees(&mut self, d: &mut Dice, local: &mut Local) {
+        let (district, party, committee) = *d.pick(&local.bundles);
+        let k = local.next_commune[district];
+        let Some(&commune) = self.world.districts[district].communes.get(k) else {
+            return;
+        };
+        local.next_commune[district] += 1;
+        let label = self.world.communes[commune].label.clone();
+        self.add(
+            d,
+            format!("Đảng ủy {label}"),
+            None,
+            PARTY,
+            Some(party),
+            None,
+        );
+        self.add(
+            d,
+            format!("UBND {label}"),
+            None,
+            PEOPLES,
+            Some(committee),
+            None,
+        );
+    }
+
+    /// An office of a district's people's committee.
+    fn district_office(&mut self, d: &mut Dice, local: &Local) {
+        let (district, _, committee) = *d.pick(&local.bundles);
+        let office = d.pick(DISTRICT_OFFICES);
+        let label = self.world.districts[district].label.clone();
+        self.add(
+            d,
+            format!("{office} {label}"),
+            None,
+            DEPARTMENT,
+            Some(committee),
+            None,
+        );
+    }
+
+    /// A commune's school: under its district when it has a committee,
+    /// else a high school under the provincial department.
+    fn school(&mut self, d: &mut Dice) {
+        let commune = d.below(self.world.communes.len());
+        let name = self.world.communes[commune].name.clone();
+        let district = self.world.communes[commune].district;
+        let committee = self.world.districts[district].committee;
+        let (name, parent) = match (d.below(4), committee) {
+            (1, Some(c)) => (format!("Trường THCS {name}"), c),
+            (2, Some(c)) => (format!("Trường Tiểu học {name}"), c),
+            (3, Some(c)) => (format!("Trường Mầm non {name}"), c),
+            _ => (format!("Trường THPT {name}"), SO_GD),
+        };
+        self.add(d, name, None, SCHOOL, Some(parent), None);
+    }
+
+    /// A hospital or a district health centre.
+    fn hospital(&mut self, d: &mut Dice) {
+        let district = d.below(self.world.districts.len());
+        let label = self.world.districts[district].label.clone();
+        let name = match d.below(3) {
+            0 => d.pick(SPECIAL_HOSPITALS).to_string(),
+            1 => format!(
+                "Bệnh viện Đa khoa khu vực {}",
+                self.world.districts[district].name
+            ),
+            _ => format!("Trung tâm Y tế {label}"),
+        };
+        self.add(d, name, None, HOSPITAL, Some(SO_YTE), None);
+    }
+
+    /// A company: form, industry and brand.
+    fn company(&mut self, d: &mut Dice) {
+        let form = d.pick(COMPANY_FORMS);
+        let industry = d.pick(INDUSTRIES);
+        let brand = format!("{} {}", d.pick(BRAND_FIRST), d.pick(BRAND_SECOND));
+        let description = format!(
+            "Doanh nghiệp hoạt động trong lĩnh vực {} trên địa bàn tỉnh.",
+            industry.to_lowercase()
+        );
+        self.add(
+            d,
+            format!("{form} {industry} {brand}"),
+            Some(brand),
+            COMPANY,
+            None,
+            Some(description),
+        );
+    }
+
+    /// A district's branch of a provincial mass organization.
+    fn district_mass_organization(&mut self, d: &mut Dice, local: &Local) {
+        let (district, _, _) = *d.pick(&local.bundles);
+        let (label, name) = {
+            let district = &self.world.districts[district];
+            (district.label.clone(), district.name.clone())
+        };
+        let (org, parent) = match d.below(5) {
+            0 => (format!("Hội Nông dân {label}"), HOI_ND),
+            1 => (format!("Hội Liên hiệp Phụ nữ {label}"), HOI_PN),
+            2 => (format!("Huyện đoàn {name}"), TINH_DOAN),
+            3 => (format!("Hội Cựu chiến binh {label}"), HOI_CCB),
+            _ => (format!("Ủy ban MTTQ Việt Nam {label}"), MTTQ),
+        };
+        self.add(d, org, None, MASS, Some(parent), None);
+    }
+
+    /// A district's police or military command.
+    fn district_armed_forces(&mut self, d: &mut Dice, local: &Local) {
+        let (district, _, _) = *d.pick(&local.bundles);
+        let label = self.world.districts[district].label.clone();
+        let (org, parent) = if d.chance(0.5) {
+            (format!("Công an {label}"), CONG_AN)
+        } else {
+            (format!("Ban Chỉ huy Quân sự {label}"), BCHQS)
+        };
+        self.add(d, org, None, ARMED, Some(parent), None);
+    }
+
+    /// A commune's cooperative.
+    fn cooperative(&mut self, d: &mut Dice) {
+        let commune = d.below(self.world.communes.len());
+        let name = self.world.communes[commune].name.clone();
+        let what = match d.below(3) {
+            0 => "Nông nghiệp",
+            1 => "Dịch vụ nông nghiệp",
+            _ => "Thủy sản",
+        };
+        self.add(
+            d,
+            format!("Hợp tác xã {what} {name}"),
+            None,
+            OTHER,
+            Some(LMHTX),
+            None,
+        );
     }
 }
