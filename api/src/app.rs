@@ -1,95 +1,16 @@
 //! Building the application: state, schema, router; then serving it.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use axum::Router;
-use sea_orm::DatabaseConnection;
 use tower_http::{
     compression::CompressionLayer, cors::CorsLayer, limit::RequestBodyLimitLayer,
     timeout::TimeoutLayer, trace::TraceLayer,
 };
 
-use crate::{
-    auth::Verifier,
-    config::Config,
-    graphql::{self, AppSchema},
-    http,
-    metrics::Metrics,
-};
-
-/// What every request handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub config: Arc<Config>,
-    pub schema: AppSchema,
-    /// Verifies bearer tokens once per request.
-    pub verifier: Arc<Verifier>,
-    /// Automatic persisted queries registered on this replica.
-    pub persisted: Arc<crate::http::persisted::PersistedQueries>,
-    /// The content generation and what else `GET /graphql` validators
-    /// depend on.
-    pub validators: Arc<crate::http::graphql_cache::Validators>,
-    /// Counters served at `GET /metrics`.
-    pub metrics: Arc<Metrics>,
-}
-
-impl AppState {
-    /// State over an open (and migrated) database.
-    pub fn new(db: DatabaseConnection, config: Config, verifier: Verifier) -> Self {
-        let config = Arc::new(config);
-        let schema = build_schema(db.clone(), config.clone());
-        let persisted = crate::http::persisted::PersistedQueries::new(
-            config.persisted_queries,
-            config.persisted_queries_file.clone(),
-        );
-        let validators = crate::http::graphql_cache::Validators::new(
-            Arc::new(crate::generation::ContentGeneration::new(
-                config.content_version_poll_ms > 0,
-            )),
-            // The settings that show in answers, and the schema.
-            &format!(
-                "{}\n{}\n{:?}\n{}",
-                config.base_url(),
-                config.publication_name,
-                config.publisher_logo_url,
-                schema.sdl()
-            ),
-        );
-        Self {
-            db,
-            config,
-            schema,
-            verifier: Arc::new(verifier),
-            persisted: Arc::new(persisted),
-            validators: Arc::new(validators),
-            metrics: Arc::default(),
-        }
-    }
-
-    /// State whose `/metrics` counts the SQL statements run through `db`
-    /// (the server's; tests count with a callback of their own).
-    pub fn counting_statements(
-        mut db: DatabaseConnection,
-        config: Config,
-        verifier: Verifier,
-    ) -> Self {
-        let metrics = Arc::new(Metrics::default());
-        metrics.count_statements_of(&mut db);
-        Self {
-            metrics,
-            ..Self::new(db, config, verifier)
-        }
-    }
-}
-
-/// The executable schema, with the database and configuration attached.
-pub fn build_schema(db: DatabaseConnection, config: Arc<Config>) -> AppSchema {
-    graphql::schema_builder(&config)
-        .data(db)
-        .data(config)
-        .finish()
-}
+pub use crate::graphql::build_schema;
+pub use crate::http::AppState;
+use crate::{config::Config, http};
 
 /// The whole HTTP surface, with its middleware. Pure: binding a port is
 /// the caller's business.

@@ -6,12 +6,14 @@
 //! without binding a port.
 
 pub mod app;
+pub mod articles;
 pub mod auth;
 pub mod body;
 pub mod changes;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod feeds;
 pub mod generation;
 pub mod graphql;

@@ -1,32 +1,48 @@
-//! Per-request DataLoaders: one loader type, one typed key per relation.
-//! Every key type batches all the lookups of a request into one `IN (…)`
-//! query, so a page costs the same number of statements whatever its size.
+//! Batch loading: one typed key per relation. Each key type reads all the
+//! keys of a batch in one `IN (…)` query, so a page costs the same number
+//! of statements whatever its size. The GraphQL face batches a request's
+//! lookups through its DataLoader (`graphql/dataloader.rs`); feeds call
+//! [`load_many`] directly.
 
-use std::{collections::HashMap, hash::Hash, sync::Arc};
+use std::{collections::HashMap, future::Future, hash::Hash};
 
-use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     article, article_event, article_image, article_organization, article_person, article_tag,
     event, event_organization, event_person, media, organization, person, position, section, tag,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-/// The loader behind every key below.
-pub struct DbLoader {
-    db: DatabaseConnection,
+/// A key whose values load in batches.
+pub trait BatchKey: Copy + Eq + Hash + Send + Sync + 'static {
+    type Value: Clone + Send + Sync + 'static;
+
+    /// The values of `keys` (distinct), in one or a few statements; a key
+    /// with no value is left out of the map.
+    fn fetch(
+        db: &DatabaseConnection,
+        keys: &[Self],
+    ) -> impl Future<Output = LoadResult<Self, Self::Value>> + Send;
 }
 
-/// What resolvers hold: one per request.
-pub type Loaders = DataLoader<DbLoader>;
-
-/// A fresh set of loaders for one request. No added delay: the keys of
-/// one level are queued before the spawned fetch runs, and the default
-/// 1 ms only added latency per level (docs/ARCHITECTURE.md).
-pub fn for_request(db: DatabaseConnection) -> Loaders {
-    DataLoader::new(DbLoader { db }, tokio::spawn).delay(std::time::Duration::ZERO)
+/// The values of `keys` (duplicates allowed), fetched as one batch.
+pub async fn load_many<K: BatchKey>(
+    db: &DatabaseConnection,
+    keys: impl IntoIterator<Item = K>,
+) -> LoadResult<K, K::Value> {
+    let mut distinct: Vec<K> = Vec::new();
+    for key in keys {
+        if !distinct.contains(&key) {
+            distinct.push(key);
+        }
+    }
+    if distinct.is_empty() {
+        return Ok(HashMap::new());
+    }
+    K::fetch(db, &distinct).await
 }
 
-type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DbErr>>;
+/// What a batch answers.
+pub type LoadResult<K, V> = Result<HashMap<K, V>, DbErr>;
 
 /// Rows by primary key: `ById<article::Entity>` and friends.
 macro_rules! by_id {
@@ -35,15 +51,17 @@ macro_rules! by_id {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
 
-        impl Loader<$key> for DbLoader {
+        impl BatchKey for $key {
             type Value = $entity::Model;
-            type Error = Arc<DbErr>;
 
-            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Self::Value> {
+            async fn fetch(
+                db: &DatabaseConnection,
+                keys: &[$key],
+            ) -> LoadResult<$key, Self::Value> {
                 let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
                 let rows = $entity::Entity::find()
                     .filter($entity::Column::Id.is_in(ids))
-                    .all(&self.db)
+                    .all(db)
                     .await?;
                 Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
             }
@@ -76,16 +94,15 @@ macro_rules! children_of {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
 
-        impl Loader<$key> for DbLoader {
+        impl BatchKey for $key {
             type Value = Vec<$entity::Model>;
-            type Error = Arc<DbErr>;
 
-            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Self::Value> {
+            async fn fetch(db: &DatabaseConnection, keys: &[$key]) -> LoadResult<$key, Self::Value> {
                 let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
                 let rows = $entity::Entity::find()
                     .filter($entity::Column::$fk_col.is_in(ids))
                     $(.order_by_asc($entity::Column::$order))+
-                    .all(&self.db)
+                    .all(db)
                     .await?;
                 let parent_of: fn(&$entity::Model) -> i64 = $parent_of;
                 Ok(group(rows, |row| $key(parent_of(row))))
@@ -191,12 +208,6 @@ children_of!(
     "The events an organization took part in."
 );
 
-impl DbLoader {
-    /// The connection the loaders query.
-    pub fn db(&self) -> &DatabaseConnection {
-        &self.db
-    }
-}
 children_of!(
     ChildrenOfSection,
     section,

@@ -1,7 +1,6 @@
 //! Relay cursor pagination over a keyset: the sort key and the id of the
 //! last row seen, never an OFFSET. Cursors are opaque to clients.
 
-use async_graphql::SimpleObject;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -50,8 +49,9 @@ impl Cursor {
     }
 }
 
-/// Relay `PageInfo`.
-#[derive(Clone, Debug, Default, SimpleObject)]
+/// Where a page stands in its list (Relay's `PageInfo`; the GraphQL
+/// face shows it as such, in `graphql/connection.rs`).
+#[derive(Clone, Debug, Default)]
 pub struct PageInfo {
     pub has_next_page: bool,
     pub has_previous_page: bool,

@@ -1,20 +1,16 @@
 //! "Sự kiện liên quan" and related articles: ranking by shared people,
 //! organizations, events and tags, batched over every article of a request.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::Arc,
-};
+use std::collections::{HashMap, HashSet};
 
-use async_graphql::dataloader::Loader;
 use chrono::{DateTime, Utc};
 use entity::{article::ArticleStatus, event};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QuerySelect, Statement,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Statement,
 };
 
-use crate::loaders::DbLoader;
+use crate::loaders::{BatchKey, LoadResult};
 
 /// What a source (an article or an event) is tied to.
 #[derive(Default)]
@@ -36,19 +32,17 @@ pub struct RelatedEventsOfArticle(pub i64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RelatedEventsOfEvent(pub i64);
 
-impl Loader<RelatedEventsOfArticle> for DbLoader {
+impl BatchKey for RelatedEventsOfArticle {
     type Value = Vec<i64>;
-    type Error = Arc<DbErr>;
 
     /// Three statements for a whole batch: the articles' events, subject
     /// people and organizations; the newest events of each of those people
     /// and organizations; the candidates' start times.
-    async fn load(
-        &self,
+    async fn fetch(
+        db: &DatabaseConnection,
         keys: &[RelatedEventsOfArticle],
-    ) -> Result<HashMap<RelatedEventsOfArticle, Vec<i64>>, Self::Error> {
+    ) -> LoadResult<RelatedEventsOfArticle, Vec<i64>> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let db = self.db();
         let mut ties: HashMap<i64, Ties> = ids.iter().map(|id| (*id, Ties::default())).collect();
         let kinds = [TieKind::Event, TieKind::Person, TieKind::Organization];
         let rows = Link::find_by_statement(ties_statement(db.get_database_backend(), &ids, &kinds))
@@ -63,17 +57,15 @@ impl Loader<RelatedEventsOfArticle> for DbLoader {
     }
 }
 
-impl Loader<RelatedEventsOfEvent> for DbLoader {
+impl BatchKey for RelatedEventsOfEvent {
     type Value = Vec<i64>;
-    type Error = Arc<DbErr>;
 
     /// Three statements for a whole batch, as for articles.
-    async fn load(
-        &self,
+    async fn fetch(
+        db: &DatabaseConnection,
         keys: &[RelatedEventsOfEvent],
-    ) -> Result<HashMap<RelatedEventsOfEvent, Vec<i64>>, Self::Error> {
+    ) -> LoadResult<RelatedEventsOfEvent, Vec<i64>> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let db = self.db();
         let mut ties: HashMap<i64, Ties> = ids
             .iter()
             .map(|id| {
@@ -309,18 +301,16 @@ struct VisibleRow {
     published_at: Option<DateTime<Utc>>,
 }
 
-impl Loader<RelatedArticles> for DbLoader {
+impl BatchKey for RelatedArticles {
     type Value = Vec<i64>;
-    type Error = Arc<DbErr>;
 
     /// Three statements for a whole batch: the ties of the sources, the
     /// newest [`CANDIDATES_PER_TIE`] articles of each tie, and which of
     /// those the public may read. Scores are summed here.
-    async fn load(
-        &self,
+    async fn fetch(
+        db: &DatabaseConnection,
         keys: &[RelatedArticles],
-    ) -> Result<HashMap<RelatedArticles, Vec<i64>>, Self::Error> {
-        let db = self.db();
+    ) -> LoadResult<RelatedArticles, Vec<i64>> {
         let backend = db.get_database_backend();
         let sources: Vec<i64> = keys.iter().map(|k| k.article_id).collect();
         let ties = Link::find_by_statement(ties_statement(backend, &sources, &TieKind::ALL))

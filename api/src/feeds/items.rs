@@ -55,7 +55,6 @@ pub(super) async fn load(
     articles: Vec<article::Model>,
     content: ContentMode,
 ) -> AppResult<Vec<FeedItem>> {
-    let loaders = loaders::for_request(db.clone());
     let bodies: Vec<Vec<body::Block>> = match content {
         ContentMode::Full => articles
             .iter()
@@ -68,27 +67,20 @@ pub(super) async fn load(
         ContentMode::Summary => Vec::new(),
     };
 
-    let sections = loaders
-        .load_many(articles.iter().map(|a| SectionId(a.section_id)))
-        .await?;
-    let links = loaders
-        .load_many(articles.iter().map(|a| PeopleOfArticle(a.id)))
-        .await?;
-    let people = loaders
-        .load_many(
-            links
-                .values()
-                .flatten()
-                .filter(|l| l.role == PersonRole::Author)
-                .map(|l| PersonId(l.person_id)),
-        )
-        .await?;
-    let tag_links = loaders
-        .load_many(articles.iter().map(|a| TagsOfArticle(a.id)))
-        .await?;
-    let tags = loaders
-        .load_many(tag_links.values().flatten().map(|l| TagId(l.tag_id)))
-        .await?;
+    let sections = loaders::load_many(db, articles.iter().map(|a| SectionId(a.section_id))).await?;
+    let links = loaders::load_many(db, articles.iter().map(|a| PeopleOfArticle(a.id))).await?;
+    let people = loaders::load_many(
+        db,
+        links
+            .values()
+            .flatten()
+            .filter(|l| l.role == PersonRole::Author)
+            .map(|l| PersonId(l.person_id)),
+    )
+    .await?;
+    let tag_links = loaders::load_many(db, articles.iter().map(|a| TagsOfArticle(a.id))).await?;
+    let tags =
+        loaders::load_many(db, tag_links.values().flatten().map(|l| TagId(l.tag_id))).await?;
     let media_ids = articles
         .iter()
         .filter_map(|a| a.lead_image_id)
@@ -97,7 +89,7 @@ pub(super) async fn load(
             _ => None,
         }))
         .map(MediaId);
-    let media = loaders.load_many(media_ids).await?;
+    let media = loaders::load_many(db, media_ids).await?;
 
     let mut bodies = bodies.into_iter();
     Ok(articles

@@ -24,7 +24,7 @@ pub use items::{FeedItem, image_mime};
 pub use params::{ContentMode, FeedFormat, FeedParams};
 pub use scope::{Scope, ScopeKind};
 
-use crate::{config::Config, error::AppResult, graphql::articles::filter_support, viewer::Viewer};
+use crate::{config::Config, error::AppResult, viewer::Viewer};
 
 /// What a feed shows, whatever its format.
 pub struct Feed {
@@ -69,20 +69,19 @@ pub async fn build(
     now: DateTime<Utc>,
 ) -> AppResult<Feed> {
     let base = config.base_url();
-    let scoped = filter_support::apply(db, &scope.filter, article::Entity::find()).await?;
-    let (articles, changed) = match scoped {
-        Some(scoped) => {
-            let articles = scoped
-                .clone()
-                .filter(Viewer::Anonymous.article_condition(now))
-                .order_by_desc(article::Column::PublishedAt)
-                .order_by_desc(article::Column::Id)
-                .limit(params.limit)
-                .all(db)
-                .await?;
-            (articles, newest_change(db).await?)
-        }
-        None => (Vec::new(), None),
+    let (articles, changed) = if scope.articles.is_empty() {
+        (Vec::new(), None)
+    } else {
+        let articles = scope
+            .articles
+            .apply(article::Entity::find())
+            .filter(Viewer::Anonymous.article_condition(now))
+            .order_by_desc(article::Column::PublishedAt)
+            .order_by_desc(article::Column::Id)
+            .limit(params.limit)
+            .all(db)
+            .await?;
+        (articles, newest_change(db).await?)
     };
     let items = items::load(db, base, articles, params.content).await?;
     let newest_item = items.iter().map(FeedItem::changed_at).max();

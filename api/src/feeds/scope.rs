@@ -6,8 +6,8 @@ use entity::{event, organization, person, section, tag};
 use sea_orm::ConnectionTrait;
 
 use crate::{
+    articles::ArticleScope,
     error::AppResult,
-    graphql::articles::ArticleFilter,
     slugs::{self, Slugged},
     urls,
 };
@@ -67,7 +67,7 @@ pub struct Scope {
     /// The display name of the section, tag, person…
     pub name: Option<String>,
     /// The articles of the scope, as the `articles` query would filter them.
-    pub filter: ArticleFilter,
+    pub articles: ArticleScope,
 }
 
 impl Scope {
@@ -86,35 +86,34 @@ impl Scope {
         let found = match kind {
             ScopeKind::Section => row::<section::Entity>(db, slug)
                 .await?
-                .map(|s| (s.slug, s.name)),
+                .map(|s| (s.id, s.slug, s.name)),
             ScopeKind::Tag => row::<tag::Entity>(db, slug)
                 .await?
-                .map(|t| (t.slug, t.name)),
+                .map(|t| (t.id, t.slug, t.name)),
             ScopeKind::Person => row::<person::Entity>(db, slug)
                 .await?
-                .map(|p| (p.slug, p.full_name)),
+                .map(|p| (p.id, p.slug, p.full_name)),
             ScopeKind::Organization => row::<organization::Entity>(db, slug)
                 .await?
-                .map(|o| (o.slug, o.name)),
+                .map(|o| (o.id, o.slug, o.name)),
             ScopeKind::Event => row::<event::Entity>(db, slug)
                 .await?
-                .map(|e| (e.slug, e.name)),
+                .map(|e| (e.id, e.slug, e.name)),
         };
-        Ok(found.map(|(slug, name)| {
-            let mut filter = ArticleFilter::default();
-            let value = Some(slug.clone());
-            match kind {
-                ScopeKind::Section => filter.section = value,
-                ScopeKind::Tag => filter.tag = value,
-                ScopeKind::Person => filter.person = value,
-                ScopeKind::Organization => filter.organization = value,
-                ScopeKind::Event => filter.event = value,
-            }
-            Self {
-                target: Some((kind, slug)),
-                name: Some(name),
-                filter,
-            }
+        let Some((id, slug, name)) = found else {
+            return Ok(None);
+        };
+        let articles = match kind {
+            ScopeKind::Section => ArticleScope::of_section(db, id).await?,
+            ScopeKind::Tag => ArticleScope::of_tag(id),
+            ScopeKind::Person => ArticleScope::of_person(id),
+            ScopeKind::Organization => ArticleScope::of_organization(id),
+            ScopeKind::Event => ArticleScope::of_event(id),
+        };
+        Ok(Some(Self {
+            target: Some((kind, slug)),
+            name: Some(name),
+            articles,
         }))
     }
 

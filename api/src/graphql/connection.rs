@@ -8,6 +8,30 @@ use crate::error::AppResult;
 
 pub use crate::pagination::PageInfo;
 
+/// Relay's `PageInfo`: where a page stands in the whole list.
+#[async_graphql::Object]
+impl PageInfo {
+    /// Whether items follow this page (ask with `after: endCursor`).
+    async fn has_next_page(&self) -> bool {
+        self.has_next_page
+    }
+
+    /// Whether items come before this page (ask with `before: startCursor`).
+    async fn has_previous_page(&self) -> bool {
+        self.has_previous_page
+    }
+
+    /// The cursor of the first item of this page; null on an empty page.
+    async fn start_cursor(&self) -> Option<&str> {
+        self.start_cursor.as_deref()
+    }
+
+    /// The cursor of the last item of this page; null on an empty page.
+    async fn end_cursor(&self) -> Option<&str> {
+        self.end_cursor.as_deref()
+    }
+}
+
 /// How to answer `totalCount`.
 pub enum Total<E: EntityTrait> {
     /// Count the rows of this query (without cursor and limit) on demand.

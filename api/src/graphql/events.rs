@@ -3,21 +3,22 @@
 
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{event, event_organization, event_person, organization, person};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Query};
+use entity::event;
 
 use super::{
-    articles::{ArticleConnection, ArticleFilter, filter_support::resolve},
+    articles::ArticleConnection,
     connection::{Total, connection},
     db, loaders, lookup,
     organizations::Organization,
     people::Person,
 };
 use crate::{
+    articles::{ArticleScope, ListOrder},
     error::{AppError, AppResult},
+    events::{EventRefs, EventScope},
     ids::{self, NodeType},
-    loaders::{EventId, Loaders, OrganizationId, OrganizationsOfEvent, PeopleOfEvent, PersonId},
-    pagination::{Cursor, Page, SortKey, page_ranked},
+    loaders::{EventId, OrganizationId, OrganizationsOfEvent, PeopleOfEvent, PersonId},
+    pagination::{Page, page_ranked},
     related::RelatedEventsOfEvent,
 };
 
@@ -154,12 +155,9 @@ impl Event {
         before: Option<String>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
-        let filter = ArticleFilter {
-            event: Some(ids::encode(NodeType::Event, self.0.id).to_string()),
-            ..Default::default()
-        };
         let newest_first = order == TimelineOrder::NewestFirst;
-        Ok(super::articles::query_list_ordered(ctx, filter, &page, newest_first).await?)
+        let scope = ArticleScope::of_event(self.0.id);
+        ArticleConnection::of_scope(ctx, &scope, &page, ListOrder::PublishedAt, newest_first).await
     }
 
     /// Events sharing this one's people and organizations, ranked by
@@ -183,7 +181,7 @@ impl Event {
 
 /// A page of a list of event ids ranked in memory.
 pub(crate) async fn ranked_connection(
-    loaders: &Loaders,
+    loaders: &super::dataloader::Loaders,
     ranked: Vec<i64>,
     page: &Page,
 ) -> AppResult<EventConnection> {
@@ -212,84 +210,32 @@ pub struct EventFilter {
     pub organization: Option<String>,
 }
 
-/// A page of events matching `filter`, newest `startsAt` first.
-pub(crate) async fn list(
-    ctx: &Context<'_>,
-    filter: EventFilter,
-    page: &Page,
-) -> AppResult<EventConnection> {
-    let db = db(ctx)?;
-    let mut base = event::Entity::find();
-    if let Some(after) = filter.starts_after {
-        base = base.filter(event::Column::StartsAt.gte(after));
+impl EventFilter {
+    /// The filter as the domain reads it, references still unresolved.
+    fn refs(&self) -> EventRefs<'_> {
+        EventRefs {
+            starts_after: self.starts_after,
+            starts_before: self.starts_before,
+            person: self.person.as_deref(),
+            organization: self.organization.as_deref(),
+        }
     }
-    if let Some(before) = filter.starts_before {
-        base = base.filter(event::Column::StartsAt.lt(before));
+}
+
+impl EventConnection {
+    /// A page of the events in `scope`, newest `startsAt` first.
+    pub(crate) async fn of_scope(
+        ctx: &Context<'_>,
+        scope: &EventScope,
+        page: &Page,
+    ) -> AppResult<Self> {
+        let found = crate::events::page(db(ctx)?, scope, page).await?;
+        let total = found
+            .whole
+            .map_or(Total::Known(0), |whole| Total::Query(Box::new(whole)));
+        let edges = found.rows.into_iter().map(|(e, c)| (Event(e), c)).collect();
+        Ok(Self::new(edges, found.info, total))
     }
-    if let Some(value) = &filter.person {
-        let Some(id) =
-            resolve::<person::Entity>(db, NodeType::Person, value, "filter.person").await?
-        else {
-            return Ok(EventConnection::new(
-                Vec::new(),
-                Default::default(),
-                Total::Known(0),
-            ));
-        };
-        base = base.filter(
-            event::Column::Id.in_subquery(
-                Query::select()
-                    .column(event_person::Column::EventId)
-                    .from(event_person::Entity)
-                    .and_where(event_person::Column::PersonId.eq(id))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(value) = &filter.organization {
-        let Some(id) = resolve::<organization::Entity>(
-            db,
-            NodeType::Organization,
-            value,
-            "filter.organization",
-        )
-        .await?
-        else {
-            return Ok(EventConnection::new(
-                Vec::new(),
-                Default::default(),
-                Total::Known(0),
-            ));
-        };
-        base = base.filter(
-            event::Column::Id.in_subquery(
-                Query::select()
-                    .column(event_organization::Column::EventId)
-                    .from(event_organization::Entity)
-                    .and_where(event_organization::Column::OrganizationId.eq(id))
-                    .to_owned(),
-            ),
-        );
-    }
-    let rows = page
-        .apply(
-            base.clone(),
-            event::Column::StartsAt,
-            event::Column::Id,
-            true,
-        )
-        .all(db)
-        .await?;
-    let (edges, info) = page.finish(rows, |e| Cursor {
-        key: SortKey::Time(e.starts_at),
-        id: e.id,
-    });
-    let edges = edges.into_iter().map(|(e, c)| (Event(e), c)).collect();
-    Ok(EventConnection::new(
-        edges,
-        info,
-        Total::Query(Box::new(base)),
-    ))
 }
 
 #[derive(Default)]
@@ -323,6 +269,10 @@ impl EventsQuery {
         before: Option<String>,
     ) -> AppResult<EventConnection> {
         let page = Page::from_params(first, after, last, before)?;
-        Ok(list(ctx, filter.unwrap_or_default(), &page).await?)
+        let scope = match filter {
+            Some(filter) => EventScope::resolve(db(ctx)?, &filter.refs()).await?,
+            None => EventScope::default(),
+        };
+        EventConnection::of_scope(ctx, &scope, &page).await
     }
 }

@@ -4,6 +4,8 @@ pub mod articles;
 pub mod body;
 pub mod changes;
 pub mod connection;
+pub mod dataloader;
+mod error;
 pub mod events;
 mod lookup;
 pub mod media;
@@ -24,7 +26,6 @@ use sea_orm::DatabaseConnection;
 use crate::{
     config::Config,
     error::{AppError, AppResult},
-    loaders::Loaders,
     viewer::Viewer,
 };
 
@@ -62,6 +63,11 @@ pub fn schema_builder(
     .limit_directives(50)
 }
 
+/// The executable schema, with the database and configuration attached.
+pub fn build_schema(db: DatabaseConnection, config: std::sync::Arc<Config>) -> AppSchema {
+    schema_builder(&config).data(db).data(config).finish()
+}
+
 /// The SDL of the schema, as kept in `schema.graphql`.
 pub fn sdl() -> String {
     schema_builder(&Config::for_database("sqlite::memory:"))
@@ -75,6 +81,8 @@ pub struct RequestContext {
     /// One clock reading per request, so every field agrees on "now".
     pub now: DateTime<Utc>,
 }
+
+pub use dataloader::Loaders;
 
 pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Loaders> {
     ctx.data::<Loaders>()

@@ -6,19 +6,22 @@ use entity::organization;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    articles::{ArticleConnection, ArticleFilter, filter_support::resolve},
+    articles::ArticleConnection,
     connection::{Total, connection},
     db,
-    events::{EventConnection, EventFilter},
+    events::EventConnection,
     loaders, lookup,
     people::{Position, positions},
     request,
 };
 use crate::{
+    articles::ArticleScope,
     error::AppResult,
+    events::EventScope,
     ids::{self, NodeType},
     loaders::{ChildrenOfOrganization, OrganizationId, PositionsInOrganization},
     pagination::{Cursor, Page, SortKey},
+    references,
 };
 
 /// What kind of body an organization is.
@@ -170,11 +173,8 @@ impl Organization {
         before: Option<String>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
-        let filter = ArticleFilter {
-            organization: Some(ids::encode(NodeType::Organization, self.0.id).to_string()),
-            ..Default::default()
-        };
-        Ok(super::articles::query_list(ctx, filter, &page).await?)
+        let scope = ArticleScope::of_organization(self.0.id);
+        ArticleConnection::newest(ctx, &scope, &page).await
     }
 
     /// Events this organization took part in, newest first.
@@ -188,11 +188,8 @@ impl Organization {
         before: Option<String>,
     ) -> AppResult<EventConnection> {
         let page = Page::from_params(first, after, last, before)?;
-        let filter = EventFilter {
-            organization: Some(ids::encode(NodeType::Organization, self.0.id).to_string()),
-            ..Default::default()
-        };
-        Ok(super::events::list(ctx, filter, &page).await?)
+        let scope = EventScope::of_organization(self.0.id);
+        EventConnection::of_scope(ctx, &scope, &page).await
     }
 }
 
@@ -244,13 +241,8 @@ impl OrganizationsQuery {
             base = base.filter(organization::Column::Kind.eq(kind.as_db()));
         }
         if let Some(parent) = &filter.parent {
-            let parent = resolve::<organization::Entity>(
-                db,
-                NodeType::Organization,
-                parent,
-                "filter.parent",
-            )
-            .await?;
+            let parent =
+                references::resolve::<organization::Entity>(db, parent, "filter.parent").await?;
             base = base.filter(organization::Column::ParentId.eq(parent.unwrap_or(-1)));
         }
         if filter.root == Some(true) {

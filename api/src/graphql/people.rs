@@ -5,17 +5,19 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use entity::{person, position};
 
 use super::{
-    articles::{ArticleConnection, ArticleFilter},
+    articles::ArticleConnection,
     connection::{Total, connection},
     db,
-    events::{EventConnection, EventFilter},
+    events::EventConnection,
     loaders, lookup,
     organizations::Organization,
     request,
 };
 use crate::{
+    articles::ArticleScope,
     error::AppError,
     error::AppResult,
+    events::EventScope,
     ids::{self, NodeType},
     loaders::{OrganizationId, PersonId, PositionsOfPerson},
     pagination::{Cursor, Page, SortKey},
@@ -174,11 +176,7 @@ impl Person {
         before: Option<String>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
-        let filter = ArticleFilter {
-            person: Some(ids::encode(NodeType::Person, self.0.id).to_string()),
-            ..Default::default()
-        };
-        Ok(super::articles::query_list(ctx, filter, &page).await?)
+        ArticleConnection::newest(ctx, &ArticleScope::of_person(self.0.id), &page).await
     }
 
     /// Events this person took part in, newest first.
@@ -192,11 +190,7 @@ impl Person {
         before: Option<String>,
     ) -> AppResult<EventConnection> {
         let page = Page::from_params(first, after, last, before)?;
-        let filter = EventFilter {
-            person: Some(ids::encode(NodeType::Person, self.0.id).to_string()),
-            ..Default::default()
-        };
-        Ok(super::events::list(ctx, filter, &page).await?)
+        EventConnection::of_scope(ctx, &EventScope::of_person(self.0.id), &page).await
     }
 }
 

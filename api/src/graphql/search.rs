@@ -8,10 +8,11 @@ use entity::article;
 use sea_orm::{EntityTrait, QueryFilter};
 
 use super::{
-    articles::{Article, ArticleFilter, ArticleStatus, filter_support},
+    articles::{Article, ArticleFilter},
     db, loaders, request, surrogate,
 };
 use crate::{
+    articles::ArticleScope,
     body,
     error::AppResult,
     ids::{self, NodeType},
@@ -177,24 +178,25 @@ impl SearchQuery {
         let page = Page::forward(first, after)?;
         let parsed = std::sync::Arc::new(query::parse(&query)?);
         let req = request(ctx)?;
-        let filter = filter.unwrap_or_default();
-        if filter
-            .status
-            .as_ref()
-            .is_some_and(|s| s.iter().any(|s| *s != ArticleStatus::Published))
-        {
+        let db = db(ctx)?;
+        let scope = match filter {
+            Some(filter) => filter.resolve(db).await?,
+            None => ArticleScope::all(),
+        };
+        if scope.includes_unpublished() {
             req.viewer.require_staff("searching unpublished articles")?;
         }
-        let db = db(ctx)?;
-        let scope = article::Entity::find().filter(req.viewer.article_condition(req.now));
-        let Some((scope, section)) = filter_support::apply_scoped(db, &filter, scope).await? else {
+        if scope.is_empty() {
             surrogate::article_list(ctx, None);
             return Ok(ArticleSearchConnection {
                 edges: Vec::new(),
                 page_info: PageInfo::default(),
                 total: 0,
             });
-        };
+        }
+        let section = scope.section_root();
+        let scope =
+            scope.apply(article::Entity::find().filter(req.viewer.article_condition(req.now)));
         let order = match order_by {
             SearchOrder::Relevance => Order::Relevance,
             SearchOrder::Newest => Order::Newest,

@@ -4,11 +4,9 @@ use async_graphql::{Context, ID, Object};
 use entity::section;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{
-    articles::{ArticleConnection, ArticleFilter},
-    db, loaders, surrogate,
-};
+use super::{articles::ArticleConnection, db, loaders, surrogate};
 use crate::{
+    articles::ArticleScope,
     error::AppResult,
     ids::{self, NodeType},
     loaders::{ChildrenOfSection, SectionId},
@@ -80,11 +78,8 @@ impl Section {
         before: Option<String>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
-        let filter = ArticleFilter {
-            section: Some(self.0.slug.clone()),
-            ..Default::default()
-        };
-        Ok(super::articles::query_list(ctx, filter, &page).await?)
+        let scope = ArticleScope::of_section(db(ctx)?, self.0.id).await?;
+        ArticleConnection::newest(ctx, &scope, &page).await
     }
 }
 

@@ -4,11 +4,9 @@ use async_graphql::{Context, ID, Object};
 use entity::tag;
 use sea_orm::{EntityTrait, QueryOrder};
 
-use super::{
-    articles::{ArticleConnection, ArticleFilter},
-    db,
-};
+use super::{articles::ArticleConnection, db};
 use crate::{
+    articles::ArticleScope,
     error::AppResult,
     ids::{self, NodeType},
     pagination::Page,
@@ -48,11 +46,7 @@ impl Tag {
         before: Option<String>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
-        let filter = ArticleFilter {
-            tag: Some(ids::encode(NodeType::Tag, self.0.id).to_string()),
-            ..Default::default()
-        };
-        Ok(super::articles::query_list(ctx, filter, &page).await?)
+        ArticleConnection::newest(ctx, &ArticleScope::of_tag(self.0.id), &page).await
     }
 }
 

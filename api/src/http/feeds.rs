@@ -13,9 +13,9 @@ use axum::{
 };
 use chrono::Utc;
 
+use super::AppState;
 use super::conditional;
 use crate::{
-    app::AppState,
     error::{AppError, AppResult},
     feeds::{self, FeedFormat, FeedParams, Scope, ScopeKind},
 };

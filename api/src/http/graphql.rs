@@ -14,16 +14,15 @@ use axum::{
 };
 use chrono::Utc;
 
+use super::AppState;
 use super::{
     graphiql, graphql_cache,
     negotiate::{ResponseType, negotiate},
 };
 use crate::{
-    app::AppState,
     auth,
     error::code,
-    graphql::{RequestContext, surrogate::SurrogateKeys},
-    loaders,
+    graphql::{RequestContext, dataloader, surrogate::SurrogateKeys},
     viewer::Viewer,
 };
 
@@ -204,7 +203,7 @@ async fn execute(
         return response;
     }
     let mut request = request
-        .data(loaders::for_request(state.db.clone()))
+        .data(dataloader::for_request(state.db.clone()))
         .data(RequestContext {
             viewer,
             now: Utc::now(),

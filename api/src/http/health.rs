@@ -2,7 +2,7 @@
 
 use axum::{extract::State, http::StatusCode};
 
-use crate::app::AppState;
+use super::AppState;
 
 /// `GET /healthz`: the process is up.
 pub async fn healthz() -> &'static str {

@@ -2,7 +2,7 @@
 
 use axum::{extract::State, http::header, response::IntoResponse};
 
-use crate::app::AppState;
+use super::AppState;
 
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (

@@ -13,11 +13,12 @@ pub mod persisted;
 mod rest;
 pub mod rest_error;
 mod sitemaps;
+mod state;
 mod sync;
 
 use axum::{Router, routing::get};
 
-use crate::app::AppState;
+pub use state::{App, AppState};
 
 /// Every route of the server.
 pub fn routes() -> Router<AppState> {

@@ -17,9 +17,9 @@ use chrono::Utc;
 use entity::article;
 use sea_orm::EntityTrait;
 
+use super::AppState;
 use super::rest::{ApiError, viewer};
 use crate::{
-    app::AppState,
     error::AppError,
     ids::{self, NodeType},
     ninjs, slugs,

@@ -4,8 +4,9 @@
 
 use axum::http::{HeaderMap, header};
 
+use super::AppState;
 pub use super::rest_error::ApiError;
-use crate::{app::AppState, auth, viewer::Viewer};
+use crate::{auth, viewer::Viewer};
 
 /// The viewer of a request: no `Authorization` header is anonymous; a
 /// header that does not verify is `401 UNAUTHENTICATED`, never anonymous.

@@ -11,9 +11,9 @@ use axum::{
 };
 use chrono::Utc;
 
+use super::AppState;
 use super::conditional;
 use crate::{
-    app::AppState,
     error::{AppError, AppResult},
     sitemaps::{self, PageEntry, xml},
 };

@@ -32,9 +32,9 @@ use entity::{article, article_change::ChangeKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
+use super::AppState;
 use super::rest::{ApiError, viewer};
 use crate::{
-    app::AppState,
     changes::{self, Change},
     ids::{self, NodeType},
     ninjs::{self, Ninjs},

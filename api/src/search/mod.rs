@@ -7,6 +7,7 @@ pub mod fold;
 pub mod highlight;
 pub mod index;
 pub mod names;
+pub mod parse;
 pub mod query;
 pub mod rank;
 pub mod suggest;

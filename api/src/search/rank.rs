@@ -11,7 +11,7 @@
 
 use std::collections::HashSet;
 
-use super::{fold::accent_keys, query::ParsedQuery};
+use super::{fold::accent_keys, parse::ParsedQuery};
 
 /// The text of one match that ranking reads.
 pub struct Fields<'a> {
@@ -110,7 +110,7 @@ impl Matcher<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{fold::fold, query::parse};
+    use crate::search::{fold::fold, parse::parse};
 
     fn score_of(query: &str, title: &str, lead: &str) -> f64 {
         let q = parse(query).unwrap();

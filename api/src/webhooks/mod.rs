@@ -22,7 +22,7 @@ use std::fmt::Write as _;
 
 use chrono::SecondsFormat;
 use entity::{
-    article_change::ChangeKind,
+    article_change::{self, ChangeKind},
     webhook,
     webhook_delivery::{self, DeliveryStatus},
 };
@@ -30,7 +30,6 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::json;
 
 use crate::{
-    changes::Change,
     error::{AppError, AppResult},
     ids::{self, NodeType},
 };
@@ -60,7 +59,10 @@ pub fn subscribed(hook: &webhook::Model) -> Vec<String> {
 
 /// Writes the outbox rows announcing `change`, in the caller's
 /// transaction: one per enabled endpoint subscribed to its event.
-pub async fn enqueue(db: &impl ConnectionTrait, change: &Change) -> AppResult<usize> {
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    change: &article_change::Model,
+) -> AppResult<usize> {
     let event = event_name(change.kind);
     let hooks: Vec<webhook::Model> = webhook::Entity::find()
         .filter(webhook::Column::Enabled.eq(true))

@@ -2,21 +2,18 @@
 //! `articles` queries.
 
 pub(crate) mod filter;
+// Until the catalogue writers use `crate::references` (being rewritten).
 pub(crate) use filter as filter_support;
 mod jsonld;
 mod query;
 
 pub use filter::ArticleFilter;
-pub use query::ArticlesQuery;
-pub(crate) use query::{list as query_list, list_ordered as query_list_ordered};
+pub use query::{ArticleOrder, ArticlesQuery};
 
 use async_graphql::{ComplexObject, Context, Enum, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{article, article_person::PersonRole};
-use sea_orm::{
-    ColumnTrait, EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect, Select,
-    sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     body::BodyBlock,
@@ -461,17 +458,6 @@ impl ArticleRevision {
 }
 
 impl Article {
-    /// `select` without the body: lists read cards, and the body is most
-    /// of an article's row (4 KB on average). The column comes back empty,
-    /// which a stored body never is (it is at least `[]`); [`Self::blocks`]
-    /// then loads it.
-    pub(crate) fn without_body(select: Select<article::Entity>) -> Select<article::Entity> {
-        select
-            .select_only()
-            .columns(article::Column::iter().filter(|c| !matches!(c, article::Column::Body)))
-            .column_as(Expr::cust("''"), "body")
-    }
-
     async fn blocks(&self, ctx: &Context<'_>) -> AppResult<Vec<body::Block>> {
         let loaded;
         let text = if self.0.body.is_empty() {

@@ -2,15 +2,15 @@
 
 use async_graphql::{Context, Enum, ID, Object};
 use entity::article;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{Article, ArticleConnection, ArticleFilter, ArticleStatus, filter};
+use super::{Article, ArticleConnection, ArticleFilter};
 use crate::{
+    articles::{self, ArticleScope, ListOrder},
     error::{AppError, AppResult},
     graphql::{connection::Total, db, loaders, request, surrogate},
     ids::{self, NodeType},
     loaders::ArticleId,
-    pagination::{Cursor, Page, SortKey},
+    pagination::Page,
     slugs,
 };
 
@@ -68,48 +68,18 @@ impl ArticlesQuery {
         order_by: Option<ArticleOrder>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
-        let filter = filter.unwrap_or_default();
-        let req = request(ctx)?;
-        let previews = filter
-            .status
-            .as_ref()
-            .is_some_and(|s| s.iter().any(|s| *s != ArticleStatus::Published));
-        if previews {
-            req.viewer.require_staff("listing unpublished articles")?;
-        }
-        // Drafts have no publication time: by default they list by their
-        // last change.
-        let order = order_by.unwrap_or(if previews {
-            ArticleOrder::UpdatedAt
-        } else {
-            ArticleOrder::PublishedAt
-        });
-        list_in_order(ctx, filter, &page, order, true).await
+        let scope = match filter {
+            Some(filter) => filter.resolve(db(ctx)?).await?,
+            None => ArticleScope::all(),
+        };
+        let order = order_by.map_or_else(|| ListOrder::default_for(&scope), Into::into);
+        ArticleConnection::of_scope(ctx, &scope, &page, order, true).await
     }
-}
-
-/// A page of the articles the viewer may read, matching `filter`, newest
-/// first. Shared by every `articles` connection of the schema.
-pub(crate) async fn list(
-    ctx: &Context<'_>,
-    filter: ArticleFilter,
-    page: &Page,
-) -> AppResult<ArticleConnection> {
-    list_ordered(ctx, filter, page, true).await
-}
-
-/// Like [`list`], oldest first when `newest_first` is false (timelines).
-pub(crate) async fn list_ordered(
-    ctx: &Context<'_>,
-    filter: ArticleFilter,
-    page: &Page,
-    newest_first: bool,
-) -> AppResult<ArticleConnection> {
-    list_in_order(ctx, filter, page, ArticleOrder::PublishedAt, newest_first).await
 }
 
 /// The order of an article list (newest first).
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::articles::ListOrder")]
 pub enum ArticleOrder {
     /// By publication time; articles never published are left out.
     PublishedAt,
@@ -117,51 +87,48 @@ pub enum ArticleOrder {
     UpdatedAt,
 }
 
-async fn list_in_order(
-    ctx: &Context<'_>,
-    filter: ArticleFilter,
-    page: &Page,
-    order: ArticleOrder,
-    newest_first: bool,
-) -> AppResult<ArticleConnection> {
-    let req = request(ctx)?;
-    let db = db(ctx)?;
-    let (key, key_of): (article::Column, fn(&article::Model) -> SortKey) = match order {
-        ArticleOrder::PublishedAt => (article::Column::PublishedAt, |a| {
-            a.published_at.map_or(SortKey::Int(0), SortKey::Time)
-        }),
-        ArticleOrder::UpdatedAt => (article::Column::UpdatedAt, |a| SortKey::Time(a.updated_at)),
-    };
-    let base = article::Entity::find()
-        .filter(req.viewer.article_condition(req.now))
-        .filter(key.is_not_null());
-    let Some((base, section)) = filter::apply_scoped(db, &filter, base).await? else {
-        surrogate::article_list(ctx, None);
-        return Ok(ArticleConnection::new(
-            Vec::new(),
-            Default::default(),
-            Total::Known(0),
-        ));
-    };
-    let rows = page
-        .apply(
-            Article::without_body(base.clone()),
-            key,
-            article::Column::Id,
+impl ArticleConnection {
+    /// A page of the articles in `scope` that the viewer may read, newest
+    /// first. Every article list of the schema is built here.
+    pub(crate) async fn newest(
+        ctx: &Context<'_>,
+        scope: &ArticleScope,
+        page: &Page,
+    ) -> AppResult<Self> {
+        Self::of_scope(ctx, scope, page, ListOrder::PublishedAt, true).await
+    }
+
+    /// Like [`Self::newest`], in `order`, oldest first when `newest_first`
+    /// is false (timelines).
+    pub(crate) async fn of_scope(
+        ctx: &Context<'_>,
+        scope: &ArticleScope,
+        page: &Page,
+        order: ListOrder,
+        newest_first: bool,
+    ) -> AppResult<Self> {
+        let req = request(ctx)?;
+        let found = articles::list::page(
+            db(ctx)?,
+            &req.viewer,
+            req.now,
+            scope,
+            page,
+            order,
             newest_first,
         )
-        .all(db)
         .await?;
-    surrogate::article_list(ctx, section);
-    surrogate::articles(ctx, rows.iter().map(|a| a.id));
-    let (edges, info) = page.finish(rows, |a| Cursor {
-        key: key_of(a),
-        id: a.id,
-    });
-    let edges = edges.into_iter().map(|(a, c)| (Article(a), c)).collect();
-    Ok(ArticleConnection::new(
-        edges,
-        info,
-        Total::Query(Box::new(base)),
-    ))
+        let Some(whole) = found.whole else {
+            surrogate::article_list(ctx, None);
+            return Ok(Self::new(Vec::new(), found.info, Total::Known(0)));
+        };
+        surrogate::article_list(ctx, scope.section_root());
+        surrogate::articles(ctx, found.rows.iter().map(|(a, _)| a.id));
+        let edges = found
+            .rows
+            .into_iter()
+            .map(|(a, c)| (Article(a), c))
+            .collect();
+        Ok(Self::new(edges, found.info, Total::Query(Box::new(whole))))
+    }
 }
