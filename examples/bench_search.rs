@@ -8,7 +8,13 @@
 
 use std::time::{Duration, Instant};
 
-use api::{app, config::Config, db, graphql::RequestContext, loaders, viewer::Viewer};
+use api::{
+    app,
+    config::Config,
+    db,
+    graphql::{RequestContext, dataloader},
+    viewer::Viewer,
+};
 
 const QUERIES: [&str; 20] = [
     "nguyen van hung",
@@ -62,7 +68,7 @@ async fn main() {
             .variables(async_graphql::Variables::from_json(
                 serde_json::json!({ "q": q }),
             ))
-            .data(loaders::for_request(conn.clone()))
+            .data(dataloader::for_request(conn.clone()))
             .data(RequestContext {
                 viewer: Viewer::Anonymous,
                 now: chrono::Utc::now(),

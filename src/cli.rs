@@ -185,8 +185,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
             let conn_for_generation = conn.clone();
             let state = app::AppState::counting_statements(conn, config.clone(), verifier);
             let poll = Duration::from_millis(config.content_version_poll_ms);
-            let _generation =
-                (state.validators.generation.clone()).spawn_poll(conn_for_generation, poll);
+            let _generation = (state.generation.clone()).spawn_poll(conn_for_generation, poll);
             let router = app::build_router(state);
             if let Some(credentials) = dev_credentials {
                 // The one deliberate print of a token: development only.

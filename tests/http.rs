@@ -624,7 +624,7 @@ async fn a_current_validator_is_answered_without_a_database_statement() {
 
 #[tokio::test]
 async fn strict_persisted_queries_run_only_the_manifest() {
-    use api::http::persisted::{Manifest, Mode, sha256_hex};
+    use api::config::persisted::{Manifest, Mode, sha256_hex};
     let known = "{ sections { slug } }";
     let manifest = json!({
         "format": "apollo-persisted-query-manifest", "version": 1,
@@ -692,7 +692,7 @@ async fn a_manifest_whose_hash_is_not_its_query_s_stops_the_server() {
         json!({ "0".repeat(64): "{ sections { slug } }" }).to_string(),
     )
     .unwrap();
-    let err = api::http::persisted::Manifest::load(path.to_str().unwrap()).unwrap_err();
+    let err = api::config::persisted::Manifest::load(path.to_str().unwrap()).unwrap_err();
     std::fs::remove_file(&path).ok();
     assert!(err.contains("the SHA-256 of its body is"), "{err}");
 }

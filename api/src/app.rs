@@ -1,24 +1,115 @@
-//! Building the application: state, schema, router; then serving it.
+//! The application: its long-lived state, the router that merges the two
+//! faces (REST in `http/`, GraphQL in `graphql/endpoint/`) under one set
+//! of middleware, and serving it. The composition root: it imports the
+//! faces; nothing imports it.
 
-use std::time::Duration;
+use std::{ops::Deref, sync::Arc, time::Duration};
 
 use axum::Router;
+use sea_orm::DatabaseConnection;
 use tower_http::{
     compression::CompressionLayer, cors::CorsLayer, limit::RequestBodyLimitLayer,
     timeout::TimeoutLayer, trace::TraceLayer,
 };
 
 pub use crate::graphql::build_schema;
-pub use crate::http::AppState;
-use crate::{config::Config, http};
+use crate::{
+    auth::Verifier,
+    config::Config,
+    generation::ContentGeneration,
+    graphql::endpoint::EndpointState,
+    http::{Rest, RestState},
+    metrics::Metrics,
+};
+
+/// The application's long-lived parts, shared by both faces.
+pub struct App {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    /// Verifies bearer tokens once per request.
+    pub verifier: Arc<Verifier>,
+    /// The content generation, which the server's poll keeps current.
+    pub generation: Arc<ContentGeneration>,
+    /// Counters served at `GET /metrics`.
+    pub metrics: Arc<Metrics>,
+    /// The GraphQL endpoint (schema, persisted queries, validators).
+    pub graphql: EndpointState,
+}
+
+/// The application, cheap to clone (crates.io's `AppState(Arc<App>)`).
+#[derive(Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// State over an open (and migrated) database.
+    pub fn new(db: DatabaseConnection, config: Config, verifier: Verifier) -> Self {
+        Self::with_metrics(db, config, verifier, Arc::default())
+    }
+
+    /// State whose `/metrics` counts the SQL statements run through `db`
+    /// (the server's; tests count with a callback of their own).
+    pub fn counting_statements(
+        mut db: DatabaseConnection,
+        config: Config,
+        verifier: Verifier,
+    ) -> Self {
+        let metrics = Arc::new(Metrics::default());
+        metrics.count_statements_of(&mut db);
+        Self::with_metrics(db, config, verifier, metrics)
+    }
+
+    fn with_metrics(
+        db: DatabaseConnection,
+        config: Config,
+        verifier: Verifier,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        let config = Arc::new(config);
+        let verifier = Arc::new(verifier);
+        let generation = Arc::new(ContentGeneration::new(config.content_version_poll_ms > 0));
+        let graphql = EndpointState::new(
+            db.clone(),
+            config.clone(),
+            verifier.clone(),
+            generation.clone(),
+            metrics.clone(),
+        );
+        Self(Arc::new(App {
+            db,
+            config,
+            verifier,
+            generation,
+            metrics,
+            graphql,
+        }))
+    }
+
+    /// The REST face's share of the state.
+    fn rest(&self) -> RestState {
+        RestState(Arc::new(Rest {
+            db: self.db.clone(),
+            config: self.config.clone(),
+            verifier: self.verifier.clone(),
+            metrics: self.metrics.clone(),
+        }))
+    }
+}
 
 /// The whole HTTP surface, with its middleware. Pure: binding a port is
 /// the caller's business.
 pub fn build_router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     let body_limit = state.config.max_body_bytes;
-    http::routes()
-        .with_state(state)
+    crate::http::routes(state.rest())
+        .merge(crate::graphql::endpoint::routes(state.graphql.clone()))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(CompressionLayer::new())
         .layer(CorsLayer::permissive())

@@ -10,6 +10,7 @@ pub mod articles;
 pub mod auth;
 pub mod body;
 pub mod changes;
+pub mod conditional;
 pub mod config;
 pub mod db;
 pub mod error;

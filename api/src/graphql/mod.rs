@@ -5,6 +5,7 @@ pub mod body;
 pub mod changes;
 pub mod connection;
 pub mod dataloader;
+pub mod endpoint;
 mod error;
 pub mod events;
 mod lookup;

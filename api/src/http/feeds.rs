@@ -13,8 +13,8 @@ use axum::{
 };
 use chrono::Utc;
 
-use super::AppState;
-use super::conditional;
+use super::RestState;
+use crate::conditional;
 use crate::{
     error::{AppError, AppResult},
     feeds::{self, FeedFormat, FeedParams, Scope, ScopeKind},
@@ -22,7 +22,7 @@ use crate::{
 
 /// The site-wide feed.
 pub async fn site(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Path(file): Path<String>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
@@ -34,7 +34,7 @@ pub async fn site(
 
 /// The feed of one section, tag, person, organization or event.
 pub async fn scoped(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Path((kind, slug, file)): Path<(String, String, String)>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
@@ -55,7 +55,7 @@ pub async fn scoped(
 }
 
 async fn answer(
-    state: &AppState,
+    state: &RestState,
     headers: &HeaderMap,
     scope: Option<Scope>,
     file: &str,

@@ -2,7 +2,7 @@
 
 use axum::{extract::State, http::StatusCode};
 
-use super::AppState;
+use super::RestState;
 
 /// `GET /healthz`: the process is up.
 pub async fn healthz() -> &'static str {
@@ -10,7 +10,7 @@ pub async fn healthz() -> &'static str {
 }
 
 /// `GET /readyz`: the database answers, so the replica can take traffic.
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+pub async fn readyz(State(state): State<RestState>) -> (StatusCode, &'static str) {
     match state.db.ping().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(err) => {

@@ -2,9 +2,9 @@
 
 use axum::{extract::State, http::header, response::IntoResponse};
 
-use super::AppState;
+use super::RestState;
 
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn metrics(State(state): State<RestState>) -> impl IntoResponse {
     (
         [(
             header::CONTENT_TYPE,

@@ -1,15 +1,12 @@
-//! The HTTP surface: one routing table, one module per group of routes.
+//! The REST face: one routing table, one module per group of routes
+//! (feeds, sitemaps, ninjs, sync, probes, metrics). GraphQL over HTTP is
+//! the GraphQL face's own (`graphql/endpoint/`); the application merges
+//! both routers (`app.rs`).
 
-mod conditional;
 mod feeds;
-mod graphiql;
-mod graphql;
-pub mod graphql_cache;
 mod health;
 mod metrics;
-mod negotiate;
 mod ninjs;
-pub mod persisted;
 mod rest;
 pub mod rest_error;
 mod sitemaps;
@@ -18,13 +15,11 @@ mod sync;
 
 use axum::{Router, routing::get};
 
-pub use state::{App, AppState};
+pub use state::{Rest, RestState};
 
-/// Every route of the server.
-pub fn routes() -> Router<AppState> {
+/// Every REST route, with its state.
+pub fn routes(state: RestState) -> Router {
     Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
-        .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
@@ -35,4 +30,5 @@ pub fn routes() -> Router<AppState> {
         .route("/sitemap-news.xml", get(sitemaps::news))
         .route("/v1/ninjs/articles/{key}", get(ninjs::article))
         .route("/v1/sync", get(sync::sync))
+        .with_state(state)
 }

@@ -17,7 +17,7 @@ use chrono::Utc;
 use entity::article;
 use sea_orm::EntityTrait;
 
-use super::AppState;
+use super::RestState;
 use super::rest::{ApiError, viewer};
 use crate::{
     error::AppError,
@@ -27,7 +27,7 @@ use crate::{
 
 /// The handler.
 pub async fn article(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     headers: HeaderMap,
     Path(key): Path<String>,
 ) -> Result<Response, ApiError> {

@@ -4,13 +4,13 @@
 
 use axum::http::{HeaderMap, header};
 
-use super::AppState;
+use super::RestState;
 pub use super::rest_error::ApiError;
 use crate::{auth, viewer::Viewer};
 
 /// The viewer of a request: no `Authorization` header is anonymous; a
 /// header that does not verify is `401 UNAUTHENTICATED`, never anonymous.
-pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, ApiError> {
+pub async fn viewer(state: &RestState, headers: &HeaderMap) -> Result<Viewer, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Viewer::Anonymous);
     };

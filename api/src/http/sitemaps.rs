@@ -11,8 +11,8 @@ use axum::{
 };
 use chrono::Utc;
 
-use super::AppState;
-use super::conditional;
+use super::RestState;
+use crate::conditional;
 use crate::{
     error::{AppError, AppResult},
     sitemaps::{self, PageEntry, xml},
@@ -28,7 +28,7 @@ fn answer(headers: &HeaderMap, body: AppResult<Vec<u8>>) -> Response {
 }
 
 /// The sitemap index.
-pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn index(State(state): State<RestState>, headers: HeaderMap) -> Response {
     let body = async {
         let now = Utc::now();
         let pages = sitemaps::article_pages(&state.db, state.config.sitemap_page_size, now).await?;
@@ -43,7 +43,7 @@ pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Respons
 
 /// A page of the index: `articles-{n}.xml` or `sections.xml`.
 pub async fn page(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -74,7 +74,7 @@ pub async fn page(
 }
 
 /// The Google News sitemap: the last two days, at most 1,000 articles.
-pub async fn news(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn news(State(state): State<RestState>, headers: HeaderMap) -> Response {
     let body = async {
         let entries = sitemaps::news(&state.db, state.config.base_url(), Utc::now()).await?;
         xml::news(&state.config.publication_name, &entries)

@@ -32,7 +32,7 @@ use entity::{article, article_change::ChangeKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
+use super::RestState;
 use super::rest::{ApiError, viewer};
 use crate::{
     changes::{self, Change},
@@ -102,7 +102,7 @@ fn limit(text: Option<&str>) -> Result<u64, ApiError> {
 
 /// The handler.
 pub async fn sync(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     headers: HeaderMap,
     params: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, ApiError> {

@@ -1,5 +1,7 @@
 //! Typed configuration, read from the command line and the environment.
 
+pub mod persisted;
+
 use std::net::SocketAddr;
 
 /// Settings of a running server. Every field has a flag and an environment
@@ -101,16 +103,16 @@ pub struct Config {
     /// any query runs), `strict` (only the operations of
     /// `PERSISTED_QUERIES_FILE` run: production) or `off`.
     #[arg(long, env = "PERSISTED_QUERIES", value_enum,
-          default_value_t = crate::http::persisted::Mode::Auto)]
-    pub persisted_queries: crate::http::persisted::Mode,
+          default_value_t = persisted::Mode::Auto)]
+    pub persisted_queries: persisted::Mode,
 
     /// A JSON manifest of persisted queries, `{"<sha256>": "<query>"}` or
     /// Apollo's `apollo-persisted-query-manifest`; every hash is checked
     /// at start. Required by `strict`.
     #[arg(long, env = "PERSISTED_QUERIES_FILE",
-          value_parser = crate::http::persisted::Manifest::load,
+          value_parser = persisted::Manifest::load,
           required_if_eq("persisted_queries", "strict"))]
-    pub persisted_queries_file: Option<crate::http::persisted::Manifest>,
+    pub persisted_queries_file: Option<persisted::Manifest>,
 
     #[command(flatten)]
     pub auth: crate::auth::AuthConfig,
@@ -138,7 +140,7 @@ impl Config {
             webhook_retry_base_ms: 10_000,
             webhook_retry_window_secs: 24 * 3600,
             content_version_poll_ms: 1000,
-            persisted_queries: crate::http::persisted::Mode::Auto,
+            persisted_queries: persisted::Mode::Auto,
             persisted_queries_file: None,
             auth: crate::auth::AuthConfig::default(),
         }

@@ -1,5 +1,15 @@
-//! `GET /graphql` and `POST /graphql`, following the GraphQL-over-HTTP
-//! specification: content negotiation, status codes, queries only over GET.
+//! The GraphQL face over HTTP: `GET /graphql` and `POST /graphql`,
+//! following the GraphQL-over-HTTP specification (content negotiation,
+//! status codes, queries only over GET), HTTP caching of GET answers
+//! ([`cache`]), persisted queries ([`persisted`]) and GraphiQL.
+
+pub mod cache;
+mod graphiql;
+mod negotiate;
+pub mod persisted;
+mod state;
+
+pub use state::{Endpoint, EndpointState};
 
 use std::collections::BTreeMap;
 
@@ -8,15 +18,16 @@ use async_graphql::{
     parser::types::{DocumentOperations, OperationType},
 };
 use axum::{
+    Router,
     extract::{RawQuery, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
+    routing,
 };
 use chrono::Utc;
 
-use super::AppState;
-use super::{
-    graphiql, graphql_cache,
+use self::{
+    cache as graphql_cache,
     negotiate::{ResponseType, negotiate},
 };
 use crate::{
@@ -26,9 +37,17 @@ use crate::{
     viewer::Viewer,
 };
 
+/// The endpoint's routes, with their state.
+pub fn routes(state: EndpointState) -> Router {
+    Router::new()
+        .route("/graphql", routing::get(get).post(post))
+        .route("/graphiql/assets/{file}", routing::get(graphiql::asset))
+        .with_state(state)
+}
+
 /// `GET /graphql`: a query in the URL, or the GraphiQL page for a browser.
 pub async fn get(
-    State(state): State<AppState>,
+    State(state): State<EndpointState>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -84,7 +103,7 @@ struct Get<'a> {
 
 /// `POST /graphql` with a JSON body (`query`, `variables`, `operationName`).
 pub async fn post(
-    State(state): State<AppState>,
+    State(state): State<EndpointState>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
@@ -135,7 +154,7 @@ pub async fn post(
 /// reader; a header that does not verify is refused with 401, never
 /// silently downgraded to anonymous.
 async fn viewer(
-    state: &AppState,
+    state: &EndpointState,
     headers: &HeaderMap,
     response_type: ResponseType,
 ) -> Result<Viewer, Response> {
@@ -160,7 +179,7 @@ async fn viewer(
 }
 
 async fn execute(
-    state: &AppState,
+    state: &EndpointState,
     request: async_graphql::Request,
     viewer: Viewer,
     response_type: ResponseType,

@@ -21,8 +21,8 @@ use axum::{
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::{conditional, negotiate::ResponseType};
-use crate::generation::ContentGeneration;
+use super::negotiate::ResponseType;
+use crate::{conditional, generation::ContentGeneration};
 
 /// Seconds an anonymous answer may be reused when no field hints otherwise.
 pub const DEFAULT_MAX_AGE: i32 = 30;

@@ -11,8 +11,6 @@
 //!   is registered; anything else is `PERSISTED_QUERY_NOT_ALLOWED`.
 //! - `off`: queries run as sent; a hash is `PERSISTED_QUERY_NOT_SUPPORTED`.
 
-mod manifest;
-
 use std::{
     collections::{HashMap, VecDeque},
     sync::{Arc, Mutex},
@@ -20,7 +18,7 @@ use std::{
 
 use async_graphql::Value;
 
-pub use manifest::{Manifest, sha256_hex};
+pub use crate::config::persisted::{Manifest, Mode, sha256_hex};
 
 use crate::error::code;
 
@@ -33,18 +31,6 @@ pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
 pub const PERSISTED_QUERY_NOT_ALLOWED: &str = "PERSISTED_QUERY_NOT_ALLOWED";
 /// Persisted queries are turned off (Apollo's clients then send the text).
 pub const PERSISTED_QUERY_NOT_SUPPORTED: &str = "PERSISTED_QUERY_NOT_SUPPORTED";
-
-/// How persisted queries are handled (`PERSISTED_QUERIES`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Mode {
-    /// Automatic persisted queries; any query runs.
-    #[default]
-    Auto,
-    /// Only the manifest's operations run.
-    Strict,
-    /// No persisted queries.
-    Off,
-}
 
 /// The manifest's operations and, in `auto` mode, the queries registered
 /// on this replica, by their SHA-256 (lower-case hex).

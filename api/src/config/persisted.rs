@@ -1,4 +1,9 @@
-//! The persisted-query manifest: the operations a client build may send,
+//! Persisted-query settings: the mode (`PERSISTED_QUERIES`) and the
+//! manifest (`PERSISTED_QUERIES_FILE`), read and verified at start. The
+//! store that serves them is the GraphQL endpoint's
+//! (`graphql/endpoint/persisted.rs`).
+//!
+//! The manifest: the operations a client build may send,
 //! by the SHA-256 of their text. Two formats are read: a plain object
 //! `{"<sha256>": "<query>"}`, and Apollo's
 //! `{"format": "apollo-persisted-query-manifest", "version": 1,
@@ -11,6 +16,18 @@ use std::{collections::HashMap, fmt, sync::Arc};
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+
+/// How persisted queries are handled (`PERSISTED_QUERIES`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// Automatic persisted queries; any query runs.
+    #[default]
+    Auto,
+    /// Only the manifest's operations run.
+    Strict,
+    /// No persisted queries.
+    Off,
+}
 
 /// Verified operations by the SHA-256 of their text (lower-case hex).
 #[derive(Clone, Default)]

@@ -9,7 +9,7 @@ use axum::{
 
 /// The GraphiQL page (`GET /graphql` from a browser).
 pub fn page() -> Html<&'static str> {
-    Html(include_str!("../../assets/graphiql/index.html"))
+    Html(include_str!("../../../assets/graphiql/index.html"))
 }
 
 /// The vendored scripts and styles, by file name.
@@ -17,22 +17,22 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     (
         "graphiql.min.js",
         "text/javascript; charset=utf-8",
-        include_bytes!("../../assets/graphiql/graphiql.min.js"),
+        include_bytes!("../../../assets/graphiql/graphiql.min.js"),
     ),
     (
         "graphiql.min.css",
         "text/css; charset=utf-8",
-        include_bytes!("../../assets/graphiql/graphiql.min.css"),
+        include_bytes!("../../../assets/graphiql/graphiql.min.css"),
     ),
     (
         "react.production.min.js",
         "text/javascript; charset=utf-8",
-        include_bytes!("../../assets/graphiql/react.production.min.js"),
+        include_bytes!("../../../assets/graphiql/react.production.min.js"),
     ),
     (
         "react-dom.production.min.js",
         "text/javascript; charset=utf-8",
-        include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
+        include_bytes!("../../../assets/graphiql/react-dom.production.min.js"),
     ),
 ];
 
