@@ -53,9 +53,17 @@ impl Cursor {
 /// face shows it as such, in `graphql/connection.rs`).
 #[derive(Clone, Debug, Default)]
 pub struct PageInfo {
+    /// True when more items follow this page: ask again with
+    /// `after: endCursor`.
     pub has_next_page: bool,
+    /// True when items come before this page: ask again with
+    /// `last` and `before: startCursor`.
     pub has_previous_page: bool,
+    /// The cursor of the first item of this page; null when the page is
+    /// empty.
     pub start_cursor: Option<String>,
+    /// The cursor of the last item of this page; null when the page is
+    /// empty.
     pub end_cursor: Option<String>,
 }
 

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::Role;
+use super::role::Role;
 
 /// The roles named by the claims: at `path` (a claim name, or a dotted path
 /// such as `realm_access.roles`), or in `role` and `roles` when no path is

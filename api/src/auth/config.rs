@@ -160,3 +160,13 @@ impl AuthConfig {
 fn non_blank(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|value| !value.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::auth::testing::{SECRET, config};
+
+    #[test]
+    fn debug_output_hides_the_secret() {
+        assert!(!format!("{:?}", config()).contains(SECRET));
+    }
+}

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
-use super::{AuthConfig, AuthSetupError, Role, mint_hs256};
+use super::{config::AuthConfig, error::AuthSetupError, mint::mint_hs256, role::Role};
 
 /// Lifetime of the editor token printed by a development run.
 pub const DEV_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);

@@ -14,7 +14,7 @@ use jsonwebtoken::{
     jwk::{AlgorithmParameters, EllipticCurve, Jwk},
 };
 
-use super::AuthSetupError;
+use super::error::AuthSetupError;
 
 /// Largest JWKS document accepted.
 const MAX_JWKS_BYTES: usize = 1024 * 1024;

@@ -20,13 +20,17 @@ pub enum BodyBlock {
 /// A paragraph of plain text.
 #[derive(SimpleObject)]
 pub struct ParagraphBlock {
+    /// The paragraph's text, plain: no markup (`bodyHtml` escapes it).
     pub text: String,
 }
 
 /// A sub-heading; `level` 2 to 6.
 #[derive(SimpleObject)]
 pub struct HeadingBlock {
+    /// The heading level, 2 to 6 (the article title is level 1), as in
+    /// HTML `<h2>`…`<h6>`.
     pub level: i32,
+    /// The heading's plain text.
     pub text: String,
 }
 
@@ -35,6 +39,7 @@ pub struct ImageBlock {
     pub media_id: i64,
 }
 
+/// A photo of the body; its caption and credit are on the `Media`.
 #[Object]
 impl ImageBlock {
     /// The photo; null only if it was removed from the media library.
@@ -49,22 +54,29 @@ impl ImageBlock {
 /// A quotation, with who said it.
 #[derive(SimpleObject)]
 pub struct QuoteBlock {
+    /// The quoted words, without quotation marks.
     pub text: String,
+    /// Who said or wrote it; null when the article does not say.
     pub attribution: Option<String>,
 }
 
 /// A bulleted or numbered list.
 #[derive(SimpleObject)]
 pub struct ListBlock {
+    /// True for a numbered list, false for bullets.
     pub ordered: bool,
+    /// The items in order, each plain text.
     pub items: Vec<String>,
 }
 
 /// Third-party content (a video, a post) shown as a link or a player.
 #[derive(SimpleObject)]
 pub struct EmbedBlock {
+    /// Absolute http(s) URL of the embedded content.
     pub url: String,
+    /// Who hosts it ("YouTube", "Facebook"…); null when unknown.
     pub provider: Option<String>,
+    /// A title to show on the link or player; null when unknown.
     pub title: Option<String>,
 }
 

@@ -41,6 +41,8 @@ connection!(
     "A page of the change log, oldest first."
 );
 
+/// One entry of the change log: what happened to which article, when,
+/// and which CDN keys to purge.
 #[Object]
 impl Change {
     /// The position in the log (increasing, not necessarily contiguous).
@@ -48,6 +50,7 @@ impl Change {
         ID(self.0.id.to_string())
     }
 
+    /// What happened to the article.
     async fn kind(&self) -> ChangeKind {
         self.0.kind.into()
     }
@@ -107,6 +110,7 @@ impl Change {
     }
 }
 
+/// The change-log query.
 #[derive(Default)]
 pub struct ChangesQuery;
 
@@ -122,8 +126,11 @@ impl ChangesQuery {
     async fn changes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Cursor to resume after: the `pageInfo.endCursor` you stored; absent to start from the beginning of the log."
+        )]
         after: Option<String>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: 0 to 100; 20 when absent.")] first: Option<i32>,
     ) -> AppResult<ChangeConnection> {
         request(ctx)?
             .viewer

@@ -8,15 +8,18 @@ use crate::error::AppResult;
 
 pub use crate::pagination::PageInfo;
 
-/// Relay's `PageInfo`: where a page stands in the whole list.
+/// Relay `PageInfo`: where a page stands in the whole list, and the
+/// cursors to ask for the page before or after it.
 #[async_graphql::Object]
 impl PageInfo {
-    /// Whether items follow this page (ask with `after: endCursor`).
+    /// True when more items follow this page: ask again with
+    /// `after: endCursor`.
     async fn has_next_page(&self) -> bool {
         self.has_next_page
     }
 
-    /// Whether items come before this page (ask with `before: startCursor`).
+    /// True when items come before this page: ask again with `last` and
+    /// `before: startCursor`.
     async fn has_previous_page(&self) -> bool {
         self.has_previous_page
     }
@@ -62,6 +65,7 @@ macro_rules! connection {
             pub total: $crate::graphql::connection::Total<$entity>,
         }
 
+        #[doc = $doc]
         #[async_graphql::Object]
         impl $conn {
             /// The items of this page with their cursors.
@@ -79,7 +83,8 @@ macro_rules! connection {
                 &self.page_info
             }
 
-            /// How many items the whole list has (counted only when asked for).
+            /// How many items the whole list has, across all pages (counted
+            /// only when asked for, so leave it out when you do not need it).
             async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> AppResult<u64> {
                 Ok(self.total.count(ctx).await?)
             }
@@ -90,6 +95,7 @@ macro_rules! connection {
         pub struct $edge {
             /// Opaque: pass it as `after` or `before` to continue from here.
             pub cursor: String,
+            /// The item itself.
             pub node: $node,
         }
 

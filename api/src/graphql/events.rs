@@ -38,8 +38,10 @@ connection!(
 /// Order of an event's timeline.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TimelineOrder {
+    /// Latest publication first (the default): what a live page shows.
     #[default]
     NewestFirst,
+    /// Earliest publication first: the story as it unfolded.
     OldestFirst,
 }
 
@@ -55,6 +57,7 @@ pub struct EventParticipant {
 
 #[ComplexObject]
 impl EventParticipant {
+    /// The person.
     async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
         let id = self.person_id;
         let row = loaders(ctx)?
@@ -68,8 +71,11 @@ impl EventParticipant {
 /// Who took part in an event.
 pub struct Participants(i64);
 
+/// Who took part in an event: people (with their role there) and
+/// organizations.
 #[Object]
 impl Participants {
+    /// The people who took part, each with what they did there.
     async fn people(&self, ctx: &Context<'_>) -> AppResult<Vec<EventParticipant>> {
         Ok(loaders(ctx)?
             .load_one(PeopleOfEvent(self.0))
@@ -83,6 +89,7 @@ impl Participants {
             .collect())
     }
 
+    /// The organizations that took part.
     async fn organizations(&self, ctx: &Context<'_>) -> AppResult<Vec<Organization>> {
         let loaders = loaders(ctx)?;
         let links = loaders
@@ -103,12 +110,17 @@ impl Participants {
     }
 }
 
+/// A conference, a signing, a visit: something that happened at a time and
+/// place, with its participants and the articles that cover it (its
+/// timeline).
 #[Object]
 impl Event {
+    /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Event, self.0.id)
     }
 
+    /// URL-safe name, unique among events.
     async fn slug(&self) -> &str {
         &self.0.slug
     }
@@ -118,22 +130,29 @@ impl Event {
         self.0.version
     }
 
+    /// The event's name ("Hội nghị tổng kết công tác dân vận năm 2021").
     async fn name(&self) -> &str {
         &self.0.name
     }
 
+    /// A short description of the event; null when none was written.
     async fn summary(&self) -> Option<&str> {
         self.0.summary.as_deref()
     }
 
+    /// When it starts, RFC 3339 in UTC (the newsroom's zone is
+    /// Asia/Ho_Chi_Minh, +07:00).
     async fn starts_at(&self) -> DateTime<Utc> {
         self.0.starts_at
     }
 
+    /// When it ends, RFC 3339 in UTC; null when not known.
     async fn ends_at(&self) -> Option<DateTime<Utc>> {
         self.0.ends_at
     }
 
+    /// Where it takes place, free text ("Trung tâm Hội nghị tỉnh"); null
+    /// when unknown.
     async fn location(&self) -> Option<&str> {
         self.0.location.as_deref()
     }
@@ -148,10 +167,18 @@ impl Event {
     async fn articles(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] order: TimelineOrder,
+        #[graphql(default, desc = "Newest or oldest publication first.")] order: TimelineOrder,
+        #[graphql(
+            desc = "Page size counting from the start (or from `after`): 0 to 100; 20 when neither `first` nor `last` is given. Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page size counting back from the end (or from `before`): 0 to 100. Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor to stop before: an edge's `cursor` or `pageInfo.startCursor`.")]
         before: Option<String>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
@@ -166,7 +193,8 @@ impl Event {
     async fn related_events(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: 0 to 100; 20 when absent.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
     ) -> AppResult<EventConnection> {
         let page = Page::forward(first, after)?;
@@ -238,6 +266,7 @@ impl EventConnection {
     }
 }
 
+/// The event queries.
 #[derive(Default)]
 pub struct EventsQuery;
 
@@ -247,7 +276,10 @@ impl EventsQuery {
     async fn event(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
+        #[graphql(desc = "The global ID. Give exactly one of `id` and `slug`.")] id: Option<ID>,
+        #[graphql(
+            desc = "The slug; an old slug still finds the row that had it. Give exactly one of `id` and `slug`."
+        )]
         slug: Option<String>,
     ) -> AppResult<Option<Event>> {
         Ok(
@@ -262,10 +294,18 @@ impl EventsQuery {
     async fn events(
         &self,
         ctx: &Context<'_>,
-        filter: Option<EventFilter>,
+        #[graphql(desc = "Narrows the list; absent for all events.")] filter: Option<EventFilter>,
+        #[graphql(
+            desc = "Page size counting from the start (or from `after`): 0 to 100; 20 when neither `first` nor `last` is given. Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page size counting back from the end (or from `before`): 0 to 100. Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor to stop before: an edge's `cursor` or `pageInfo.startCursor`.")]
         before: Option<String>,
     ) -> AppResult<EventConnection> {
         let page = Page::from_params(first, after, last, before)?;

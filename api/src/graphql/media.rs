@@ -9,8 +9,11 @@ use crate::ids::{self, NodeType};
 #[derive(Clone)]
 pub struct Media(pub media::Model);
 
+/// A photo (or other file) of the media library, with its caption and
+/// credit.
 #[Object]
 impl Media {
+    /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Media, self.0.id)
     }
@@ -35,10 +38,12 @@ impl Media {
         self.0.alt.as_deref()
     }
 
+    /// Width of the file in pixels; null when unknown.
     async fn width(&self) -> Option<i32> {
         self.0.width
     }
 
+    /// Height of the file in pixels; null when unknown.
     async fn height(&self) -> Option<i32> {
         self.0.height
     }

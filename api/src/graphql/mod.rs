@@ -32,7 +32,7 @@ use crate::{
 
 /// Every query of the API.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(
+pub struct Query(
     articles::ArticlesQuery,
     people::PeopleQuery,
     organizations::OrganizationsQuery,
@@ -46,16 +46,14 @@ pub struct QueryRoot(
 );
 
 /// The schema type served at `/graphql`.
-pub type AppSchema = Schema<QueryRoot, write::MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<Query, write::Mutation, EmptySubscription>;
 
 /// The schema with its limits and no data attached: enough to export the
 /// SDL without a database.
-pub fn schema_builder(
-    config: &Config,
-) -> SchemaBuilder<QueryRoot, write::MutationRoot, EmptySubscription> {
+pub fn schema_builder(config: &Config) -> SchemaBuilder<Query, write::Mutation, EmptySubscription> {
     Schema::build(
-        QueryRoot::default(),
-        write::MutationRoot::default(),
+        Query::default(),
+        write::Mutation::default(),
         EmptySubscription,
     )
     .limit_depth(config.graphql_max_depth)

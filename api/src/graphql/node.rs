@@ -14,7 +14,11 @@ use crate::{
 
 /// An object with a global ID.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID"))]
+#[graphql(field(
+    name = "id",
+    ty = "ID",
+    desc = "The global ID: opaque, stable, unique across all types; pass it to `node(id:)`."
+))]
 pub enum Node {
     Article(Article),
     Person(Person),
@@ -32,7 +36,11 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// Any object by its global ID; null when it does not exist or the
     /// viewer may not read it.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID of any type, as read from an object's `id`.")] id: ID,
+    ) -> AppResult<Option<Node>> {
         let Some((kind, id)) = ids::decode_any(&id) else {
             return Err(crate::error::AppError::bad_input("id", "not a valid ID"));
         };

@@ -37,10 +37,15 @@ pub enum OrganizationKind {
     Department,
     /// Mass organizations (Hội Nông dân, Tỉnh đoàn…).
     MassOrganization,
+    /// Businesses, state-owned or private.
     Company,
+    /// Schools, colleges and universities.
     School,
+    /// Hospitals and health centres.
     Hospital,
+    /// The army, the police, the border guard and their units.
     ArmedForces,
+    /// Any other kind (and kinds this API does not know yet).
     Other,
 }
 
@@ -94,12 +99,16 @@ connection!(
     "A page of organizations."
 );
 
+/// A party committee, a people's committee, a department, a company…: a
+/// body with a kind, an optional short name, and a place in a hierarchy.
 #[Object]
 impl Organization {
+    /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Organization, self.0.id)
     }
 
+    /// URL-safe name, unique among organizations.
     async fn slug(&self) -> &str {
         &self.0.slug
     }
@@ -119,10 +128,12 @@ impl Organization {
         self.0.short_name.as_deref()
     }
 
+    /// What kind of body it is.
     async fn kind(&self) -> OrganizationKind {
         OrganizationKind::from_db(&self.0.kind)
     }
 
+    /// A short presentation of the organization; null when none was written.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -153,6 +164,9 @@ impl Organization {
     async fn positions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "True: only positions held today (newsroom time zone, +07:00); false: only those that have ended; absent: all."
+        )]
         current: Option<bool>,
     ) -> AppResult<Vec<Position>> {
         let rows = loaders(ctx)?
@@ -167,9 +181,17 @@ impl Organization {
     async fn articles(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size counting from the start (or from `after`): 0 to 100; 20 when neither `first` nor `last` is given. Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page size counting back from the end (or from `before`): 0 to 100. Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor to stop before: an edge's `cursor` or `pageInfo.startCursor`.")]
         before: Option<String>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
@@ -182,9 +204,17 @@ impl Organization {
     async fn events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size counting from the start (or from `after`): 0 to 100; 20 when neither `first` nor `last` is given. Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page size counting back from the end (or from `before`): 0 to 100. Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor to stop before: an edge's `cursor` or `pageInfo.startCursor`.")]
         before: Option<String>,
     ) -> AppResult<EventConnection> {
         let page = Page::from_params(first, after, last, before)?;
@@ -196,6 +226,7 @@ impl Organization {
 /// Narrows the list of organizations.
 #[derive(InputObject, Default)]
 pub struct OrganizationFilter {
+    /// Only organizations of this kind.
     pub kind: Option<OrganizationKind>,
     /// Only the organizations directly under this one (ID or slug).
     pub parent: Option<String>,
@@ -203,6 +234,7 @@ pub struct OrganizationFilter {
     pub root: Option<bool>,
 }
 
+/// The organization queries.
 #[derive(Default)]
 pub struct OrganizationsQuery;
 
@@ -212,7 +244,10 @@ impl OrganizationsQuery {
     async fn organization(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
+        #[graphql(desc = "The global ID. Give exactly one of `id` and `slug`.")] id: Option<ID>,
+        #[graphql(
+            desc = "The slug; an old slug still finds the row that had it. Give exactly one of `id` and `slug`."
+        )]
         slug: Option<String>,
     ) -> AppResult<Option<Organization>> {
         Ok(
@@ -227,10 +262,20 @@ impl OrganizationsQuery {
     async fn organizations(
         &self,
         ctx: &Context<'_>,
-        filter: Option<OrganizationFilter>,
+        #[graphql(desc = "Narrows the list; absent for all organizations.")] filter: Option<
+            OrganizationFilter,
+        >,
+        #[graphql(
+            desc = "Page size counting from the start (or from `after`): 0 to 100; 20 when neither `first` nor `last` is given. Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page size counting back from the end (or from `before`): 0 to 100. Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor to stop before: an edge's `cursor` or `pageInfo.startCursor`.")]
         before: Option<String>,
     ) -> AppResult<OrganizationConnection> {
         let page = Page::from_params(first, after, last, before)?;

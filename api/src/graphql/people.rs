@@ -53,12 +53,16 @@ fn is_current(p: &position::Model, today: NaiveDate) -> bool {
     p.start_date <= today && p.end_date.is_none_or(|end| end >= today)
 }
 
+/// A title held in an organization over a span of dates ("Chủ tịch UBND
+/// tỉnh" from 2021-04-01): a fact of a time span, not of the person.
 #[Object]
 impl Position {
+    /// The title as the press writes it ("Phó Bí thư Tỉnh ủy").
     async fn title(&self) -> &str {
         &self.0.title
     }
 
+    /// Where the title is held.
     async fn organization(&self, ctx: &Context<'_>) -> AppResult<Organization> {
         let id = self.0.organization_id;
         let row = loaders(ctx)?
@@ -68,6 +72,7 @@ impl Position {
         Ok(Organization(row))
     }
 
+    /// Who holds (or held) it.
     async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
         let id = self.0.person_id;
         let row = loaders(ctx)?
@@ -113,12 +118,16 @@ pub(crate) fn positions(
         .collect()
 }
 
+/// A person: an official, a reporter, anyone the news is about. Titles are
+/// on `positions`, since a person holds several and they change over time.
 #[Object]
 impl Person {
+    /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Person, self.0.id)
     }
 
+    /// URL-safe name, unique among people.
     async fn slug(&self) -> &str {
         &self.0.slug
     }
@@ -138,6 +147,7 @@ impl Person {
         self.0.honorific.as_deref()
     }
 
+    /// A short biography; null when none was written.
     async fn bio(&self) -> Option<&str> {
         self.0.bio.as_deref()
     }
@@ -147,6 +157,9 @@ impl Person {
     async fn positions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "True: only positions held today (newsroom time zone, +07:00); false: only those that have ended; absent: all."
+        )]
         current: Option<bool>,
     ) -> AppResult<Vec<Position>> {
         let rows = loaders(ctx)?
@@ -170,9 +183,17 @@ impl Person {
     async fn articles(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size counting from the start (or from `after`): 0 to 100; 20 when neither `first` nor `last` is given. Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page size counting back from the end (or from `before`): 0 to 100. Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor to stop before: an edge's `cursor` or `pageInfo.startCursor`.")]
         before: Option<String>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
@@ -184,9 +205,17 @@ impl Person {
     async fn events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size counting from the start (or from `after`): 0 to 100; 20 when neither `first` nor `last` is given. Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page size counting back from the end (or from `before`): 0 to 100. Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor to stop before: an edge's `cursor` or `pageInfo.startCursor`.")]
         before: Option<String>,
     ) -> AppResult<EventConnection> {
         let page = Page::from_params(first, after, last, before)?;
@@ -194,6 +223,7 @@ impl Person {
     }
 }
 
+/// The people queries.
 #[derive(Default)]
 pub struct PeopleQuery;
 
@@ -203,7 +233,10 @@ impl PeopleQuery {
     async fn person(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
+        #[graphql(desc = "The global ID. Give exactly one of `id` and `slug`.")] id: Option<ID>,
+        #[graphql(
+            desc = "The slug; an old slug still finds the row that had it. Give exactly one of `id` and `slug`."
+        )]
         slug: Option<String>,
     ) -> AppResult<Option<Person>> {
         Ok(
@@ -218,9 +251,17 @@ impl PeopleQuery {
     async fn people(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size counting from the start (or from `after`): 0 to 100; 20 when neither `first` nor `last` is given. Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page size counting back from the end (or from `before`): 0 to 100. Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor to stop before: an edge's `cursor` or `pageInfo.startCursor`.")]
         before: Option<String>,
     ) -> AppResult<PersonConnection> {
         let page = Page::from_params(first, after, last, before)?;

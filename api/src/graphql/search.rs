@@ -40,10 +40,15 @@ pub enum SearchOrder {
 /// What autocomplete can suggest.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum SuggestType {
+    /// A person (`Person`).
     Person,
+    /// An organization (`Organization`).
     Organization,
+    /// An event (`Event`).
     Event,
+    /// A section (`Section`).
     Section,
+    /// A tag (`Tag`).
     Tag,
 }
 
@@ -62,17 +67,22 @@ impl From<SuggestType> for NameKind {
 /// An autocomplete suggestion.
 #[derive(SimpleObject)]
 pub struct Suggestion {
+    /// What kind of object the suggestion names: fetch it with the query of
+    /// that name (`person`, `organization`…) or `node(id:)`.
     #[graphql(name = "type")]
     pub kind: SuggestType,
     /// Global ID of the person, organization, event, section or tag.
     pub id: ID,
+    /// The name that matched, with its diacritics ("Ban Dân vận Tỉnh ủy").
     pub name: String,
+    /// The object's current slug.
     pub slug: String,
 }
 
 /// The matched words of a result, in `<mark>`; the rest HTML-escaped.
 #[derive(SimpleObject)]
 pub struct SearchHighlights {
+    /// The whole title, matched words in `<mark>`.
     pub title: String,
     /// A few lines of the lead and body around the first match.
     pub snippet: String,
@@ -86,6 +96,7 @@ pub struct ArticleSearchEdge {
     query: std::sync::Arc<ParsedQuery>,
 }
 
+/// One search result: the article, its cursor, score and highlights.
 #[Object]
 impl ArticleSearchEdge {
     /// Opaque: pass it as `after` to continue.
@@ -93,6 +104,7 @@ impl ArticleSearchEdge {
         &self.cursor
     }
 
+    /// The article found.
     async fn node(&self) -> Article {
         Article(self.article.clone())
     }
@@ -102,6 +114,8 @@ impl ArticleSearchEdge {
         self.hit.score
     }
 
+    /// The title and a snippet with the matched words marked, ready to
+    /// show as HTML.
     async fn highlights(&self) -> SearchHighlights {
         let terms: HashSet<String> = self.query.all_words();
         let prefix = self
@@ -130,12 +144,15 @@ pub struct ArticleSearchConnection {
     total: usize,
 }
 
+/// A page of search results, best first (or newest first).
 #[Object]
 impl ArticleSearchConnection {
+    /// The results of this page with their cursors, scores and highlights.
     async fn edges(&self) -> &[ArticleSearchEdge] {
         &self.edges
     }
 
+    /// The articles of this page, without cursors.
     async fn nodes(&self) -> Vec<Article> {
         self.edges
             .iter()
@@ -143,6 +160,7 @@ impl ArticleSearchConnection {
             .collect()
     }
 
+    /// Where this page stands in the results; search pages forwards only.
     async fn page_info(&self) -> &PageInfo {
         &self.page_info
     }
@@ -154,6 +172,7 @@ impl ArticleSearchConnection {
     }
 }
 
+/// The search and autocomplete queries.
 #[derive(Default)]
 pub struct SearchQuery;
 
@@ -169,10 +188,18 @@ impl SearchQuery {
     async fn search(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "What to look for: words (with or without diacritics) and `\"quoted phrases\"`; not empty, at most 200 characters."
+        )]
         query: String,
+        #[graphql(
+            desc = "Narrows the results as on `articles`; a `status` other than `PUBLISHED` needs a staff role (writer, editor or admin)."
+        )]
         filter: Option<ArticleFilter>,
-        #[graphql(default)] order_by: SearchOrder,
-        first: Option<i32>,
+        #[graphql(default, desc = "Best match first (the default) or newest first.")]
+        order_by: SearchOrder,
+        #[graphql(desc = "Page size: 0 to 100; 20 when absent.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
     ) -> AppResult<ArticleSearchConnection> {
         let page = Page::forward(first, after)?;
@@ -235,9 +262,11 @@ impl SearchQuery {
     async fn suggest(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the user has typed so far; diacritics and case do not matter.")]
         prefix: String,
+        #[graphql(desc = "Only suggest these kinds; null, absent or empty for all kinds.")]
         types: Option<Vec<SuggestType>>,
-        #[graphql(default = 10)] first: i32,
+        #[graphql(default = 10, desc = "How many suggestions, best first: 1 to 50.")] first: i32,
     ) -> AppResult<Vec<Suggestion>> {
         if !(1..=50).contains(&first) {
             return Err(crate::error::AppError::bad_input(

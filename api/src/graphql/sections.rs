@@ -17,12 +17,16 @@ use crate::{
 #[derive(Clone)]
 pub struct Section(pub section::Model);
 
+/// A section of the site ("Thời sự - Chính trị"); sections form a tree and
+/// every article has one primary section.
 #[Object]
 impl Section {
+    /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Section, self.0.id)
     }
 
+    /// URL-safe name, unique among sections; part of article URLs.
     async fn slug(&self) -> &str {
         &self.0.slug
     }
@@ -32,6 +36,7 @@ impl Section {
         self.0.version
     }
 
+    /// The name shown in menus ("Thời sự - Chính trị").
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -46,6 +51,7 @@ impl Section {
         self.0.iptc_media_topic.as_deref()
     }
 
+    /// The section this one sits under; null for a top-level section.
     async fn parent(&self, ctx: &Context<'_>) -> AppResult<Option<Section>> {
         let Some(parent) = self.0.parent_id else {
             return Ok(None);
@@ -72,9 +78,17 @@ impl Section {
     async fn articles(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size counting from the start (or from `after`): 0 to 100; 20 when neither `first` nor `last` is given. Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page size counting back from the end (or from `before`): 0 to 100. Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor to stop before: an edge's `cursor` or `pageInfo.startCursor`.")]
         before: Option<String>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
@@ -83,13 +97,19 @@ impl Section {
     }
 }
 
+/// The section queries.
 #[derive(Default)]
 pub struct SectionsQuery;
 
 #[Object]
 impl SectionsQuery {
     /// One section by slug (an old slug still finds it).
-    async fn section(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Section>> {
+    async fn section(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The section's slug, current or old (\"thoi-su-chinh-tri\").")]
+        slug: String,
+    ) -> AppResult<Option<Section>> {
         let db = db(ctx)?;
         let Some(id) = crate::slugs::find_id::<section::Entity>(db, &slug).await? else {
             surrogate::record(ctx, surrogate::SECTION_LISTS.to_owned());

@@ -16,12 +16,15 @@ use crate::{
 #[derive(Clone)]
 pub struct Tag(pub tag::Model);
 
+/// A keyword that groups articles across sections.
 #[Object]
 impl Tag {
+    /// The global ID (pass it to `node(id:)`).
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Tag, self.0.id)
     }
 
+    /// URL-safe name, unique among tags.
     async fn slug(&self) -> &str {
         &self.0.slug
     }
@@ -31,6 +34,7 @@ impl Tag {
         self.0.version
     }
 
+    /// The tag as readers see it ("Dân vận khéo").
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -40,9 +44,17 @@ impl Tag {
     async fn articles(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size counting from the start (or from `after`): 0 to 100; 20 when neither `first` nor `last` is given. Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page size counting back from the end (or from `before`): 0 to 100. Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor to stop before: an edge's `cursor` or `pageInfo.startCursor`.")]
         before: Option<String>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;
@@ -50,13 +62,18 @@ impl Tag {
     }
 }
 
+/// The tag queries.
 #[derive(Default)]
 pub struct TagsQuery;
 
 #[Object]
 impl TagsQuery {
     /// One tag by slug (an old slug still finds it).
-    async fn tag(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Tag>> {
+    async fn tag(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tag's slug, current or old (\"dan-van-kheo\").")] slug: String,
+    ) -> AppResult<Option<Tag>> {
         let db = db(ctx)?;
         let Some(id) = crate::slugs::find_id::<tag::Entity>(db, &slug).await? else {
             return Ok(None);

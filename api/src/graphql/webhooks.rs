@@ -90,6 +90,9 @@ pub fn decode_id(kind: &str, global: &str, field: &str) -> AppResult<i64> {
 /// A registered endpoint. Its secret is shown once, by `createWebhook`.
 pub struct Webhook(pub webhook::Model);
 
+/// A registered endpoint that receives signed POSTs when articles are
+/// published, updated, unpublished or deleted. Its secret is shown once,
+/// by `createWebhook`. Admins only.
 #[Object]
 impl Webhook {
     /// Global ID.
@@ -134,6 +137,8 @@ impl Webhook {
 /// One event for one endpoint, and how its delivery goes.
 pub struct WebhookDelivery(pub webhook_delivery::Model);
 
+/// One event for one endpoint, and how its delivery goes: attempts,
+/// last answer, next retry. Admins only.
 #[Object]
 impl WebhookDelivery {
     /// Global ID (for `replayWebhookDelivery`).
@@ -227,6 +232,7 @@ fn id_cursor(id: i64) -> Cursor {
     }
 }
 
+/// The webhook queries (admins only).
 #[derive(Default)]
 pub struct WebhooksQuery;
 
@@ -237,7 +243,8 @@ impl WebhooksQuery {
     async fn webhooks(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: 0 to 100; 20 when absent.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
     ) -> AppResult<WebhookConnection> {
         request(ctx)?.viewer.require_admin("managing webhooks")?;
@@ -267,9 +274,13 @@ impl WebhooksQuery {
     async fn webhook_deliveries(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only deliveries to this endpoint (a `Webhook.id`); absent for all.")]
         webhook: Option<ID>,
-        status: Option<DeliveryStatus>,
-        first: Option<i32>,
+        #[graphql(desc = "Only deliveries in this status; absent for all.")] status: Option<
+            DeliveryStatus,
+        >,
+        #[graphql(desc = "Page size: 0 to 100; 20 when absent.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
     ) -> AppResult<WebhookDeliveryConnection> {
         use webhook_delivery::Column as D;

@@ -73,6 +73,7 @@ pub enum ArticlePersonRole {
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct ArticlePerson {
+    /// What the person is to the article.
     pub role: ArticlePersonRole,
     #[graphql(skip)]
     pub person_id: i64,
@@ -80,6 +81,7 @@ pub struct ArticlePerson {
 
 #[ComplexObject]
 impl ArticlePerson {
+    /// The person.
     async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
         let row = loaders(ctx)?
             .load_one(PersonId(self.person_id))
@@ -113,6 +115,10 @@ impl Article {
     }
 }
 
+/// A news article: title, lead (sapo), body blocks, bylines and the
+/// people, organizations and events it is about. Readers without a staff
+/// role (writer, editor or admin) see only published articles, or
+/// scheduled ones whose time has come.
 #[Object]
 impl Article {
     /// Opaque global ID.
@@ -125,6 +131,7 @@ impl Article {
         &self.0.slug
     }
 
+    /// The headline, plain text.
     async fn title(&self) -> &str {
         &self.0.title
     }
@@ -172,6 +179,7 @@ impl Article {
         Ok(Section(row))
     }
 
+    /// The tags of the article, in the order the newsroom gave them.
     async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
         let loaders = loaders(ctx)?;
         let links = loaders
@@ -207,6 +215,7 @@ impl Article {
     async fn people(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only people with one of these roles; null or absent for everyone.")]
         roles: Option<Vec<ArticlePersonRole>>,
     ) -> AppResult<Vec<ArticlePerson>> {
         let wanted: Option<Vec<PersonRole>> =
@@ -288,14 +297,20 @@ impl Article {
         self.0.published_at
     }
 
+    /// When the article was first saved (a draft), RFC 3339 in UTC.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 
+    /// When the article last changed (any field, status included), RFC
+    /// 3339 in UTC.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
 
+    /// Where the article stands in the editorial workflow. Readers without
+    /// a staff role (writer, editor or admin) only ever see `PUBLISHED` or
+    /// `SCHEDULED` (once due).
     async fn status(&self) -> ArticleStatus {
         self.0.status.into()
     }
@@ -378,7 +393,8 @@ impl Article {
     async fn related_events(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: 0 to 100, 20 when absent.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
     ) -> AppResult<EventConnection> {
         let page = Page::forward(first, after)?;
@@ -396,7 +412,7 @@ impl Article {
     async fn related_articles(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 5)] first: i32,
+        #[graphql(default = 5, desc = "How many articles: 0 to 100.")] first: i32,
     ) -> AppResult<Vec<Article>> {
         let page = Page::forward(Some(first), None)?;
         let loaders = loaders(ctx)?;
@@ -427,6 +443,8 @@ impl Article {
 /// One stored change of an article.
 pub struct ArticleRevision(entity::article_revision::Model);
 
+/// One stored change of an article: who made it, when, which fields, and
+/// the title it left. Editors only.
 #[Object]
 impl ArticleRevision {
     /// The article's version after the change; pass it to
@@ -435,6 +453,7 @@ impl ArticleRevision {
         self.0.version
     }
 
+    /// When the change was saved, RFC 3339 in UTC.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }

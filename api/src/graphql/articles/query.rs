@@ -6,12 +6,11 @@ use entity::article;
 use super::{Article, ArticleConnection, ArticleFilter};
 use crate::{
     articles::{self, ArticleScope, ListOrder},
-    error::{AppError, AppResult},
+    error::AppResult,
     graphql::{connection::Total, db, loaders, request, surrogate},
-    ids::{self, NodeType},
     loaders::ArticleId,
     pagination::Page,
-    slugs,
+    references,
 };
 
 #[derive(Default)]
@@ -24,21 +23,19 @@ impl ArticlesQuery {
     async fn article(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
+        #[graphql(desc = "The global ID. Give exactly one of `id` and `slug`.")] id: Option<ID>,
+        #[graphql(
+            desc = "The slug; an old slug still finds the article, which comes with its current slug. Give exactly one of `id` and `slug`."
+        )]
         slug: Option<String>,
     ) -> AppResult<Option<Article>> {
         let req = request(ctx)?;
-        let id = match (id, slug) {
-            (Some(id), None) => Some(ids::decode(NodeType::Article, &id, "id")?),
-            // Old slugs keep resolving: the article comes with its current slug.
-            (None, Some(slug)) => slugs::find_id::<article::Entity>(db(ctx)?, &slug).await?,
-            _ => {
-                return Err(AppError::bad_input(
-                    "id",
-                    "give exactly one of `id` and `slug`",
-                ));
-            }
-        };
+        let id = references::by_id_or_slug::<article::Entity>(
+            db(ctx)?,
+            id.as_ref().map(|id| id.as_str()),
+            slug.as_deref(),
+        )
+        .await?;
         // Hidden or unknown, the cached `null` must go when it is published.
         let row = match id {
             Some(id) => {
@@ -60,11 +57,25 @@ impl ArticlesQuery {
     async fn articles(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which articles: section (with sub-sections), person, organization, event, tag, dates, workflow states."
+        )]
         filter: Option<ArticleFilter>,
+        #[graphql(
+            desc = "Page size counting from the start (or from `after`): 0 to 100; 20 when neither `first` nor `last` is given. Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after: an edge's `cursor` or `pageInfo.endCursor`.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page size counting back from the end (or from `before`): 0 to 100. Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor to stop before: an edge's `cursor` or `pageInfo.startCursor`.")]
         before: Option<String>,
+        #[graphql(
+            desc = "What the list is sorted by, newest first: `PUBLISHED_AT` by default, `UPDATED_AT` when `filter.status` asks for unpublished states."
+        )]
         order_by: Option<ArticleOrder>,
     ) -> AppResult<ArticleConnection> {
         let page = Page::from_params(first, after, last, before)?;

@@ -22,7 +22,7 @@ use crate::error::{AppError, AppResult};
 
 /// Every mutation of the API.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(
+pub struct Mutation(
     articles::ArticlesMutation,
     people::PeopleMutation,
     organizations::OrganizationsMutation,

@@ -131,8 +131,15 @@ impl WebhooksMutation {
     async fn create_webhook(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Where to POST deliveries: an absolute http(s) URL, at most 2000 characters."
+        )]
         url: String,
+        #[graphql(desc = "The events to deliver: at least one; duplicates are ignored.")]
         events: Vec<WebhookEvent>,
+        #[graphql(
+            desc = "The signing key, at least 16 characters; absent to have a random one generated."
+        )]
         secret: Option<String>,
     ) -> AppResult<CreateWebhookPayload> {
         let request = request(ctx)?;
@@ -170,17 +177,29 @@ impl WebhooksMutation {
 
     /// Stops new deliveries to an endpoint (pending ones wait until it is
     /// enabled again). Admins only.
-    async fn disable_webhook(&self, ctx: &Context<'_>, id: ID) -> AppResult<WebhookPayload> {
+    async fn disable_webhook(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The endpoint: a `Webhook.id`.")] id: ID,
+    ) -> AppResult<WebhookPayload> {
         set_enabled(ctx, &id, false).await
     }
 
     /// Resumes deliveries to a disabled endpoint. Admins only.
-    async fn enable_webhook(&self, ctx: &Context<'_>, id: ID) -> AppResult<WebhookPayload> {
+    async fn enable_webhook(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The endpoint: a `Webhook.id`.")] id: ID,
+    ) -> AppResult<WebhookPayload> {
         set_enabled(ctx, &id, true).await
     }
 
     /// Deletes an endpoint and its deliveries. Admins only.
-    async fn delete_webhook(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeleteWebhookPayload> {
+    async fn delete_webhook(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The endpoint: a `Webhook.id`.")] id: ID,
+    ) -> AppResult<DeleteWebhookPayload> {
         request(ctx)?.viewer.require_admin("managing webhooks")?;
         let row_id = decode_id("Webhook", &id, "id")?;
         let txn = crate::db::begin_write(db(ctx)?).await?;
@@ -202,7 +221,7 @@ impl WebhooksMutation {
     async fn replay_webhook_delivery(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The delivery: a `WebhookDelivery.id`.")] id: ID,
     ) -> AppResult<ReplayWebhookDeliveryPayload> {
         use webhook_delivery::Column as D;
         let request = request(ctx)?;
