@@ -11,13 +11,12 @@ COPY entity/Cargo.toml entity/
 COPY migration/Cargo.toml migration/
 RUN mkdir -p src api/src entity/src migration/src \
  && echo 'fn main() {}' > src/main.rs \
- && echo 'pub mod cli { pub fn main() -> std::process::ExitCode { std::process::ExitCode::SUCCESS } }' > api/src/lib.rs \
- && touch entity/src/lib.rs migration/src/lib.rs \
+ && touch src/lib.rs api/src/lib.rs entity/src/lib.rs migration/src/lib.rs \
  && cargo build --release --locked --bin toasoan \
  && rm -rf src api/src entity/src migration/src
 # 2. The code itself.
 COPY . .
-RUN touch src/main.rs api/src/lib.rs entity/src/lib.rs migration/src/lib.rs \
+RUN touch src/main.rs src/lib.rs api/src/lib.rs entity/src/lib.rs migration/src/lib.rs \
  && cargo build --release --locked --bin toasoan
 
 FROM debian:bookworm-slim AS runtime

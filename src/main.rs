@@ -1,4 +1,5 @@
-//! The `toasoan` binary: all the work lives in the `api` library.
+//! The `toasoan` binary: the command line lives in the `toasoan` library
+//! ([`toasoan::cli`]), the server in the `api` library.
 
 /// mimalloc instead of the system allocator: a request allocates and
 /// frees thousands of small objects across threads, where glibc's malloc
@@ -7,5 +8,5 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    api::cli::main()
+    toasoan::cli::main()
 }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 /// The demo articles as shipped, for computing expectations.
 fn demo_articles() -> Vec<Value> {
-    serde_json::from_str::<Value>(api::demo::NEWSROOM_JSON).unwrap()["articles"]
+    serde_json::from_str::<Value>(toasoan::demo::NEWSROOM_JSON).unwrap()["articles"]
         .as_array()
         .unwrap()
         .clone()

@@ -142,8 +142,10 @@ async fn the_newsroom_is_large_enough_to_be_meaningful() {
 
 #[tokio::test]
 async fn titles_use_every_kind_of_vietnamese_diacritic() {
-    let titles: Vec<String> = serde_json::from_str::<serde_json::Value>(api::demo::NEWSROOM_JSON)
-        .unwrap()["articles"]
+    let titles: Vec<String> = serde_json::from_str::<serde_json::Value>(
+        toasoan::demo::NEWSROOM_JSON,
+    )
+    .unwrap()["articles"]
         .as_array()
         .unwrap()
         .iter()
@@ -161,8 +163,8 @@ async fn titles_use_every_kind_of_vietnamese_diacritic() {
 #[tokio::test]
 async fn the_demo_only_loads_into_an_empty_database() {
     let app = TestApp::demo(Backend::Sqlite).await;
-    let err = api::demo::load(&app.db).await.unwrap_err();
-    assert!(matches!(err, api::demo::DemoError::NotEmpty));
+    let err = toasoan::demo::load(&app.db).await.unwrap_err();
+    assert!(matches!(err, toasoan::demo::DemoError::NotEmpty));
 }
 
 #[tokio::test]
@@ -180,7 +182,7 @@ async fn colliding_titles_get_numbered_slugs() {
             "organizations": [], "people": [], "tags": [], "events": [],
             "articles": [article.clone(), article.clone(), article]
         });
-        api::demo::load_json(&app.db, &newsroom.to_string(), chrono::Utc::now())
+        toasoan::demo::load_json(&app.db, &newsroom.to_string(), chrono::Utc::now())
             .await
             .unwrap();
         let data = app
@@ -210,7 +212,7 @@ async fn a_demo_with_a_dangling_reference_loads_nothing() {
         "articles": [{"title": "Tin", "lead": "", "section": "khong-co", "status": "PUBLISHED",
                       "publishedAt": "2026-01-02T08:00:00+07:00", "leadImage": null, "body": []}]
     });
-    let err = api::demo::load_json(&app.db, &newsroom.to_string(), chrono::Utc::now())
+    let err = toasoan::demo::load_json(&app.db, &newsroom.to_string(), chrono::Utc::now())
         .await
         .unwrap_err();
     assert!(

@@ -6,10 +6,7 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 
-use api::{
-    body::{self, Block},
-    generate::{GenerateArgs, run, run_at},
-};
+use api::body::{self, Block};
 use chrono::{DateTime, TimeZone, Utc};
 use common::{Backend, TestApp, backends};
 use entity::{
@@ -20,6 +17,7 @@ use sea_orm::{
     ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set, Statement,
 };
 use serde_json::json;
+use toasoan::generate::{GenerateArgs, run, run_at};
 
 fn args(articles: usize, seed: u64, force: bool) -> GenerateArgs {
     GenerateArgs {

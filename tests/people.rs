@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 /// The shipped demo data, as JSON.
 fn newsroom() -> Value {
-    serde_json::from_str(api::demo::NEWSROOM_JSON).unwrap()
+    serde_json::from_str(toasoan::demo::NEWSROOM_JSON).unwrap()
 }
 
 /// A person of the demo data by slug.

@@ -328,12 +328,12 @@ async fn scheduled_articles_are_logged_when_the_scheduler_publishes_them() {
 async fn a_generated_archive_enters_the_log_as_published() {
     for backend in backends() {
         let app = TestApp::empty(backend).await;
-        let args = api::generate::GenerateArgs {
+        let args = toasoan::generate::GenerateArgs {
             articles: 120,
             seed: 3,
             force: false,
         };
-        let report = api::generate::run_at(&app.db, &args, Utc::now())
+        let report = toasoan::generate::run_at(&app.db, &args, Utc::now())
             .await
             .unwrap();
         let entries = changes::page(&app.db, 0, 1_000).await.unwrap().0;

@@ -1,8 +1,9 @@
 //! Toà Soạn: a headless JSON/GraphQL content API for news publishers.
 //!
-//! The library holds everything; the `toasoan` binary only calls
-//! [`cli::main`]. [`app::build_router`] is pure, so tests drive the real
-//! router without binding a port.
+//! The library is the server; the tooling around it (the command line, the
+//! demo newsroom, the archive generator) lives in the root package
+//! `toasoan`. [`app::build_router`] is pure, so tests drive the real router
+//! without binding a port.
 
 pub mod app;
 pub mod articles;
@@ -10,15 +11,12 @@ pub mod auth;
 pub mod body;
 pub mod catalog;
 pub mod changes;
-pub mod cli;
 pub mod conditional;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub mod error;
 pub mod events;
 pub mod feeds;
-pub mod generate;
 pub mod generation;
 pub mod graphql;
 pub mod http;

@@ -144,14 +144,18 @@ impl TestApp {
     /// A database with the demo newsroom loaded.
     pub async fn demo(backend: Backend) -> Self {
         let app = Self::empty(backend).await;
-        api::demo::load(&app.db).await.expect("demo newsroom loads");
+        toasoan::demo::load(&app.db)
+            .await
+            .expect("demo newsroom loads");
         app
     }
 
     /// Like [`Self::demo`], with the configuration changed by `configure`.
     pub async fn demo_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
         let app = Self::empty_with(backend, configure).await;
-        api::demo::load(&app.db).await.expect("demo newsroom loads");
+        toasoan::demo::load(&app.db)
+            .await
+            .expect("demo newsroom loads");
         app
     }
 

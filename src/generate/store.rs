@@ -12,13 +12,12 @@ use std::collections::{HashMap, HashSet};
 
 use entity::section;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
-    EntityTrait, Iterable, Statement, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, Iterable,
+    Statement, TransactionTrait,
 };
-use serde::Deserialize;
 
-use super::{articles::Batch, graph::SectionRef, themes::Theme};
-use crate::demo::NEWSROOM_JSON;
+use super::{rows::Batch, themes::Theme, world::SectionRef};
+use crate::demo;
 
 /// At most this many bound values per statement: under SQLite's 32766
 /// (and PostgreSQL's 65535).
@@ -134,29 +133,13 @@ impl Existing {
     }
 }
 
-#[derive(Deserialize)]
-struct Newsroom {
-    sections: Vec<SectionIn>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SectionIn {
-    slug: String,
-    name: String,
-    parent: Option<String>,
-    position: i32,
-    #[serde(default)]
-    iptc_media_topic: Option<String>,
-}
-
 /// The sections of the demo newsroom, inserted where missing (parents
 /// first, as listed), reused where present. Returns them with their
 /// themes, and how many were inserted.
 pub async fn ensure_sections(
     db: &impl ConnectionTrait,
 ) -> Result<(Vec<SectionRef>, usize), Box<dyn std::error::Error>> {
-    let data: Newsroom = serde_json::from_str(NEWSROOM_JSON)?;
+    let sections = demo::sections()?;
     let mut ids: HashMap<String, i64> = section::Entity::find()
         .all(db)
         .await?
@@ -164,8 +147,8 @@ pub async fn ensure_sections(
         .map(|s| (s.slug, s.id))
         .collect();
     let mut inserted = 0;
-    let mut refs = Vec::with_capacity(data.sections.len());
-    for s in data.sections {
+    let mut refs = Vec::with_capacity(sections.len());
+    for s in sections {
         let id = match ids.get(&s.slug) {
             Some(id) => *id,
             None => {
@@ -176,17 +159,7 @@ pub async fn ensure_sections(
                     ),
                     None => None,
                 };
-                let row = section::ActiveModel {
-                    parent_id: Set(parent_id),
-                    name: Set(s.name.clone()),
-                    slug: Set(s.slug.clone()),
-                    position: Set(s.position),
-                    iptc_media_topic: Set(s.iptc_media_topic.clone()),
-                    version: Set(1),
-                    ..Default::default()
-                }
-                .insert(db)
-                .await?;
+                let row = s.row(parent_id).insert(db).await?;
                 inserted += 1;
                 ids.insert(s.slug.clone(), row.id);
                 row.id

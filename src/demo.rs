@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use crate::{body, changes, search, slug};
+use api::{body, changes, search, slug};
 
 /// The demo data, as shipped.
 pub const NEWSROOM_JSON: &str = include_str!("../demo/newsroom.json");
@@ -47,15 +47,43 @@ struct Newsroom {
     articles: Vec<ArticleIn>,
 }
 
+/// A section of the demo newsroom, as shipped (the archive generator files
+/// its articles under the same sections).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SectionIn {
-    slug: String,
-    name: String,
-    parent: Option<String>,
-    position: i32,
+pub struct SectionIn {
+    pub slug: String,
+    pub name: String,
+    /// The parent's slug; parents are listed before their children.
+    pub parent: Option<String>,
+    pub position: i32,
     #[serde(default)]
-    iptc_media_topic: Option<String>,
+    pub iptc_media_topic: Option<String>,
+}
+
+impl SectionIn {
+    /// The row to insert, under the parent's id.
+    pub fn row(&self, parent_id: Option<i64>) -> section::ActiveModel {
+        section::ActiveModel {
+            parent_id: Set(parent_id),
+            name: Set(self.name.clone()),
+            slug: Set(self.slug.clone()),
+            position: Set(self.position),
+            iptc_media_topic: Set(self.iptc_media_topic.clone()),
+            version: Set(1),
+            ..Default::default()
+        }
+    }
+}
+
+/// The sections of the demo newsroom alone.
+pub fn sections() -> Result<Vec<SectionIn>, serde_json::Error> {
+    /// The other collections are left unread.
+    #[derive(Deserialize)]
+    struct Sections {
+        sections: Vec<SectionIn>,
+    }
+    Ok(serde_json::from_str::<Sections>(NEWSROOM_JSON)?.sections)
 }
 
 #[derive(Deserialize)]
@@ -301,16 +329,7 @@ async fn insert_sections(
             .as_deref()
             .map(|p| lookup(&ids.sections, "section", p))
             .transpose()?;
-        let row = section::ActiveModel {
-            parent_id: Set(parent_id),
-            name: Set(s.name.clone()),
-            slug: Set(s.slug.clone()),
-            position: Set(s.position),
-            iptc_media_topic: Set(s.iptc_media_topic.clone()),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+        let row = s.row(parent_id).insert(txn).await?;
         ids.sections.insert(s.slug.clone(), row.id);
     }
     Ok(())

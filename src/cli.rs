@@ -1,16 +1,18 @@
-//! The `toasoan` command line: `serve` (the default), `migrate`,
-//! `seed-demo`, `export-schema`, `token`.
+//! The `toasoan` command line: `serve` (the default), `migrate`, `reindex`,
+//! `generate`, `seed-demo`, `export-schema`, `token`.
 
 use std::{process::ExitCode, time::Duration};
 
 use clap::{Parser, Subcommand};
 
-use crate::{
+use api::{
     app,
     auth::{self, Role},
     config::Config,
-    db, demo, graphql, scheduler, webhooks,
+    db, graphql, scheduler, webhooks,
 };
+
+use crate::demo;
 
 #[derive(Parser)]
 #[command(
@@ -148,7 +150,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
             println!("migrations applied");
         }
         Command::Reindex => {
-            let count = crate::search::reindex(&conn, true)
+            let count = api::search::reindex(&conn, true)
                 .await
                 .map_err(|e| format!("reindex failed: {e:?}"))?;
             close(conn).await?;

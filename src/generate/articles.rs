@@ -15,25 +15,15 @@ use entity::{
 use sea_orm::Set;
 
 use super::{
+    clock::{ZONE_SECS, working_times},
     dice::Dice,
-    graph::{World, ZONE_SECS, working_times},
+    rows::Batch,
     store::Existing,
     text::Writer,
     themes::Theme,
+    world::World,
 };
-use crate::{body, body::Block, slug};
-
-/// The rows of a batch of articles, inserted in one transaction.
-#[derive(Default)]
-pub struct Batch {
-    pub media: Vec<media::ActiveModel>,
-    pub articles: Vec<article::ActiveModel>,
-    pub images: Vec<article_image::ActiveModel>,
-    pub people: Vec<article_person::ActiveModel>,
-    pub organizations: Vec<article_organization::ActiveModel>,
-    pub events: Vec<article_event::ActiveModel>,
-    pub tags: Vec<article_tag::ActiveModel>,
-}
+use api::{body, body::Block, slug};
 
 /// How many articles of each status were generated.
 #[derive(Default, Debug)]

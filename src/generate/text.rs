@@ -8,8 +8,9 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 
 use super::{
+    clock::ZONE_SECS,
     dice::Dice,
-    graph::{World, ZONE_SECS, person_name},
+    names::person_name,
     themes::{
         CRIMES, DISEASES, FESTIVALS, GENERIC_TOPICS, MODELS, PRODUCTS, PROJECTS, SPORTS, Theme,
     },
@@ -17,8 +18,9 @@ use super::{
         CAPTIONS, CLAUSES, COMPLEMENTS, GATHERINGS, HEADINGS, LIST_VERBS, OPENERS, QUOTE_FRAMES,
         QUOTES, SPEECH, SUBJECTS, part_of_day,
     },
+    world::World,
 };
-use crate::body::Block;
+use api::body::Block;
 
 /// Upper-cases the first letter (after any opening quote or bracket).
 pub fn capitalize(text: &mut String) {

@@ -15,22 +15,30 @@
 //! log backfilled (`changes::backfill`).
 
 mod articles;
+mod clock;
 mod dice;
 mod graph;
+mod names;
+mod plan;
+mod province;
+mod rows;
 mod store;
 mod text;
 mod themes;
 mod words;
+mod world;
 
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use sea_orm::{DatabaseConnection, DbBackend, TransactionTrait};
 
+pub use self::plan::Plan;
 use self::{
-    articles::Batch,
     dice::Dice,
+    rows::Batch,
     store::{Existing, Written},
+    world::World,
 };
 
 /// Options of `toasoan generate`.
@@ -49,31 +57,6 @@ pub struct GenerateArgs {
 
 /// Articles per transaction.
 const BATCH: usize = 500;
-
-/// How many of each thing an archive of `articles` gets.
-#[derive(Clone, Copy, Debug)]
-pub struct Plan {
-    pub articles: usize,
-    pub people: usize,
-    pub reporters: usize,
-    pub organizations: usize,
-    pub events: usize,
-    pub tags: usize,
-}
-
-impl Plan {
-    pub fn new(articles: usize) -> Self {
-        let reporters = (articles / 500).clamp(8, 200);
-        Self {
-            articles,
-            people: (articles / 5).max(reporters + 40),
-            reporters,
-            organizations: (articles / 33).max(30),
-            events: (articles / 10).max(10),
-            tags: (articles / 200).clamp(40, 500),
-        }
-    }
-}
 
 /// Rows written per table.
 #[derive(Default, Debug)]
@@ -162,12 +145,12 @@ pub async fn run_at(
     let statuses = written?;
     let generated = started.elapsed();
 
-    let indexed = crate::search::reindex(db, true)
+    let indexed = api::search::reindex(db, true)
         .await
         .map_err(|e| format!("{e:?}"))?;
     // Partners following the change log get the generated archive too.
     let txn = db.begin().await?;
-    let logged = crate::changes::backfill(&txn, now)
+    let logged = api::changes::backfill(&txn, now)
         .await
         .map_err(|e| format!("{e:?}"))?;
     txn.commit().await?;
@@ -214,7 +197,7 @@ pub async fn run_at(
 /// they come, one transaction each.
 async fn write_articles(
     db: &DatabaseConnection,
-    world: graph::World,
+    world: World,
     dice: Dice,
     existing: &mut Existing,
     plan: &Plan,

@@ -1,0 +1,8 @@
+//! The tooling around the server library (`api`): the `toasoan` command
+//! line, the demo newsroom loader and the archive generator. They use the
+//! server's domain (`api::body`, `api::search`, `api::changes`…); the server
+//! never uses them.
+
+pub mod cli;
+pub mod demo;
+pub mod generate;
