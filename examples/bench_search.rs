@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 
 use api::{
     app,
-    config::Config,
-    db,
+    domain::viewer::Viewer,
     graphql::{RequestContext, dataloader},
-    viewer::Viewer,
+    platform::config::Config,
+    platform::db,
 };
 
 const QUERIES: [&str; 20] = [

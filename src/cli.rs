@@ -6,10 +6,11 @@ use std::{process::ExitCode, time::Duration};
 use clap::{Parser, Subcommand};
 
 use api::{
-    app,
-    auth::{self, Role},
-    config::Config,
-    db, graphql, scheduler, webhooks,
+    app, graphql,
+    platform::auth::{self, Role},
+    platform::config::Config,
+    platform::db,
+    workers::{self, scheduler},
 };
 
 use crate::demo;
@@ -150,7 +151,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
             println!("migrations applied");
         }
         Command::Reindex => {
-            let count = api::search::reindex(&conn, true)
+            let count = api::domain::search::reindex(&conn, true)
                 .await
                 .map_err(|e| format!("reindex failed: {e:?}"))?;
             close(conn).await?;
@@ -175,9 +176,9 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
                 return Err("the verifier was not built".into());
             };
             let conn_for_scheduler = conn.clone();
-            let webhook_worker = webhooks::worker::Worker::new(
+            let webhook_worker = workers::webhooks::Worker::new(
                 conn.clone(),
-                webhooks::worker::Settings::from_config(&config),
+                workers::webhooks::Settings::from_config(&config),
             )
             .map_err(|err| err.message())?;
             // The poller keeps a handle of its own: /metrics counts the

@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use api::{body, changes, search, slug};
+use api::{domain::body, domain::changes, domain::search, platform::slug};
 
 /// The demo data, as shipped.
 pub const NEWSROOM_JSON: &str = include_str!("../demo/newsroom.json");

@@ -107,7 +107,7 @@ async fn a_writer_drafts_an_article_that_readers_cannot_see() {
 async fn the_workflow_runs_from_draft_to_unpublished_with_on_time_scheduling() {
     for backend in backends() {
         let app = TestApp::demo(backend).await;
-        let scheduler = api::scheduler::spawn(app.db.clone(), Duration::from_millis(200));
+        let scheduler = api::workers::scheduler::spawn(app.db.clone(), Duration::from_millis(200));
         let writer = token("writer-lan", &["writer"]);
         let editor = token("editor-minh", &["editor"]);
         let (id, slug, v1) = create(&app, &writer, "Tỉnh ủy triển khai nhiệm vụ năm 2027").await;
@@ -615,8 +615,8 @@ async fn a_write_that_cannot_get_the_sqlite_lock_says_so_and_saves_nothing() {
     let app = TestApp::demo(Backend::Sqlite).await;
     let editor = token("editor-minh", &["editor"]);
     let (id, _, version) = create(&app, &editor, "Bài viết chờ khoá ghi").await;
-    let other = api::db::connect(&app.url, 1).await.unwrap();
-    let holder = api::db::begin_write(&other).await.unwrap();
+    let other = api::platform::db::connect(&app.url, 1).await.unwrap();
+    let holder = api::platform::db::begin_write(&other).await.unwrap();
     use sea_orm::ConnectionTrait;
     holder
         .execute_unprepared("UPDATE sections SET position = position")

@@ -155,7 +155,7 @@ async fn drafts_scheduled_and_unpublished_articles_stay_hidden() {
         for article in &hidden {
             let title = article["title"].as_str().unwrap();
             assert!(!listed.contains(title), "{title} is listed");
-            let slug = api::slug::slugify(title);
+            let slug = api::platform::slug::slugify(title);
             let one = app
                 .data(
                     "query($s: String!) { article(slug: $s) { title } }",
@@ -316,7 +316,7 @@ async fn related_events_start_with_the_article_own_events_and_never_repeat() {
 
 #[tokio::test]
 async fn a_hub_organization_gives_its_newest_events_at_a_fixed_cost() {
-    use api::related::CANDIDATES_PER_TIE;
+    use api::domain::related::CANDIDATES_PER_TIE;
     use chrono::{TimeZone, Utc};
     use entity::{article, article_organization, event, event_organization};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};

@@ -1,6 +1,6 @@
 //! JWT verification: HS256 with a shared secret, RS256/ES256/EdDSA with a
 //! JWKS (fetched over HTTP or read from a file), every rejection, the roles
-//! claim, and the `toasoan token` command. Uses `api::auth::Verifier`
+//! claim, and the `toasoan token` command. Uses `api::platform::auth::Verifier`
 //! directly: the HTTP layer has tests of its own.
 //!
 //! The keys in `tests/fixtures/` are test-only (see its README).
@@ -18,7 +18,7 @@ use std::{
     time::Duration,
 };
 
-use api::auth::{
+use api::platform::auth::{
     AuthConfig, AuthError, Role, Verifier,
     jwt::{self, Algorithm, EncodingKey, Header},
     mint_hs256,

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 
-use api::body::{self, Block};
+use api::domain::body::{self, Block};
 use chrono::{DateTime, TimeZone, Utc};
 use common::{Backend, TestApp, backends};
 use entity::{
@@ -114,7 +114,7 @@ async fn three_hundred_articles_have_the_shape_of_a_newsroom_archive() {
             let lead_image = a.lead_image_id.expect("every article has a lead image");
             assert!(media_ids.contains(&lead_image));
             assert!(slugs.insert(a.slug.clone()), "slug {} is unique", a.slug);
-            let base = api::slug::slugify(&a.title);
+            let base = api::platform::slug::slugify(&a.title);
             assert!(
                 a.slug == base
                     || a.slug

@@ -438,7 +438,9 @@ async fn anonymous_gets_are_cacheable_with_etags_and_token_reads_are_private() {
 
 /// The raw id behind a global ID.
 fn raw_id(global: &serde_json::Value) -> i64 {
-    api::ids::decode_any(global.as_str().unwrap()).unwrap().1
+    api::platform::ids::decode_any(global.as_str().unwrap())
+        .unwrap()
+        .1
 }
 
 /// The `Surrogate-Key` of an anonymous GET of `query`, checked against its
@@ -624,7 +626,7 @@ async fn a_current_validator_is_answered_without_a_database_statement() {
 
 #[tokio::test]
 async fn strict_persisted_queries_run_only_the_manifest() {
-    use api::config::persisted::{Manifest, Mode, sha256_hex};
+    use api::platform::config::persisted::{Manifest, Mode, sha256_hex};
     let known = "{ sections { slug } }";
     let manifest = json!({
         "format": "apollo-persisted-query-manifest", "version": 1,
@@ -692,7 +694,7 @@ async fn a_manifest_whose_hash_is_not_its_query_s_stops_the_server() {
         json!({ "0".repeat(64): "{ sections { slug } }" }).to_string(),
     )
     .unwrap();
-    let err = api::config::persisted::Manifest::load(path.to_str().unwrap()).unwrap_err();
+    let err = api::platform::config::persisted::Manifest::load(path.to_str().unwrap()).unwrap_err();
     std::fs::remove_file(&path).ok();
     assert!(err.contains("the SHA-256 of its body is"), "{err}");
 }
@@ -701,7 +703,7 @@ async fn a_manifest_whose_hash_is_not_its_query_s_stops_the_server() {
 async fn content_writes_raise_the_content_generation_and_other_writes_do_not() {
     for backend in common::backends() {
         let app = TestApp::demo(backend).await;
-        let before = api::generation::read(&app.db).await.unwrap();
+        let before = api::platform::generation::read(&app.db).await.unwrap();
         assert!(before > 1, "{backend:?}: the demo load raised it");
 
         let admin = common::token("admin-an", &["admin"]);
@@ -711,7 +713,10 @@ async fn content_writes_raise_the_content_generation_and_other_writes_do_not() {
             json!({}),
         )
         .await;
-        assert_eq!(api::generation::read(&app.db).await.unwrap(), before);
+        assert_eq!(
+            api::platform::generation::read(&app.db).await.unwrap(),
+            before
+        );
 
         app.data_as(
             &admin,
@@ -719,7 +724,7 @@ async fn content_writes_raise_the_content_generation_and_other_writes_do_not() {
             json!({}),
         )
         .await;
-        let after = api::generation::read(&app.db).await.unwrap();
+        let after = api::platform::generation::read(&app.db).await.unwrap();
         assert!(after > before, "{backend:?}");
         if backend == Backend::Postgres {
             // Once per transaction, whatever the rows it wrote.

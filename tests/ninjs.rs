@@ -267,7 +267,8 @@ async fn old_slugs_resolve_and_bad_keys_and_tokens_get_json_errors() {
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(missing["errors"][0]["extensions"]["code"], "NOT_FOUND");
 
-        let person = api::ids::encode(api::ids::NodeType::Person, 1).to_string();
+        let person =
+            api::platform::ids::encode(api::platform::ids::NodeType::Person, 1).to_string();
         let (status, _, wrong) = get(&app, &format!("/v1/ninjs/articles/{person}"), None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(wrong["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");

@@ -1,7 +1,7 @@
 //! `schema.graphql` is the contract frontends code against: it must equal
 //! what the code serves, and every part of it must say what it means.
 
-use api::config::Config;
+use api::platform::config::Config;
 use serde_json::Value;
 
 #[test]

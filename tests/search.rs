@@ -350,7 +350,7 @@ async fn reindex_rebuilds_the_same_index() {
     for backend in backends() {
         let app = TestApp::demo(backend).await;
         let before = app.data(SEARCH, json!({"q": "dan van", "first": 50})).await;
-        let count = api::search::reindex(&app.db, false).await.unwrap();
+        let count = api::domain::search::reindex(&app.db, false).await.unwrap();
         assert_eq!(count, 46, "every demo article, drafts included");
         let after = app.data(SEARCH, json!({"q": "dan van", "first": 50})).await;
         assert_eq!(titles(&before), titles(&after), "{backend:?}");

@@ -10,9 +10,9 @@ mod partner;
 use std::collections::HashMap;
 
 use api::{
-    changes,
-    ids::{self, NodeType},
-    viewer::Viewer,
+    domain::changes,
+    domain::viewer::Viewer,
+    platform::ids::{self, NodeType},
 };
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -299,9 +299,10 @@ async fn scheduled_articles_are_logged_when_the_scheduler_publishes_them() {
         let (entries, after) = follow_changes(&app, &partner, Some(start), 100).await;
         assert_eq!(entries, Vec::<Value>::new(), "not before it is due");
 
-        let flipped = api::scheduler::publish_due(&app.db, at + chrono::Duration::seconds(1))
-            .await
-            .unwrap();
+        let flipped =
+            api::workers::scheduler::publish_due(&app.db, at + chrono::Duration::seconds(1))
+                .await
+                .unwrap();
         assert_eq!(flipped, 1);
         let entries = changes::page(
             &app.db,
@@ -631,7 +632,7 @@ async fn concurrent_writers_and_a_following_partner_end_with_the_published_set()
         slow.await.unwrap();
         // Every schedule is due now; the scheduler publishes them.
         tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-        api::scheduler::publish_due(&app.db, Utc::now())
+        api::workers::scheduler::publish_due(&app.db, Utc::now())
             .await
             .unwrap();
         done.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -681,7 +682,7 @@ async fn concurrent_writers_and_a_following_partner_end_with_the_published_set()
             .unwrap()
             .into_iter()
             .filter(|a| Viewer::Anonymous.can_read(a, Utc::now()))
-            .map(|a| (api::ninjs::article_uri(a.id), a.version.to_string()))
+            .map(|a| (api::domain::ninjs::article_uri(a.id), a.version.to_string()))
             .collect();
         assert_eq!(
             mirror.by_ninjs, expected_ninjs,

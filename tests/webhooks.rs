@@ -11,8 +11,8 @@ mod receiver;
 use std::time::Duration;
 
 use api::{
-    ids::{self, NodeType},
-    webhooks::worker::{Settings, Worker},
+    platform::ids::{self, NodeType},
+    workers::webhooks::{Settings, Worker},
 };
 use common::{SEED_SLUG, TestApp, backends, first_error_code, token};
 use entity::{
@@ -542,7 +542,7 @@ async fn the_outbox_survives_a_crashed_worker_and_a_restart() {
         );
 
         // A new process: its own connection, its own worker.
-        let restarted = api::db::connect(&app.url, 2).await.unwrap();
+        let restarted = api::platform::db::connect(&app.url, 2).await.unwrap();
         let running = worker(&restarted, fast());
         eventually("both events delivered after the restart", || async {
             outbox(&app.db)
@@ -593,7 +593,7 @@ async fn scheduled_publications_fire_when_they_become_due() {
             .await;
         assert_eq!(data["publishArticle"]["article"]["status"], "SCHEDULED");
         assert_eq!(
-            api::scheduler::publish_due(&app.db, chrono::Utc::now())
+            api::workers::scheduler::publish_due(&app.db, chrono::Utc::now())
                 .await
                 .unwrap(),
             0
@@ -603,7 +603,7 @@ async fn scheduled_publications_fire_when_they_become_due() {
         let running = worker(&app.db, fast());
         tokio::time::sleep(Duration::from_millis(1600)).await;
         assert_eq!(
-            api::scheduler::publish_due(&app.db, chrono::Utc::now())
+            api::workers::scheduler::publish_due(&app.db, chrono::Utc::now())
                 .await
                 .unwrap(),
             1
@@ -647,7 +647,7 @@ async fn two_workers_share_the_outbox_without_sending_twice() {
         }
         assert_eq!(outbox(&app.db).await.len(), 12);
         // Two replicas, each with its own connection pool.
-        let other = api::db::connect(&app.url, 2).await.unwrap();
+        let other = api::platform::db::connect(&app.url, 2).await.unwrap();
         let (a, b) = (worker(&app.db, fast()), worker(&other, fast()));
         eventually("all delivered", || async {
             outbox(&app.db)

@@ -14,12 +14,12 @@ use tower_http::{
 
 pub use crate::graphql::build_schema;
 use crate::{
-    auth::Verifier,
-    config::Config,
-    generation::ContentGeneration,
     graphql::endpoint::EndpointState,
     http::{Rest, RestState},
-    metrics::Metrics,
+    platform::auth::Verifier,
+    platform::config::Config,
+    platform::generation::ContentGeneration,
+    platform::metrics::Metrics,
 };
 
 /// The application's long-lived parts, shared by both faces.

@@ -23,7 +23,7 @@ use super::{
     themes::Theme,
     world::World,
 };
-use api::{body, body::Block, slug};
+use api::{domain::body, domain::body::Block, platform::slug};
 
 /// How many articles of each status were generated.
 #[derive(Default, Debug)]

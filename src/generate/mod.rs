@@ -145,12 +145,12 @@ pub async fn run_at(
     let statuses = written?;
     let generated = started.elapsed();
 
-    let indexed = api::search::reindex(db, true)
+    let indexed = api::domain::search::reindex(db, true)
         .await
         .map_err(|e| format!("{e:?}"))?;
     // Partners following the change log get the generated archive too.
     let txn = db.begin().await?;
-    let logged = api::changes::backfill(&txn, now)
+    let logged = api::domain::changes::backfill(&txn, now)
         .await
         .map_err(|e| format!("{e:?}"))?;
     txn.commit().await?;

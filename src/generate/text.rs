@@ -20,7 +20,7 @@ use super::{
     },
     world::World,
 };
-use api::body::Block;
+use api::domain::body::Block;
 
 /// Upper-cases the first letter (after any opening quote or bracket).
 pub fn capitalize(text: &mut String) {

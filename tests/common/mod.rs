@@ -9,8 +9,8 @@ use std::sync::{
 
 use api::{
     app::{AppState, build_router},
-    config::Config,
-    db,
+    platform::config::Config,
+    platform::db,
 };
 use axum::{
     Router,
@@ -127,7 +127,7 @@ impl TestApp {
         config.public_base_url = "https://baotinh.example/".to_owned();
         config.auth.jwt_secret = Some(TEST_SECRET.to_owned());
         configure(&mut config);
-        let verifier = api::auth::Verifier::from_config(&config.auth)
+        let verifier = api::platform::auth::Verifier::from_config(&config.auth)
             .await
             .expect("the test verifier builds");
         let router = build_router(AppState::new(conn.clone(), config, verifier));
@@ -268,11 +268,11 @@ pub const TEST_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes!";
 
 /// A valid one-hour token for `sub` with `roles` (`writer`, `editor`, …).
 pub fn token(sub: &str, roles: &[&str]) -> String {
-    let roles: Vec<api::auth::Role> = roles
+    let roles: Vec<api::platform::auth::Role> = roles
         .iter()
-        .map(|r| api::auth::Role::parse(r).expect("a known role"))
+        .map(|r| api::platform::auth::Role::parse(r).expect("a known role"))
         .collect();
-    api::auth::mint_hs256(
+    api::platform::auth::mint_hs256(
         TEST_SECRET,
         sub,
         &roles,

@@ -4,7 +4,7 @@
 use async_graphql::{Context, Object, SimpleObject, Union};
 
 use super::{loaders, media::Media};
-use crate::{body::Block, error::AppResult, loaders::MediaId};
+use crate::{domain::body::Block, domain::loaders::MediaId, platform::error::AppResult};
 
 /// One block of an article body.
 #[derive(Union)]

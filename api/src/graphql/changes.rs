@@ -8,12 +8,12 @@ use sea_orm::EntityTrait;
 
 use super::{articles::Article, connection::connection, db, loaders, request, surrogate};
 use crate::{
-    changes::{self, Change as Row},
-    error::AppResult,
-    ids::{self, NodeType},
-    loaders::{ArticleId, SectionId},
-    pagination::{Page, PageInfo},
-    viewer::Viewer,
+    domain::changes::{self, Change as Row},
+    domain::loaders::{ArticleId, SectionId},
+    domain::viewer::Viewer,
+    platform::error::AppResult,
+    platform::ids::{self, NodeType},
+    platform::pagination::{Page, PageInfo},
 };
 
 /// What happened to an article, as partners see it.

@@ -4,9 +4,9 @@
 use async_graphql::Context;
 use sea_orm::{EntityTrait, PaginatorTrait, Select};
 
-use crate::error::AppResult;
+use crate::platform::error::AppResult;
 
-pub use crate::pagination::PageInfo;
+pub use crate::platform::pagination::PageInfo;
 
 /// Relay `PageInfo`: where a page stands in the whole list, and the
 /// cursors to ask for the page before or after it.

@@ -7,7 +7,7 @@ use std::{collections::HashMap, sync::Arc};
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{DatabaseConnection, DbErr};
 
-use crate::loaders::BatchKey;
+use crate::domain::loaders::BatchKey;
 
 /// The loader behind every key.
 pub struct DbLoader {

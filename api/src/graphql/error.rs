@@ -4,7 +4,7 @@
 
 use async_graphql::ErrorExtensions;
 
-use crate::error::{AppError, FieldError};
+use crate::platform::error::{AppError, FieldError};
 
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
@@ -54,7 +54,7 @@ impl From<AppError> for async_graphql::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Errors;
+    use crate::platform::error::Errors;
 
     fn code_of(err: AppError) -> String {
         let gql: async_graphql::Error = err.into();

@@ -13,13 +13,13 @@ use super::{
     people::Person,
 };
 use crate::{
-    articles::{ArticleScope, ListOrder},
-    error::{AppError, AppResult},
-    events::{EventRefs, EventScope},
-    ids::{self, NodeType},
-    loaders::{EventId, OrganizationId, OrganizationsOfEvent, PeopleOfEvent, PersonId},
-    pagination::{Page, page_ranked},
-    related::RelatedEventsOfEvent,
+    domain::articles::{ArticleScope, ListOrder},
+    domain::events::{EventRefs, EventScope},
+    domain::loaders::{EventId, OrganizationId, OrganizationsOfEvent, PeopleOfEvent, PersonId},
+    domain::related::RelatedEventsOfEvent,
+    platform::error::{AppError, AppResult},
+    platform::ids::{self, NodeType},
+    platform::pagination::{Page, page_ranked},
 };
 
 /// A conference, a signing, a visit: something that happened and that
@@ -257,7 +257,7 @@ impl EventConnection {
         scope: &EventScope,
         page: &Page,
     ) -> AppResult<Self> {
-        let found = crate::events::page(db(ctx)?, scope, page).await?;
+        let found = crate::domain::events::page(db(ctx)?, scope, page).await?;
         let total = found
             .whole
             .map_or(Total::Known(0), |whole| Total::Query(Box::new(whole)));

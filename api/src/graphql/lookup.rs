@@ -4,7 +4,7 @@ use async_graphql::{Context, ID};
 use sea_orm::{ColumnTrait, QueryFilter};
 
 use super::db;
-use crate::{error::AppResult, references, slugs::Slugged};
+use crate::{domain::references, domain::slugs::Slugged, platform::error::AppResult};
 
 /// The row named by exactly one of a global ID and a slug (old slugs
 /// included); `None` when none matches.

@@ -3,7 +3,7 @@
 use async_graphql::{ID, Object};
 use entity::media;
 
-use crate::ids::{self, NodeType};
+use crate::platform::ids::{self, NodeType};
 
 /// A photo (or other file) with its caption and credit.
 #[derive(Clone)]

@@ -25,9 +25,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Config,
-    error::{AppError, AppResult},
-    viewer::Viewer,
+    domain::viewer::Viewer,
+    platform::config::Config,
+    platform::error::{AppError, AppResult},
 };
 
 /// Every query of the API.

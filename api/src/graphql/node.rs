@@ -7,9 +7,9 @@ use super::{
     people::Person, request, sections::Section, tags::Tag,
 };
 use crate::{
-    error::AppResult,
-    ids::{self, NodeType},
-    loaders::{ArticleId, EventId, MediaId, OrganizationId, PersonId, SectionId, TagId},
+    domain::loaders::{ArticleId, EventId, MediaId, OrganizationId, PersonId, SectionId, TagId},
+    platform::error::AppResult,
+    platform::ids::{self, NodeType},
 };
 
 /// An object with a global ID.
@@ -42,7 +42,10 @@ impl NodeQuery {
         #[graphql(desc = "A global ID of any type, as read from an object's `id`.")] id: ID,
     ) -> AppResult<Option<Node>> {
         let Some((kind, id)) = ids::decode_any(&id) else {
-            return Err(crate::error::AppError::bad_input("id", "not a valid ID"));
+            return Err(crate::platform::error::AppError::bad_input(
+                "id",
+                "not a valid ID",
+            ));
         };
         let loaders = loaders(ctx)?;
         Ok(match kind {

@@ -15,13 +15,13 @@ use super::{
     request,
 };
 use crate::{
-    articles::ArticleScope,
-    error::AppResult,
-    events::EventScope,
-    ids::{self, NodeType},
-    loaders::{ChildrenOfOrganization, OrganizationId, PositionsInOrganization},
-    pagination::{Cursor, Page, SortKey},
-    references,
+    domain::articles::ArticleScope,
+    domain::events::EventScope,
+    domain::loaders::{ChildrenOfOrganization, OrganizationId, PositionsInOrganization},
+    domain::references,
+    platform::error::AppResult,
+    platform::ids::{self, NodeType},
+    platform::pagination::{Cursor, Page, SortKey},
 };
 
 /// What kind of body an organization is.

@@ -14,13 +14,13 @@ use super::{
     request,
 };
 use crate::{
-    articles::ArticleScope,
-    error::AppError,
-    error::AppResult,
-    events::EventScope,
-    ids::{self, NodeType},
-    loaders::{OrganizationId, PersonId, PositionsOfPerson},
-    pagination::{Cursor, Page, SortKey},
+    domain::articles::ArticleScope,
+    domain::events::EventScope,
+    domain::loaders::{OrganizationId, PersonId, PositionsOfPerson},
+    platform::error::AppError,
+    platform::error::AppResult,
+    platform::ids::{self, NodeType},
+    platform::pagination::{Cursor, Page, SortKey},
 };
 use sea_orm::EntityTrait;
 

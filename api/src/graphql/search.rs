@@ -12,18 +12,18 @@ use super::{
     db, loaders, request, surrogate,
 };
 use crate::{
-    articles::ArticleScope,
-    body,
-    error::AppResult,
-    ids::{self, NodeType},
-    loaders::{ArticleId, EventId, OrganizationId, PersonId, SectionId, TagId},
-    pagination::{Page, PageInfo, page_ranked},
-    search::{
+    domain::articles::ArticleScope,
+    domain::body,
+    domain::loaders::{ArticleId, EventId, OrganizationId, PersonId, SectionId, TagId},
+    domain::search::{
         highlight,
         names::NameKind,
         query::{self, Hit, Order, ParsedQuery},
         suggest,
     },
+    platform::error::AppResult,
+    platform::ids::{self, NodeType},
+    platform::pagination::{Page, PageInfo, page_ranked},
 };
 
 /// How search results are ordered.
@@ -127,7 +127,7 @@ impl ArticleSearchEdge {
         let text = format!(
             "{}\n{}",
             self.article.lead,
-            crate::search::index::body_text(&blocks, &HashMap::new(), None)
+            crate::domain::search::index::body_text(&blocks, &HashMap::new(), None)
         );
         SearchHighlights {
             title: highlight::mark(&self.article.title, &terms, prefix.as_deref()),
@@ -269,7 +269,7 @@ impl SearchQuery {
         #[graphql(default = 10, desc = "How many suggestions, best first: 1 to 50.")] first: i32,
     ) -> AppResult<Vec<Suggestion>> {
         if !(1..=50).contains(&first) {
-            return Err(crate::error::AppError::bad_input(
+            return Err(crate::platform::error::AppError::bad_input(
                 "first",
                 "`first` must be between 1 and 50",
             ));

@@ -6,11 +6,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{articles::ArticleConnection, db, loaders, surrogate};
 use crate::{
-    articles::ArticleScope,
-    error::AppResult,
-    ids::{self, NodeType},
-    loaders::{ChildrenOfSection, SectionId},
-    pagination::Page,
+    domain::articles::ArticleScope,
+    domain::loaders::{ChildrenOfSection, SectionId},
+    platform::error::AppResult,
+    platform::ids::{self, NodeType},
+    platform::pagination::Page,
 };
 
 /// A section of the site ("Thời sự - Chính trị"); sections form a tree.
@@ -111,7 +111,7 @@ impl SectionsQuery {
         slug: String,
     ) -> AppResult<Option<Section>> {
         let db = db(ctx)?;
-        let Some(id) = crate::slugs::find_id::<section::Entity>(db, &slug).await? else {
+        let Some(id) = crate::domain::slugs::find_id::<section::Entity>(db, &slug).await? else {
             surrogate::record(ctx, surrogate::SECTION_LISTS.to_owned());
             return Ok(None);
         };

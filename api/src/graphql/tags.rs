@@ -6,10 +6,10 @@ use sea_orm::{EntityTrait, QueryOrder};
 
 use super::{articles::ArticleConnection, db};
 use crate::{
-    articles::ArticleScope,
-    error::AppResult,
-    ids::{self, NodeType},
-    pagination::Page,
+    domain::articles::ArticleScope,
+    platform::error::AppResult,
+    platform::ids::{self, NodeType},
+    platform::pagination::Page,
 };
 
 /// A keyword that groups articles.
@@ -75,7 +75,7 @@ impl TagsQuery {
         #[graphql(desc = "The tag's slug, current or old (\"dan-van-kheo\").")] slug: String,
     ) -> AppResult<Option<Tag>> {
         let db = db(ctx)?;
-        let Some(id) = crate::slugs::find_id::<tag::Entity>(db, &slug).await? else {
+        let Some(id) = crate::domain::slugs::find_id::<tag::Entity>(db, &slug).await? else {
             return Ok(None);
         };
         Ok(tag::Entity::find_by_id(id).one(db).await?.map(Tag))

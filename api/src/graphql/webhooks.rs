@@ -10,10 +10,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{connection::connection, db, request};
 use crate::{
-    error::{AppError, AppResult},
-    ids::{self, NodeType},
-    pagination::{Cursor, Page, SortKey},
-    webhooks,
+    domain::webhooks,
+    platform::error::{AppError, AppResult},
+    platform::ids::{self, NodeType},
+    platform::pagination::{Cursor, Page, SortKey},
 };
 
 /// The events an endpoint can subscribe to. In payloads and the

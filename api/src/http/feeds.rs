@@ -14,10 +14,10 @@ use axum::{
 use chrono::Utc;
 
 use super::RestState;
-use crate::conditional;
+use crate::platform::conditional;
 use crate::{
-    error::{AppError, AppResult},
-    feeds::{self, FeedFormat, FeedParams, Scope, ScopeKind},
+    domain::feeds::{self, FeedFormat, FeedParams, Scope, ScopeKind},
+    platform::error::{AppError, AppResult},
 };
 
 /// The site-wide feed.

@@ -20,9 +20,10 @@ use sea_orm::EntityTrait;
 use super::RestState;
 use super::rest::{ApiError, viewer};
 use crate::{
-    error::AppError,
-    ids::{self, NodeType},
-    ninjs, slugs,
+    domain::ninjs,
+    domain::slugs,
+    platform::error::AppError,
+    platform::ids::{self, NodeType},
 };
 
 /// The handler.
@@ -50,8 +51,8 @@ pub async fn article(
         .pop()
         .ok_or_else(|| AppError::Internal("ninjs built no item".into()))?;
     let cache = match viewer {
-        crate::viewer::Viewer::Anonymous => "public, max-age=60",
-        crate::viewer::Viewer::User(_) => "private, no-store",
+        crate::domain::viewer::Viewer::Anonymous => "public, max-age=60",
+        crate::domain::viewer::Viewer::User(_) => "private, no-store",
     };
     let mut response = Json(item).into_response();
     response

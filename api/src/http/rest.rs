@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, header};
 
 use super::RestState;
 pub use super::rest_error::ApiError;
-use crate::{auth, viewer::Viewer};
+use crate::{domain::viewer::Viewer, platform::auth};
 
 /// The viewer of a request: no `Authorization` header is anonymous; a
 /// header that does not verify is `401 UNAUTHENTICATED`, never anonymous.

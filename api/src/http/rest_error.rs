@@ -10,7 +10,7 @@ use axum::{
 };
 use serde_json::json;
 
-use crate::error::{AppError, code};
+use crate::platform::error::{AppError, code};
 
 /// The HTTP status of an error code.
 pub fn status_of(code: &str) -> StatusCode {

@@ -12,10 +12,10 @@ use axum::{
 use chrono::Utc;
 
 use super::RestState;
-use crate::conditional;
+use crate::platform::conditional;
 use crate::{
-    error::{AppError, AppResult},
-    sitemaps::{self, PageEntry, xml},
+    domain::sitemaps::{self, PageEntry, xml},
+    platform::error::{AppError, AppResult},
 };
 
 const CONTENT_TYPE: &str = "application/xml; charset=utf-8";

@@ -5,7 +5,7 @@ use std::{ops::Deref, sync::Arc};
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::Verifier, config::Config, metrics::Metrics};
+use crate::{platform::auth::Verifier, platform::config::Config, platform::metrics::Metrics};
 
 /// The REST face's long-lived parts.
 pub struct Rest {

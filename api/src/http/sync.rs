@@ -35,11 +35,11 @@ use serde::{Deserialize, Serialize};
 use super::RestState;
 use super::rest::{ApiError, viewer};
 use crate::{
-    changes::{self, Change},
-    ids::{self, NodeType},
-    ninjs::{self, Ninjs},
-    pagination::MAX_PAGE_SIZE,
-    viewer::Viewer,
+    domain::changes::{self, Change},
+    domain::ninjs::{self, Ninjs},
+    domain::viewer::Viewer,
+    platform::ids::{self, NodeType},
+    platform::pagination::MAX_PAGE_SIZE,
 };
 
 /// Items per page when `limit` is not given.
@@ -169,7 +169,7 @@ fn item(entry: &Change, current: Option<Ninjs>) -> Item {
         cursor: changes::encode_cursor(entry.id),
         seq: entry.id,
         kind: sea_orm::ActiveEnum::to_value(&entry.kind),
-        occurred_at: crate::zone::w3c(entry.occurred_at),
+        occurred_at: crate::platform::zone::w3c(entry.occurred_at),
         article_id,
         uri,
         slug: entry.slug.clone(),

@@ -5,7 +5,7 @@ use chrono::{Datelike, Duration};
 use entity::{event, event_organization, event_person};
 use sea_orm::Set;
 
-use api::slug;
+use api::platform::slug;
 
 use crate::generate::{
     clock::{ZONE_SECS, working_times},

@@ -9,7 +9,7 @@ use chrono::Duration;
 use entity::organization;
 use sea_orm::Set;
 
-use api::slug;
+use api::platform::slug;
 
 use crate::generate::{
     dice::Dice,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{person, position};
 use sea_orm::Set;
 
-use api::slug;
+use api::platform::slug;
 
 use crate::generate::{
     clock::day,

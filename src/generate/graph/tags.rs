@@ -8,7 +8,7 @@ use chrono::Datelike;
 use entity::tag;
 use sea_orm::Set;
 
-use api::slug;
+use api::platform::slug;
 
 use crate::generate::{
     plan::Plan,

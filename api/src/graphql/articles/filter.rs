@@ -7,8 +7,8 @@ use sea_orm::ConnectionTrait;
 
 use super::ArticleStatus;
 use crate::{
-    articles::{ArticleScope, ScopeRefs},
-    error::AppResult,
+    domain::articles::{ArticleScope, ScopeRefs},
+    platform::error::AppResult,
 };
 
 /// Narrows a list of articles. References take a global ID or a slug.

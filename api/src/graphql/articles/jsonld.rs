@@ -8,14 +8,14 @@ use serde_json::Value;
 
 use super::Article;
 use crate::{
-    error::AppResult,
-    graphql::{config, loaders},
-    jsonld::{NewsArticle, Publisher},
-    loaders::{
+    domain::jsonld::{NewsArticle, Publisher},
+    domain::loaders::{
         EventId, EventsOfArticle, ImagesOfArticle, MediaId, OrganizationId, OrganizationsOfArticle,
         PeopleOfArticle, PersonId, SectionId, TagId, TagsOfArticle,
     },
-    urls,
+    graphql::{config, loaders},
+    platform::error::AppResult,
+    platform::urls,
 };
 
 impl Article {

@@ -26,15 +26,15 @@ use super::{
     tags::Tag,
 };
 use crate::{
-    body,
-    error::{AppError, AppResult},
-    ids::{self, NodeType},
-    loaders::{
+    domain::body,
+    domain::loaders::{
         EventId, EventsOfArticle, ImagesOfArticle, MediaId, OrganizationId, OrganizationsOfArticle,
         PeopleOfArticle, PersonId, SectionId, TagId, TagsOfArticle,
     },
-    pagination::Page,
-    related::{RelatedArticles, RelatedEventsOfArticle},
+    domain::related::{RelatedArticles, RelatedEventsOfArticle},
+    platform::error::{AppError, AppResult},
+    platform::ids::{self, NodeType},
+    platform::pagination::Page,
 };
 
 /// Where an article stands in the editorial workflow.
@@ -370,7 +370,7 @@ impl Article {
         surrogate::section(ctx, self.0.section_id);
         let section = loaders(ctx)?.load_one(SectionId(self.0.section_id)).await?;
         let base = super::config(ctx)?.base_url();
-        Ok(crate::urls::article(
+        Ok(crate::platform::urls::article(
             base,
             section.as_ref().map(|s| s.slug.as_str()),
             &self.0.slug,
@@ -425,12 +425,12 @@ impl Article {
         surrogate::article_list(ctx, None);
         surrogate::articles(ctx, ids.iter().copied());
         let rows = loaders
-            .load_many(ids.iter().map(|id| crate::loaders::ArticleId(*id)))
+            .load_many(ids.iter().map(|id| crate::domain::loaders::ArticleId(*id)))
             .await?;
         Ok(ids
             .iter()
             .filter_map(|id| {
-                rows.get(&crate::loaders::ArticleId(*id))
+                rows.get(&crate::domain::loaders::ArticleId(*id))
                     .cloned()
                     .map(Article)
             })
@@ -468,8 +468,9 @@ impl ArticleRevision {
 
     /// The title as it was after this change.
     async fn title(&self) -> AppResult<String> {
-        let snapshot: crate::revisions::Snapshot = serde_json::from_str(&self.0.snapshot)
-            .map_err(|e| AppError::Internal(format!("revision {}: {e}", self.0.id)))?;
+        let snapshot: crate::domain::revisions::Snapshot =
+            serde_json::from_str(&self.0.snapshot)
+                .map_err(|e| AppError::Internal(format!("revision {}: {e}", self.0.id)))?;
         Ok(snapshot.title)
     }
 }
@@ -479,7 +480,7 @@ impl Article {
         let loaded;
         let text = if self.0.body.is_empty() {
             loaded = loaders(ctx)?
-                .load_one(crate::loaders::ArticleId(self.0.id))
+                .load_one(crate::domain::loaders::ArticleId(self.0.id))
                 .await?
                 .ok_or_else(|| AppError::Internal(format!("article {} is gone", self.0.id)))?;
             &loaded.body

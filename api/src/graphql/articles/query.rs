@@ -5,12 +5,12 @@ use entity::article;
 
 use super::{Article, ArticleConnection, ArticleFilter};
 use crate::{
-    articles::{self, ArticleScope, ListOrder},
-    error::AppResult,
+    domain::articles::{self, ArticleScope, ListOrder},
+    domain::loaders::ArticleId,
+    domain::references,
     graphql::{connection::Total, db, loaders, request, surrogate},
-    loaders::ArticleId,
-    pagination::Page,
-    references,
+    platform::error::AppResult,
+    platform::pagination::Page,
 };
 
 #[derive(Default)]
@@ -90,7 +90,7 @@ impl ArticlesQuery {
 
 /// The order of an article list (newest first).
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "crate::articles::ListOrder")]
+#[graphql(remote = "crate::domain::articles::ListOrder")]
 pub enum ArticleOrder {
     /// By publication time; articles never published are left out.
     PublishedAt,

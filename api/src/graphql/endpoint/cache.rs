@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::negotiate::ResponseType;
-use crate::{conditional, generation::ContentGeneration};
+use crate::{platform::conditional, platform::generation::ContentGeneration};
 
 /// Seconds an anonymous answer may be reused when no field hints otherwise.
 pub const DEFAULT_MAX_AGE: i32 = 30;

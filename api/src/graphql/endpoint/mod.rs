@@ -31,10 +31,10 @@ use self::{
     negotiate::{ResponseType, negotiate},
 };
 use crate::{
-    auth,
-    error::code,
+    domain::viewer::Viewer,
     graphql::{RequestContext, dataloader, surrogate::SurrogateKeys},
-    viewer::Viewer,
+    platform::auth,
+    platform::error::code,
 };
 
 /// The endpoint's routes, with their state.

@@ -18,9 +18,9 @@ use std::{
 
 use async_graphql::Value;
 
-pub use crate::config::persisted::{Manifest, Mode, sha256_hex};
+pub use crate::platform::config::persisted::{Manifest, Mode, sha256_hex};
 
-use crate::error::code;
+use crate::platform::error::code;
 
 /// Queries kept per replica; the oldest go first.
 pub const CAPACITY: usize = 10_000;

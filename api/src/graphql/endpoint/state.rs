@@ -7,8 +7,8 @@ use sea_orm::DatabaseConnection;
 
 use super::{cache::Validators, persisted::PersistedQueries};
 use crate::{
-    auth::Verifier, config::Config, generation::ContentGeneration, graphql::AppSchema,
-    metrics::Metrics,
+    graphql::AppSchema, platform::auth::Verifier, platform::config::Config,
+    platform::generation::ContentGeneration, platform::metrics::Metrics,
 };
 
 /// The endpoint's long-lived parts.

@@ -8,9 +8,9 @@ use entity::event;
 
 use super::{DeletePayload, writer};
 use crate::{
-    catalog::{self, events},
-    error::AppResult,
+    domain::catalog::{self, events},
     graphql::events::Event,
+    platform::error::AppResult,
 };
 
 /// What `createEvent` and `updateEvent` take. Every field is optional on

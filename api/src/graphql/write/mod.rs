@@ -14,10 +14,10 @@ use async_graphql::{Context, ID, MaybeUndefined, MergedObject, SimpleObject};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    catalog::{Deleted, Patch, Writer},
-    error::AppResult,
-    ids,
-    slugs::Slugged,
+    domain::catalog::{Deleted, Patch, Writer},
+    domain::slugs::Slugged,
+    platform::error::AppResult,
+    platform::ids,
 };
 
 /// Every mutation of the API.

@@ -7,9 +7,9 @@ use entity::organization;
 
 use super::{DeletePayload, writer};
 use crate::{
-    catalog::{self, organizations},
-    error::AppResult,
+    domain::catalog::{self, organizations},
     graphql::organizations::{Organization, OrganizationKind},
+    platform::error::AppResult,
 };
 
 /// What `createOrganization` and `updateOrganization` take. Every field is

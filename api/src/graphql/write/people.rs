@@ -8,9 +8,9 @@ use entity::person;
 
 use super::{DeletePayload, writer};
 use crate::{
-    catalog::{self, people},
-    error::AppResult,
+    domain::catalog::{self, people},
     graphql::people::Person,
+    platform::error::AppResult,
 };
 
 /// What `createPerson` and `updatePerson` take. Every field is optional on

@@ -7,9 +7,9 @@ use entity::section;
 
 use super::{DeletePayload, writer};
 use crate::{
-    catalog::{self, sections},
-    error::AppResult,
+    domain::catalog::{self, sections},
     graphql::sections::Section,
+    platform::error::AppResult,
 };
 
 /// What `createSection` and `updateSection` take. Every field is optional

@@ -7,9 +7,9 @@ use entity::tag;
 
 use super::{DeletePayload, writer};
 use crate::{
-    catalog::{self, tags},
-    error::AppResult,
+    domain::catalog::{self, tags},
     graphql::tags::Tag,
+    platform::error::AppResult,
 };
 
 /// What `createTag` and `updateTag` take. Every field is optional on

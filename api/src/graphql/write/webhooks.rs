@@ -12,12 +12,12 @@ use sea_orm::{
 };
 
 use crate::{
-    error::{AppError, AppResult},
+    domain::webhooks,
     graphql::{
         db, request,
         webhooks::{Webhook, WebhookDelivery, WebhookEvent, decode_id, webhook_id},
     },
-    webhooks,
+    platform::error::{AppError, AppResult},
 };
 
 /// The longest accepted endpoint URL.
@@ -203,7 +203,7 @@ impl WebhooksMutation {
     ) -> AppResult<DeleteWebhookPayload> {
         request(ctx)?.viewer.require_admin("managing webhooks")?;
         let row_id = decode_id("Webhook", &id, "id")?;
-        let txn = crate::db::begin_write(db(ctx)?).await?;
+        let txn = crate::platform::db::begin_write(db(ctx)?).await?;
         find(&txn, row_id).await?;
         webhook_delivery::Entity::delete_many()
             .filter(webhook_delivery::Column::WebhookId.eq(row_id))

@@ -6,13 +6,13 @@ use entity::{article_person::PersonRole, event, organization, person, section, t
 use sea_orm::ConnectionTrait;
 
 use crate::{
-    body::{self, Block},
-    error::{AppResult, Errors},
+    domain::body::{self, Block},
+    domain::references,
+    domain::slugs::{self, Slugged},
     graphql::articles::ArticlePersonRole,
-    ids::{self, NodeType},
-    references,
-    slugs::{self, Slugged},
-    text,
+    platform::error::{AppResult, Errors},
+    platform::ids::{self, NodeType},
+    platform::text,
 };
 
 /// The fields of an article. `createArticle` needs `title` and `section`;
@@ -541,11 +541,11 @@ async fn reference_list<E: Slugged>(
 
 /// The changes that bring `current` back to `snapshot`'s content.
 pub fn from_snapshot(
-    snapshot: &crate::revisions::Snapshot,
+    snapshot: &crate::domain::revisions::Snapshot,
     current: &entity::article::Model,
 ) -> AppResult<Changes> {
     let blocks = body::parse(&snapshot.body)
-        .map_err(|e| crate::error::AppError::Internal(format!("revision body: {e}")))?;
+        .map_err(|e| crate::platform::error::AppError::Internal(format!("revision body: {e}")))?;
     let people = snapshot
         .people
         .iter()

@@ -21,10 +21,10 @@ use sea_orm::EntityTrait;
 
 use super::DeletePayload;
 use crate::{
-    error::{AppError, AppResult},
+    domain::viewer::Viewer,
     graphql::{RequestContext, articles::Article, db, request},
-    ids::{self, NodeType},
-    viewer::Viewer,
+    platform::error::{AppError, AppResult},
+    platform::ids::{self, NodeType},
 };
 use store::Author;
 
@@ -76,7 +76,7 @@ fn author(req: &RequestContext) -> Author<'_> {
 macro_rules! in_transaction {
     ($ctx:expr, |$txn:ident| $write:expr) => {{
         let db = db($ctx)?;
-        let $txn = crate::db::begin_write(db).await?;
+        let $txn = crate::platform::db::begin_write(db).await?;
         let row = $write;
         $txn.commit().await?;
         Ok(ArticlePayload {
@@ -241,7 +241,7 @@ impl ArticlesMutation {
         req.viewer.require_admin("deleting articles")?;
         let current = load(ctx, &id).await?;
         let db = db(ctx)?;
-        let txn = crate::db::begin_write(db).await?;
+        let txn = crate::platform::db::begin_write(db).await?;
         let row = store::delete(&txn, current.id, version, &author(req)).await?;
         txn.commit().await?;
         Ok(DeletePayload {
@@ -263,7 +263,7 @@ impl ArticlesMutation {
         let req = request(ctx)?;
         req.viewer.require_editor("restoring revisions")?;
         let current = load(ctx, &id).await?;
-        let snapshot = crate::revisions::load(db(ctx)?, current.id, revision).await?;
+        let snapshot = crate::domain::revisions::load(db(ctx)?, current.id, revision).await?;
         let changes = input::from_snapshot(&snapshot, &current)?;
         let label = format!("restored revision {revision}");
         in_transaction!(ctx, |txn| store::update(

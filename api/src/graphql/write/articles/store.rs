@@ -12,11 +12,13 @@ use sea_orm::{
 
 use super::input::{Changes, Image, PendingBlock};
 use crate::{
-    body::{self, Block},
-    changes,
-    error::{AppError, AppResult},
-    revisions, search, slugs,
-    versioning::{guarded, run_guarded, write_conflict},
+    domain::body::{self, Block},
+    domain::changes,
+    domain::revisions,
+    domain::search,
+    domain::slugs,
+    domain::versioning::{guarded, run_guarded, write_conflict},
+    platform::error::{AppError, AppResult},
 };
 
 /// Who writes, and when.

@@ -1,0 +1,123 @@
+//! Appending to and reading the log, so that readers never skip an entry.
+//!
+//! The danger: ids come from a sequence when a row is inserted, but rows
+//! become visible when their transaction commits. With two concurrent
+//! writers, id 7 can commit after id 8; a partner who read up to 8 in
+//! between would resume after 8 and never see 7. So on PostgreSQL every
+//! append first takes one transaction-level advisory lock: the next
+//! appender waits until the previous transaction has committed (or rolled
+//! back) before it even draws its id, hence ids become visible in id order
+//! and "everything up to the last id I saw" is always complete. SQLite has
+//! a single writer, which gives the same order for free. The lock is held
+//! only from the append to the commit: appends are the last statement of
+//! their transactions.
+
+use chrono::{DateTime, Utc};
+use entity::{
+    article,
+    article_change::{self, ChangeKind},
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, sea_query::Query,
+};
+
+use super::Change;
+use crate::{domain::viewer, platform::error::AppResult};
+
+/// The advisory lock key of the log ("toasoan" in ASCII).
+const APPEND_LOCK: i64 = 32_773_561_637_626_222;
+
+/// Rows per backfill statement (6 values each): far below parameter caps.
+const BATCH: usize = 1_000;
+
+/// Serializes appends until the caller's transaction ends (PostgreSQL).
+async fn lock(db: &impl ConnectionTrait) -> AppResult<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Appends one entry about `article`.
+pub(super) async fn append(
+    db: &impl ConnectionTrait,
+    article: &article::Model,
+    kind: ChangeKind,
+    now: DateTime<Utc>,
+) -> AppResult<Change> {
+    lock(db).await?;
+    Ok(article_change::ActiveModel {
+        article_id: Set(article.id),
+        slug: Set(article.slug.clone()),
+        kind: Set(kind),
+        version: Set(article.version),
+        occurred_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Logs `PUBLISHED` for every public article the log has never mentioned:
+/// content loaded in bulk (the demo newsroom, `toasoan generate`) rather
+/// than through the write paths. Entries follow publication order and say
+/// the change happened at publication. Returns how many were added.
+pub async fn backfill(db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<usize> {
+    // Locked before looking, so an append that commits meanwhile (a server
+    // running during `toasoan generate`) is either seen here or comes after.
+    lock(db).await?;
+    let logged = Query::select()
+        .column(article_change::Column::ArticleId)
+        .from(article_change::Entity)
+        .to_owned();
+    let missing: Vec<(i64, String, i32, Option<DateTime<Utc>>)> = article::Entity::find()
+        .select_only()
+        .columns([
+            article::Column::Id,
+            article::Column::Slug,
+            article::Column::Version,
+            article::Column::PublishedAt,
+        ])
+        .filter(viewer::Viewer::Anonymous.article_condition(now))
+        .filter(article::Column::Id.not_in_subquery(logged))
+        .order_by_asc(article::Column::PublishedAt)
+        .order_by_asc(article::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for chunk in missing.chunks(BATCH) {
+        article_change::Entity::insert_many(chunk.iter().map(|(id, slug, version, at)| {
+            article_change::ActiveModel {
+                article_id: Set(*id),
+                slug: Set(slug.clone()),
+                kind: Set(ChangeKind::Published),
+                version: Set(*version),
+                occurred_at: Set(at.unwrap_or(now).min(now)),
+                ..Default::default()
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(missing.len())
+}
+
+/// Up to `limit` entries after entry `after`, in log order, and whether
+/// more follow.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> AppResult<(Vec<Change>, bool)> {
+    let mut rows = article_change::Entity::find()
+        .filter(article_change::Column::Id.gt(after))
+        .order_by_asc(article_change::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let has_more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, has_more))
+}

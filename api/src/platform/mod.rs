@@ -1,0 +1,18 @@
+//! What every layer may use: configuration, the database pool, the one
+//! error type, global IDs, pagination, metrics, authentication, HTTP
+//! validators, text and time helpers. Knows nothing of the newsroom's rules
+//! or of the faces.
+
+pub mod auth;
+pub mod conditional;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod generation;
+pub mod ids;
+pub mod metrics;
+pub mod pagination;
+pub mod slug;
+pub mod text;
+pub mod urls;
+pub mod zone;

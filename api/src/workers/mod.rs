@@ -1,0 +1,4 @@
+//! Background faces over the domain: loops that call it on a timer.
+
+pub mod scheduler;
+pub mod webhooks;
