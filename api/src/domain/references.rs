@@ -10,7 +10,7 @@
 //!
 //! A string that decodes as a global ID is an ID; anything else is a slug.
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
 
 use crate::{
     domain::slugs::{self, Slugged},
@@ -29,6 +29,19 @@ pub async fn resolve<E: Slugged>(
         return ids::decode(E::NODE, value, field).map(Some);
     }
     slugs::find_id::<E>(db, value).await
+}
+
+/// The row `value` names; `None` when there is none (an unknown slug, or
+/// the ID of a row that does not exist).
+pub async fn find_row<E: Slugged>(
+    db: &impl ConnectionTrait,
+    value: &str,
+    field: &str,
+) -> AppResult<Option<E::Model>> {
+    let Some(id) = resolve::<E>(db, value, field).await? else {
+        return Ok(None);
+    };
+    Ok(E::find().filter(E::id_column().eq(id)).one(db).await?)
 }
 
 /// The id of the existing row `value` names; anything else is

@@ -111,7 +111,9 @@ impl SectionsQuery {
         slug: String,
     ) -> AppResult<Option<Section>> {
         let db = db(ctx)?;
-        let Some(id) = crate::domain::slugs::find_id::<section::Entity>(db, &slug).await? else {
+        let Some(id) =
+            crate::domain::references::resolve::<section::Entity>(db, &slug, "slug").await?
+        else {
             surrogate::record(ctx, surrogate::SECTION_LISTS.to_owned());
             return Ok(None);
         };

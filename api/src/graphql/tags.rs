@@ -7,6 +7,7 @@ use sea_orm::{EntityTrait, QueryOrder};
 use super::{articles::ArticleConnection, db};
 use crate::{
     domain::articles::ArticleScope,
+    domain::references,
     platform::error::AppResult,
     platform::ids::{self, NodeType},
     platform::pagination::Page,
@@ -74,11 +75,8 @@ impl TagsQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The tag's slug, current or old (\"dan-van-kheo\").")] slug: String,
     ) -> AppResult<Option<Tag>> {
-        let db = db(ctx)?;
-        let Some(id) = crate::domain::slugs::find_id::<tag::Entity>(db, &slug).await? else {
-            return Ok(None);
-        };
-        Ok(tag::Entity::find_by_id(id).one(db).await?.map(Tag))
+        let row = references::find_row::<tag::Entity>(db(ctx)?, &slug, "slug").await?;
+        Ok(row.map(Tag))
     }
 
     /// Every tag, in alphabetical order of the folded name (slug). Tags are

@@ -15,15 +15,12 @@ use axum::{
 };
 use chrono::Utc;
 use entity::article;
-use sea_orm::EntityTrait;
 
 use super::RestState;
 use super::rest::{ApiError, viewer};
 use crate::{
-    domain::ninjs,
-    domain::slugs,
+    domain::{ninjs, references},
     platform::error::AppError,
-    platform::ids::{self, NodeType},
 };
 
 /// The handler.
@@ -34,15 +31,7 @@ pub async fn article(
 ) -> Result<Response, ApiError> {
     let viewer = viewer(&state, &headers).await?;
     let now = Utc::now();
-    let id = match ids::decode_any(&key) {
-        Some((NodeType::Article, id)) => Some(id),
-        Some(_) => ids::decode(NodeType::Article, &key, "id").map(Some)?,
-        None => slugs::find_id::<article::Entity>(&state.db, &key).await?,
-    };
-    let row = match id {
-        Some(id) => article::Entity::find_by_id(id).one(&state.db).await?,
-        None => None,
-    };
+    let row = references::find_row::<article::Entity>(&state.db, &key, "id").await?;
     let Some(row) = row.filter(|a| viewer.can_read(a, now)) else {
         return Err(AppError::NotFound("article".into()).into());
     };

@@ -7,7 +7,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::{
     domain::articles::ArticleScope,
-    domain::slugs::{self, Slugged},
+    domain::{references, slugs::Slugged},
     platform::error::AppResult,
     platform::urls,
 };
@@ -136,12 +136,6 @@ impl Scope {
 }
 
 /// The row named `slug` now or before.
-async fn row<E: Slugged>(db: &impl ConnectionTrait, slug: &str) -> AppResult<Option<E::Model>>
-where
-    E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = i64>,
-{
-    let Some(id) = slugs::find_id::<E>(db, slug).await? else {
-        return Ok(None);
-    };
-    Ok(E::find_by_id(id).one(db).await?)
+async fn row<E: Slugged>(db: &impl ConnectionTrait, slug: &str) -> AppResult<Option<E::Model>> {
+    references::find_row::<E>(db, slug, "slug").await
 }
