@@ -6,7 +6,7 @@ use unicode_normalization::UnicodeNormalization;
 /// Makes the slug of a title or a name.
 ///
 /// ```
-/// assert_eq!(api::slug::slugify("Ban Dân vận Tỉnh ủy"), "ban-dan-van-tinh-uy");
+/// assert_eq!(api::platform::slug::slugify("Ban Dân vận Tỉnh ủy"), "ban-dan-van-tinh-uy");
 /// ```
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
