@@ -122,7 +122,7 @@ impl ChangesQuery {
     /// the `after` you sent), so you can always store it. Entries become
     /// visible in log order, so nothing is ever skipped. Partner, editor or
     /// admin tokens only.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, child_complexity)")]
     async fn changes(
         &self,
         ctx: &Context<'_>,

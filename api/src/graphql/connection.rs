@@ -85,6 +85,7 @@ macro_rules! connection {
 
             /// How many items the whole list has, across all pages (counted
             /// only when asked for, so leave it out when you do not need it).
+            #[graphql(complexity = "crate::graphql::cost::total_count(child_complexity)")]
             async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> AppResult<u64> {
                 Ok(self.total.count(ctx).await?)
             }

@@ -163,7 +163,7 @@ impl Event {
     }
 
     /// The event's timeline: the articles covering it.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first.or(last), child_complexity)")]
     async fn articles(
         &self,
         ctx: &Context<'_>,
@@ -189,7 +189,7 @@ impl Event {
 
     /// Events sharing this one's people and organizations, ranked by
     /// overlap then recency.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, child_complexity)")]
     async fn related_events(
         &self,
         ctx: &Context<'_>,
@@ -288,7 +288,7 @@ impl EventsQuery {
     }
 
     /// Events, newest `startsAt` first.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first.or(last), child_complexity)")]
     async fn events(
         &self,
         ctx: &Context<'_>,

@@ -4,10 +4,12 @@ pub mod articles;
 pub mod body;
 pub mod changes;
 pub mod connection;
+pub mod cost;
 pub mod dataloader;
 pub mod endpoint;
 mod error;
 pub mod events;
+pub mod limits;
 mod lookup;
 pub mod media;
 pub mod node;
@@ -45,21 +47,36 @@ pub struct Query(
     webhooks::WebhooksQuery,
 );
 
-/// The schema type served at `/graphql`.
-pub type AppSchema = Schema<Query, write::Mutation, EmptySubscription>;
+/// The schema type served at `/graphql`: its root fields take turns
+/// ([`limits::fair`]).
+pub type AppSchema = Schema<limits::Fair<Query>, write::Mutation, EmptySubscription>;
 
-/// The schema with its limits and no data attached: enough to export the
-/// SDL without a database.
-pub fn schema_builder(config: &Config) -> SchemaBuilder<Query, write::Mutation, EmptySubscription> {
+/// The schema with no limits and no data attached.
+fn unlimited_builder() -> SchemaBuilder<limits::Fair<Query>, write::Mutation, EmptySubscription> {
     Schema::build(
-        Query::default(),
+        limits::Fair(Query::default()),
         write::Mutation::default(),
         EmptySubscription,
     )
-    .limit_depth(config.graphql_max_depth)
-    .limit_complexity(config.graphql_max_complexity)
     .limit_recursive_depth(64)
     .limit_directives(50)
+}
+
+/// The schema with its limits and no data attached: enough to export the
+/// SDL without a database.
+pub fn schema_builder(
+    config: &Config,
+) -> SchemaBuilder<limits::Fair<Query>, write::Mutation, EmptySubscription> {
+    unlimited_builder()
+        .limit_depth(config.graphql_max_depth)
+        .limit_complexity(config.graphql_max_complexity)
+}
+
+/// The schema that only measures a document's complexity and depth, and
+/// runs nothing: it tells what a refused document measured
+/// ([`limits::measured`]).
+pub fn measuring_schema() -> AppSchema {
+    unlimited_builder().extension(limits::MeasureOnly).finish()
 }
 
 /// The executable schema, with the database and configuration attached.

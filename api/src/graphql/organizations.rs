@@ -177,7 +177,7 @@ impl Organization {
     }
 
     /// Articles about this organization, newest first.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first.or(last), child_complexity)")]
     async fn articles(
         &self,
         ctx: &Context<'_>,
@@ -200,7 +200,7 @@ impl Organization {
     }
 
     /// Events this organization took part in, newest first.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first.or(last), child_complexity)")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -256,7 +256,7 @@ impl OrganizationsQuery {
     }
 
     /// Organizations in alphabetical order of their folded name (slug).
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first.or(last), child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

@@ -179,7 +179,7 @@ impl Person {
     }
 
     /// Articles linked to this person in any role, newest first.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first.or(last), child_complexity)")]
     async fn articles(
         &self,
         ctx: &Context<'_>,
@@ -201,7 +201,7 @@ impl Person {
     }
 
     /// Events this person took part in, newest first.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first.or(last), child_complexity)")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -245,7 +245,7 @@ impl PeopleQuery {
     }
 
     /// Everyone, in alphabetical order of their folded name (slug).
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first.or(last), child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,

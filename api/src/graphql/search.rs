@@ -184,7 +184,7 @@ impl SearchQuery {
     /// finds the same articles; `"quoted phrases"` must match exactly.
     /// Anonymous readers search published articles; staff may add
     /// `filter.status`.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::search(first, child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -259,6 +259,7 @@ impl SearchQuery {
     /// Autocomplete of people, organizations, events, sections and tags:
     /// names with a word sequence starting with `prefix`, folded
     /// ("dan van" finds "Ban Dân vận Tỉnh ủy").
+    #[graphql(complexity = "crate::graphql::cost::suggest(first, child_complexity)")]
     async fn suggest(
         &self,
         ctx: &Context<'_>,

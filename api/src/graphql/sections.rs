@@ -74,7 +74,7 @@ impl Section {
     }
 
     /// Articles of this section and its sub-sections, newest first.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first.or(last), child_complexity)")]
     async fn articles(
         &self,
         ctx: &Context<'_>,

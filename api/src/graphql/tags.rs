@@ -41,7 +41,7 @@ impl Tag {
     }
 
     /// Articles with this tag, newest first.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first.or(last), child_complexity)")]
     async fn articles(
         &self,
         ctx: &Context<'_>,

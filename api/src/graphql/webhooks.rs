@@ -239,7 +239,7 @@ pub struct WebhooksQuery;
 #[Object]
 impl WebhooksQuery {
     /// The registered webhook endpoints, oldest first. Admins only.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, child_complexity)")]
     async fn webhooks(
         &self,
         ctx: &Context<'_>,
@@ -270,7 +270,7 @@ impl WebhooksQuery {
 
     /// Deliveries, newest first: of one endpoint (`webhook`) and in one
     /// status when given. Admins only.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, child_complexity)")]
     async fn webhook_deliveries(
         &self,
         ctx: &Context<'_>,

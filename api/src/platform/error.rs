@@ -16,6 +16,8 @@ pub mod code {
     pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     pub const DATABASE_BUSY: &str = "DATABASE_BUSY";
+    /// A document over a limit of `GRAPHQL_MAX_*`, refused before running.
+    pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
 }
 
 /// Everything that can go wrong while answering a request.

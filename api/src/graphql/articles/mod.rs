@@ -387,7 +387,7 @@ impl Article {
 
     /// "Sự kiện liên quan": the events the article covers first, then events
     /// sharing its people and organizations, ranked by overlap then recency.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, child_complexity)")]
     async fn related_events(
         &self,
         ctx: &Context<'_>,
@@ -406,7 +406,7 @@ impl Article {
 
     /// Published articles sharing events, people, organizations and tags
     /// with this one, best first; never this article itself.
-    #[graphql(complexity = "first.max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(Some(first), child_complexity)")]
     async fn related_articles(
         &self,
         ctx: &Context<'_>,

@@ -52,7 +52,7 @@ impl ArticlesQuery {
 
     /// Articles, newest first. "The latest political news" is
     /// `articles(filter: {section: "thoi-su-chinh-tri"}, first: 10)`.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "crate::graphql::cost::page(first.or(last), child_complexity)")]
     #[allow(clippy::too_many_arguments)] // GraphQL arguments: a filter, Relay paging and an order.
     async fn articles(
         &self,

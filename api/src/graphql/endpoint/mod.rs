@@ -32,7 +32,11 @@ use self::{
 };
 use crate::{
     domain::viewer::Viewer,
-    graphql::{RequestContext, dataloader, surrogate::SurrogateKeys},
+    graphql::{
+        RequestContext, dataloader,
+        limits::{self, RootFieldSlots},
+        surrogate::SurrogateKeys,
+    },
     platform::auth,
     platform::error::code,
 };
@@ -189,19 +193,30 @@ async fn execute(
     let over_get = get.is_some();
     let anonymous = matches!(viewer, Viewer::Anonymous);
     let mut request = request;
-    if let Err((code, message)) = state.persisted.resolve(&mut request) {
-        return respond(
-            response_type,
-            async_graphql::Response::from_errors(vec![coded_error(message, code)]),
-        );
-    }
+    let registration = match state.persisted.resolve(&mut request) {
+        Ok(registration) => registration,
+        Err((code, message)) => {
+            return respond(
+                response_type,
+                async_graphql::Response::from_errors(vec![coded_error(message, code)]),
+            );
+        }
+    };
     // Parse first: a document that does not parse is a request error with a
     // code of its own, and GET must refuse mutations before running them.
     // The request keeps the parsed document, so the executor does not parse
-    // it a second time.
+    // it a second time. Its size is checked before validation walks it.
     let operation_name = request.operation_name.clone();
     let mutation = match request.parsed_query() {
-        Ok(document) => is_mutation(&document.operations, operation_name.as_deref()),
+        Ok(document) => {
+            if let Err(error) = state.limits.check(document) {
+                return respond(
+                    response_type,
+                    async_graphql::Response::from_errors(vec![error]),
+                );
+            }
+            is_mutation(&document.operations, operation_name.as_deref())
+        }
         Err(err) => {
             let error = coded_error(err.message, code::GRAPHQL_PARSE_FAILED);
             return respond(
@@ -221,8 +236,11 @@ async fn execute(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
+    // What the measuring schema needs if validation refuses the document.
+    let measurable = (request.query.clone(), request.variables.clone());
     let mut request = request
         .data(dataloader::for_request(state.db.clone()))
+        .data(RootFieldSlots::new(state.root_field_concurrency))
         .data(RequestContext {
             viewer,
             now: Utc::now(),
@@ -233,6 +251,27 @@ async fn execute(
         request = request.data(keys.clone());
     }
     let mut response = state.schema.execute(request).await;
+    if response.data == async_graphql::Value::Null
+        && let Some(measure) = limits::refused_by_validation(&response.errors)
+    {
+        let (query, variables) = measurable;
+        response.errors =
+            match limits::measured(&state.measuring, query, variables, operation_name).await {
+                Ok(measured) => {
+                    let cost = match measure {
+                        limits::Measure::Depth => measured.depth,
+                        _ => measured.complexity,
+                    };
+                    vec![state.limits.refusal(measure, cost)]
+                }
+                Err(errors) => errors,
+            };
+    }
+    if let Some(registration) = registration
+        && reached_execution(&response)
+    {
+        state.persisted.register(registration);
+    }
     if mutation {
         // This replica's next answers know of its own write at once.
         if let Err(err) = state.validators.generation.refresh(&state.db).await {
@@ -262,6 +301,13 @@ async fn execute(
     };
     let http = respond(response_type, response);
     graphql_cache::apply(http, get.headers, cacheability).await
+}
+
+/// Whether a request got past parsing, validation and the limits: it has
+/// data, or field errors (which have a path; request errors have none).
+fn reached_execution(response: &async_graphql::Response) -> bool {
+    response.data != async_graphql::Value::Null
+        || response.errors.iter().any(|e| !e.path.is_empty())
 }
 
 /// The parameters of a GraphQL request in a URL, as GraphQL over HTTP

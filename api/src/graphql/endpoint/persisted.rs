@@ -3,27 +3,29 @@
 //! cache).
 //!
 //! - `auto` (automatic persisted queries): on `PERSISTED_QUERY_NOT_FOUND`
-//!   the client sends the query once with its hash, and this replica keeps
-//!   it in a bounded store (a miss only costs the client one request).
-//!   Queries without a hash run as usual.
+//!   the client sends the query once with its hash; once it has parsed,
+//!   passed validation and the cost limits, this replica keeps it (a miss
+//!   only costs the client one request). The store is bounded in bytes
+//!   (`PERSISTED_QUERIES_MAX_MB`): the least recently used queries go
+//!   first, so a flood of distinct documents cannot grow it. Queries
+//!   without a hash run as usual.
 //! - `strict` (an allow-list, for production): only the operations of the
 //!   manifest ([`Manifest`]) run, by hash or by their exact text; nothing
 //!   is registered; anything else is `PERSISTED_QUERY_NOT_ALLOWED`.
 //! - `off`: queries run as sent; a hash is `PERSISTED_QUERY_NOT_SUPPORTED`.
 
-use std::{
-    collections::{HashMap, VecDeque},
-    sync::{Arc, Mutex},
-};
+use std::sync::{Arc, Mutex};
 
 use async_graphql::Value;
+use lru::LruCache;
 
 pub use crate::platform::config::persisted::{Manifest, Mode, sha256_hex};
 
 use crate::platform::error::code;
 
-/// Queries kept per replica; the oldest go first.
-pub const CAPACITY: usize = 10_000;
+/// What an entry costs besides its query's text: the key (64 hex digits)
+/// and the LRU's bookkeeping, rounded up.
+pub const ENTRY_OVERHEAD: usize = 64 + 96;
 
 /// The code a client answers by sending the query with its hash.
 pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
@@ -34,17 +36,57 @@ pub const PERSISTED_QUERY_NOT_SUPPORTED: &str = "PERSISTED_QUERY_NOT_SUPPORTED";
 
 /// The manifest's operations and, in `auto` mode, the queries registered
 /// on this replica, by their SHA-256 (lower-case hex).
-#[derive(Default)]
 pub struct PersistedQueries {
     mode: Mode,
     manifest: Manifest,
     store: Mutex<Store>,
 }
 
-#[derive(Default)]
+impl Default for PersistedQueries {
+    fn default() -> Self {
+        Self::new(Mode::Auto, None, 16 << 20)
+    }
+}
+
+/// Registered queries, least recently used first out, within `max_bytes`.
 struct Store {
-    queries: HashMap<String, Arc<str>>,
-    order: VecDeque<String>,
+    queries: LruCache<String, Arc<str>>,
+    bytes: usize,
+    max_bytes: usize,
+}
+
+impl Store {
+    fn get(&mut self, hash: &str) -> Option<Arc<str>> {
+        self.queries.get(hash).cloned()
+    }
+
+    fn insert(&mut self, hash: String, query: Arc<str>) {
+        let size = entry_size(&query);
+        if size > self.max_bytes || self.queries.contains(&hash) {
+            return;
+        }
+        while self.bytes + size > self.max_bytes {
+            match self.queries.pop_lru() {
+                Some((_, old)) => self.bytes -= entry_size(&old),
+                None => break,
+            }
+        }
+        self.bytes += size;
+        self.queries.put(hash, query);
+    }
+}
+
+fn entry_size(query: &str) -> usize {
+    query.len() + ENTRY_OVERHEAD
+}
+
+/// A query to keep once it is known to parse and validate
+/// ([`PersistedQueries::register`]).
+#[must_use]
+#[derive(Debug)]
+pub struct Registration {
+    hash: String,
+    query: Arc<str>,
 }
 
 /// Why a persisted-query request cannot run: an error code and message.
@@ -61,24 +103,33 @@ fn not_allowed() -> Refusal {
 
 impl PersistedQueries {
     /// The handling `mode`, with the operations of `manifest` (if any)
-    /// known from the start.
-    pub fn new(mode: Mode, manifest: Option<Manifest>) -> Self {
+    /// known from the start, and at most `max_bytes` of registered queries.
+    pub fn new(mode: Mode, manifest: Option<Manifest>, max_bytes: usize) -> Self {
         Self {
             mode,
             manifest: manifest.unwrap_or_default(),
-            store: Mutex::default(),
+            store: Mutex::new(Store {
+                queries: LruCache::unbounded(),
+                bytes: 0,
+                max_bytes,
+            }),
         }
     }
 
-    /// Completes `request` from the store, or registers its query, when it
-    /// carries `extensions.persistedQuery`; leaves other requests alone.
-    pub fn resolve(&self, request: &mut async_graphql::Request) -> Result<(), Refusal> {
+    /// Completes `request` from the store when it carries
+    /// `extensions.persistedQuery` without its query; leaves other requests
+    /// alone. A query sent with its hash (in `auto` mode) comes back as a
+    /// [`Registration`], to [`register`](Self::register) once it validated.
+    pub fn resolve(
+        &self,
+        request: &mut async_graphql::Request,
+    ) -> Result<Option<Registration>, Refusal> {
         let Some(persisted) = request.extensions.get("persistedQuery") else {
             return match self.mode {
                 Mode::Strict if self.manifest.get(&sha256_hex(&request.query)).is_none() => {
                     Err(not_allowed())
                 }
-                _ => Ok(()),
+                _ => Ok(None),
             };
         };
         if self.mode == Mode::Off {
@@ -89,19 +140,17 @@ impl PersistedQueries {
         }
         let hash = hash_of(persisted)?;
         if request.query.is_empty() {
-            let found = self.manifest.get(&hash).or_else(|| {
-                self.store
-                    .lock()
-                    .ok()
-                    .and_then(|s| s.queries.get(&hash).cloned())
-            });
+            let found = self
+                .manifest
+                .get(&hash)
+                .or_else(|| self.store.lock().ok().and_then(|mut s| s.get(&hash)));
             if self.mode == Mode::Strict && found.is_none() {
                 return Err(not_allowed());
             }
             return match found {
                 Some(query) => {
                     request.query = query.to_string();
-                    Ok(())
+                    Ok(None)
                 }
                 None => Err((
                     PERSISTED_QUERY_NOT_FOUND,
@@ -120,24 +169,30 @@ impl PersistedQueries {
         if self.mode == Mode::Strict {
             // Never registered: it runs only if the manifest has it.
             return match self.manifest.get(&hash) {
-                Some(_) => Ok(()),
+                Some(_) => Ok(None),
                 None => Err(not_allowed()),
             };
         }
-        if let Ok(mut store) = self.store.lock()
-            && !store.queries.contains_key(&hash)
-        {
-            if store.order.len() >= CAPACITY
-                && let Some(oldest) = store.order.pop_front()
-            {
-                store.queries.remove(&oldest);
-            }
-            store.order.push_back(hash.clone());
-            store
-                .queries
-                .insert(hash, Arc::from(request.query.as_str()));
+        Ok(Some(Registration {
+            hash,
+            query: Arc::from(request.query.as_str()),
+        }))
+    }
+
+    /// Keeps a query that parsed and validated, making room for it.
+    pub fn register(&self, registration: Registration) {
+        if let Ok(mut store) = self.store.lock() {
+            store.insert(registration.hash, registration.query);
         }
-        Ok(())
+    }
+
+    /// Registered queries and the bytes they take (as counted against
+    /// `PERSISTED_QUERIES_MAX_MB`).
+    pub fn usage(&self) -> (usize, usize) {
+        self.store
+            .lock()
+            .map(|s| (s.queries.len(), s.bytes))
+            .unwrap_or_default()
     }
 }
 
@@ -179,7 +234,13 @@ mod tests {
         let hash = sha256_hex(query);
         let err = store.resolve(&mut request("", &hash)).unwrap_err();
         assert_eq!(err.0, PERSISTED_QUERY_NOT_FOUND);
-        store.resolve(&mut request(query, &hash)).unwrap();
+        let registration = store.resolve(&mut request(query, &hash)).unwrap().unwrap();
+        let err = store.resolve(&mut request("", &hash)).unwrap_err();
+        assert_eq!(
+            err.0, PERSISTED_QUERY_NOT_FOUND,
+            "not kept before it validated"
+        );
+        store.register(registration);
         let mut by_hash = request("", &hash);
         store.resolve(&mut by_hash).unwrap();
         assert_eq!(by_hash.query, query);
@@ -190,7 +251,7 @@ mod tests {
         let known = "{ sections { slug } }";
         let manifest =
             Manifest::parse(&serde_json::json!({ sha256_hex(known): known }).to_string()).unwrap();
-        let store = PersistedQueries::new(Mode::Strict, Some(manifest));
+        let store = PersistedQueries::new(Mode::Strict, Some(manifest), 1 << 20);
         let mut by_hash = request("", &sha256_hex(known));
         store.resolve(&mut by_hash).unwrap();
         assert_eq!(by_hash.query, known);
@@ -216,7 +277,7 @@ mod tests {
 
     #[test]
     fn off_mode_refuses_hashes_and_runs_queries() {
-        let store = PersistedQueries::new(Mode::Off, None);
+        let store = PersistedQueries::new(Mode::Off, None, 1 << 20);
         store
             .resolve(&mut async_graphql::Request::new("{ __typename }"))
             .unwrap();
@@ -242,5 +303,44 @@ mod tests {
             store.resolve(&mut request("", "xyz")).unwrap_err().0,
             code::BAD_REQUEST
         );
+    }
+
+    #[test]
+    fn the_store_stays_within_its_bytes_and_drops_the_least_recently_used() {
+        let max = 64 * 1024;
+        let store = PersistedQueries::new(Mode::Auto, None, max);
+        let query = |i: usize| format!("{{ a{i}: __typename {} }}", "x ".repeat(500));
+        let register = |q: &str| {
+            let r = store
+                .resolve(&mut request(q, &sha256_hex(q)))
+                .unwrap()
+                .unwrap();
+            store.register(r);
+        };
+        let found = |q: &str| store.resolve(&mut request("", &sha256_hex(q))).is_ok();
+        register(&query(0));
+        for i in 1..1_000 {
+            register(&query(i));
+            assert!(found(&query(0)), "used at every step, so never the oldest");
+            let (_, bytes) = store.usage();
+            assert!(bytes <= max, "{bytes} bytes over {max}");
+        }
+        let (count, bytes) = store.usage();
+        assert!(
+            count > 50 && bytes > max - 2_000,
+            "{count} queries, {bytes} bytes"
+        );
+        assert!(!found(&query(1)), "the least recently used went first");
+        assert!(found(&query(999)));
+    }
+
+    #[test]
+    fn a_query_larger_than_the_store_is_not_kept() {
+        let store = PersistedQueries::new(Mode::Auto, None, 1024);
+        let query = format!("{{ __typename {} }}", "x ".repeat(1024));
+        let hash = sha256_hex(&query);
+        let r = store.resolve(&mut request(&query, &hash)).unwrap().unwrap();
+        store.register(r);
+        assert_eq!(store.usage(), (0, 0));
     }
 }

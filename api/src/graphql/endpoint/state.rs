@@ -7,14 +7,20 @@ use sea_orm::DatabaseConnection;
 
 use super::{cache::Validators, persisted::PersistedQueries};
 use crate::{
-    graphql::AppSchema, platform::auth::Verifier, platform::config::Config,
-    platform::generation::ContentGeneration, platform::metrics::Metrics,
+    graphql::AppSchema, graphql::limits::Limits, platform::auth::Verifier,
+    platform::config::Config, platform::generation::ContentGeneration, platform::metrics::Metrics,
 };
 
 /// The endpoint's long-lived parts.
 pub struct Endpoint {
     pub db: DatabaseConnection,
     pub schema: AppSchema,
+    /// The schema without limits that measures refused documents.
+    pub measuring: AppSchema,
+    /// What a document may cost.
+    pub limits: Limits,
+    /// Root fields of one request that run at once.
+    pub root_field_concurrency: usize,
     /// Verifies bearer tokens once per request.
     pub verifier: Arc<Verifier>,
     /// Automatic persisted queries registered on this replica.
@@ -52,6 +58,7 @@ impl EndpointState {
         let persisted = PersistedQueries::new(
             config.persisted_queries,
             config.persisted_queries_file.clone(),
+            config.persisted_queries_max_mb.saturating_mul(1 << 20),
         );
         let validators = Validators::new(
             generation,
@@ -67,6 +74,11 @@ impl EndpointState {
         Self(Arc::new(Endpoint {
             db,
             schema,
+            measuring: crate::graphql::measuring_schema(),
+            limits: Limits::of(&config),
+            root_field_concurrency: config
+                .query_limits
+                .root_field_concurrency(config.database_max_connections),
             verifier,
             persisted,
             validators,

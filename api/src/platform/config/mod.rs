@@ -1,5 +1,6 @@
 //! Typed configuration, read from the command line and the environment.
 
+pub mod limits;
 pub mod persisted;
 
 use std::net::SocketAddr;
@@ -37,6 +38,11 @@ pub struct Config {
     /// cost their page size times their selection).
     #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 20_000)]
     pub graphql_max_complexity: usize,
+
+    /// Root fields, aliases and fields per document; root fields running
+    /// at once.
+    #[command(flatten)]
+    pub query_limits: limits::QueryLimits,
 
     /// Seconds before a request is answered with 408.
     #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30)]
@@ -114,6 +120,12 @@ pub struct Config {
           required_if_eq("persisted_queries", "strict"))]
     pub persisted_queries_file: Option<persisted::Manifest>,
 
+    /// Memory for the queries registered by clients (automatic persisted
+    /// queries), in MiB: the least recently used go first.
+    #[arg(long, env = "PERSISTED_QUERIES_MAX_MB",
+          default_value_t = persisted::DEFAULT_MAX_MB)]
+    pub persisted_queries_max_mb: usize,
+
     #[command(flatten)]
     pub auth: crate::platform::auth::AuthConfig,
 }
@@ -128,6 +140,7 @@ impl Config {
             max_body_bytes: 256 * 1024,
             graphql_max_depth: 15,
             graphql_max_complexity: 20_000,
+            query_limits: limits::QueryLimits::default(),
             request_timeout_secs: 30,
             database_max_connections: default_pool_size(),
             no_demo: false,
@@ -142,6 +155,7 @@ impl Config {
             content_version_poll_ms: 1000,
             persisted_queries: persisted::Mode::Auto,
             persisted_queries_file: None,
+            persisted_queries_max_mb: persisted::DEFAULT_MAX_MB,
             auth: crate::platform::auth::AuthConfig::default(),
         }
     }

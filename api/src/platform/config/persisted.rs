@@ -17,6 +17,9 @@ use std::{collections::HashMap, fmt, sync::Arc};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+/// Default of `PERSISTED_QUERIES_MAX_MB`.
+pub const DEFAULT_MAX_MB: usize = 16;
+
 /// How persisted queries are handled (`PERSISTED_QUERIES`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Mode {
