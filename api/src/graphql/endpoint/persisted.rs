@@ -44,7 +44,11 @@ pub struct PersistedQueries {
 
 impl Default for PersistedQueries {
     fn default() -> Self {
-        Self::new(Mode::Auto, None, 16 << 20)
+        Self::new(
+            Mode::Auto,
+            None,
+            crate::platform::config::persisted::DEFAULT_MAX_MB << 20,
+        )
     }
 }
 
