@@ -348,3 +348,49 @@ async fn the_persisted_store_stays_within_its_bytes_under_a_flood_of_distinct_do
     let response = persisted(&router, &sha256_hex(&last), None).await;
     assert_eq!(response["data"]["__typename"], "Query");
 }
+
+/// GraphiQL's introspection query (graphql-js `getIntrospectionQuery` with
+/// every option on): codegen and GraphiQL must stay within the defaults.
+const GRAPHIQL_INTROSPECTION: &str = r#"
+query IntrospectionQuery {
+  __schema {
+    description
+    queryType { name }
+    mutationType { name }
+    subscriptionType { name }
+    types { ...FullType }
+    directives {
+      name description isRepeatable locations
+      args(includeDeprecated: true) { ...InputValue }
+    }
+  }
+}
+fragment FullType on __Type {
+  kind name description specifiedByURL
+  fields(includeDeprecated: true) {
+    name description
+    args(includeDeprecated: true) { ...InputValue }
+    type { ...TypeRef }
+    isDeprecated deprecationReason
+  }
+  inputFields(includeDeprecated: true) { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue {
+  name description type { ...TypeRef } defaultValue isDeprecated deprecationReason
+}
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+}
+"#;
+
+#[tokio::test]
+async fn graphiql_s_introspection_fits_the_default_limits() {
+    let app = TestApp::empty(common::Backend::Sqlite).await;
+    let data = app.data(GRAPHIQL_INTROSPECTION, json!({})).await;
+    assert_eq!(data["__schema"]["queryType"]["name"], "Query");
+}
