@@ -112,6 +112,20 @@ async fn a_page_of_zero_costs_what_a_page_of_one_costs() {
             );
             assert_eq!(app.take_statement_count(), 0, "{backend:?}: nothing ran");
         }
+        // Too complex and invalid: the validation error is the answer.
+        let response = app
+            .graphql(
+                "{ a: articles(first: 0) { totalCount } b: articles(first: 0) { totalCount } nope }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(first_error_code(&response), "GRAPHQL_VALIDATION_FAILED");
+        assert!(
+            response["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("nope")
+        );
         // One of them fits, and runs.
         let data = app
             .data("{ articles(first: 0) { totalCount } }", json!({}))

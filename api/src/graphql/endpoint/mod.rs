@@ -254,18 +254,7 @@ async fn execute(
     if response.data == async_graphql::Value::Null
         && let Some(measure) = limits::refused_by_validation(&response.errors)
     {
-        let (query, variables) = measurable;
-        response.errors =
-            match limits::measured(&state.measuring, query, variables, operation_name).await {
-                Ok(measured) => {
-                    let cost = match measure {
-                        limits::Measure::Depth => measured.depth,
-                        _ => measured.complexity,
-                    };
-                    vec![state.limits.refusal(measure, cost)]
-                }
-                Err(errors) => errors,
-            };
+        response.errors = measured_refusal(state, measure, measurable, operation_name).await;
     }
     if let Some(registration) = registration
         && reached_execution(&response)
@@ -301,6 +290,27 @@ async fn execute(
     };
     let http = respond(response_type, response);
     graphql_cache::apply(http, get.headers, cacheability).await
+}
+
+/// async-graphql's complexity or depth refusal as `QUERY_TOO_COMPLEX`, with
+/// the value the measuring schema finds (or the document's validation
+/// error, which async-graphql reports only after its limits).
+async fn measured_refusal(
+    state: &EndpointState,
+    measure: limits::Measure,
+    (query, variables): (String, async_graphql::Variables),
+    operation_name: Option<String>,
+) -> Vec<ServerError> {
+    match limits::measured(&state.measuring, query, variables, operation_name).await {
+        Ok(measured) => {
+            let cost = match measure {
+                limits::Measure::Depth => measured.depth,
+                _ => measured.complexity,
+            };
+            vec![state.limits.refusal(measure, cost)]
+        }
+        Err(errors) => errors,
+    }
 }
 
 /// Whether a request got past parsing, validation and the limits: it has
