@@ -186,7 +186,7 @@ impl Worker {
         let Ok(url) = reqwest::Url::parse(url) else {
             return Some("the endpoint URL does not parse".to_owned());
         };
-        target::host_refusal(&url).map(|why| {
+        target::literal_refusal(&url).map(|why| {
             format!(
                 "refused: the endpoint is a {} address (WEBHOOK_ALLOW_PRIVATE is off)",
                 why.describe()

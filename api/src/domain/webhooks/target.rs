@@ -5,7 +5,7 @@
 //! Checked twice. [`parse`] at registration, on the URL's IP literal or on
 //! every address its name resolves to now (a name that does not resolve
 //! yet is accepted). The worker again at every connection: IP literals
-//! with [`host_refusal`] before sending, names through the filtering
+//! with [`literal_refusal`] before sending, names through the filtering
 //! resolver (`platform::net::resolver`), because DNS may answer
 //! differently by then. The worker follows no redirects at all.
 
@@ -28,9 +28,18 @@ const LOOKUP_TIMEOUT: Duration = Duration::from_secs(3);
 /// literal by its address, `localhost` by its name; `None` otherwise.
 pub fn host_refusal(url: &Url) -> Option<Refusal> {
     match url.host()? {
+        Host::Domain(name) => net::name_refusal(name),
+        _ => literal_refusal(url),
+    }
+}
+
+/// Why the IP literal host of `url` may not be reached; `None` for a
+/// public address or a name (names are for the resolver).
+pub fn literal_refusal(url: &Url) -> Option<Refusal> {
+    match url.host()? {
         Host::Ipv4(ip) => net::refusal(ip.into()),
         Host::Ipv6(ip) => net::refusal(ip.into()),
-        Host::Domain(name) => net::name_refusal(name),
+        Host::Domain(_) => None,
     }
 }
 
@@ -90,7 +99,11 @@ mod tests {
 
     #[tokio::test]
     async fn only_http_and_https_urls() {
-        assert!(parse("https://doitac.example/hooks/toasoan", false).await.is_ok());
+        assert!(
+            parse("https://doitac.example/hooks/toasoan", false)
+                .await
+                .is_ok()
+        );
         assert!(parse("http://127.0.0.1:8081/h", true).await.is_ok());
         for bad in [
             "ftp://doitac.example/",
@@ -133,5 +146,15 @@ mod tests {
         assert_eq!(judge("http://LOCALHOST./"), Some(Refusal::Loopback));
         assert_eq!(judge("https://doitac.example/"), None);
         assert_eq!(judge("http://93.184.216.34/"), None);
+        let literal = |text: &str| literal_refusal(&Url::parse(text).unwrap());
+        assert_eq!(
+            literal("http://[::ffff:a9fe:a9fe]/"),
+            Some(Refusal::LinkLocal)
+        );
+        assert_eq!(
+            literal("http://localhost/"),
+            None,
+            "names go to the resolver"
+        );
     }
 }

@@ -58,9 +58,16 @@ pub async fn public_addresses(host: &str) -> Result<Vec<IpAddr>, ResolveError> {
     if let Some(why) = name_refusal(host) {
         return Err(ResolveError::Name(host.to_owned(), why));
     }
-    let all = lookup(host).await?;
+    keep_public(host, lookup(host).await?)
+}
+
+/// The public ones of `all`, the addresses `host` resolved to.
+fn keep_public(host: &str, all: Vec<IpAddr>) -> Result<Vec<IpAddr>, ResolveError> {
     let first_refusal = all.iter().find_map(|ip| refusal(*ip));
-    let public: Vec<IpAddr> = all.into_iter().filter(|ip| refusal(*ip).is_none()).collect();
+    let public: Vec<IpAddr> = all
+        .into_iter()
+        .filter(|ip| refusal(*ip).is_none())
+        .collect();
     match first_refusal {
         Some(why) if public.is_empty() => Err(ResolveError::Refused(host.to_owned(), why)),
         _ => Ok(public),
@@ -92,8 +99,37 @@ mod tests {
     async fn localhost_gives_no_address() {
         for host in ["localhost", "hooks.localhost"] {
             let err = public_addresses(host).await.unwrap_err();
-            assert!(matches!(err, ResolveError::Name(_, Refusal::Loopback)), "{err}");
+            assert!(
+                matches!(err, ResolveError::Name(_, Refusal::Loopback)),
+                "{err}"
+            );
         }
+    }
+
+    #[tokio::test]
+    async fn a_name_resolving_to_loopback_gives_no_address() {
+        // The real lookup, past the name rule: the addresses decide too.
+        let all = lookup("localhost").await.unwrap();
+        let err = keep_public("localhost", all).unwrap_err();
+        assert!(
+            matches!(err, ResolveError::Refused(_, Refusal::Loopback)),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn refused_addresses_are_dropped_public_ones_kept() {
+        let ips =
+            |list: &[&str]| -> Vec<IpAddr> { list.iter().map(|s| s.parse().unwrap()).collect() };
+        let mixed = ips(&["10.0.0.7", "93.184.216.34", "::1", "2606:2800:220:1::1"]);
+        let kept = keep_public("doitac.example", mixed).unwrap();
+        assert_eq!(kept, ips(&["93.184.216.34", "2606:2800:220:1::1"]));
+        let inside = ips(&["169.254.169.254", "fd00::1"]);
+        let err = keep_public("metadata.example", inside).unwrap_err();
+        assert!(
+            matches!(err, ResolveError::Refused(_, Refusal::LinkLocal)),
+            "{err}"
+        );
     }
 
     #[tokio::test]
