@@ -97,6 +97,14 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_RETRY_WINDOW_SECS", default_value_t = 24 * 3600)]
     pub webhook_retry_window_secs: u64,
 
+    /// Let webhooks reach loopback, private, link-local and other
+    /// non-public addresses (`on`/`off`, default off, in development too:
+    /// a local receiver needs it said out loud). Off, such URLs are refused
+    /// by `createWebhook` and again at every connection.
+    #[arg(long, env = "WEBHOOK_ALLOW_PRIVATE", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub webhook_allow_private: bool,
+
     /// How often each replica reads the content generation, in
     /// milliseconds: cached `GET /graphql` answers are revalidated against
     /// it without running their query, so replicas that did not make a
@@ -152,6 +160,7 @@ impl Config {
             webhook_timeout_secs: 10,
             webhook_retry_base_ms: 10_000,
             webhook_retry_window_secs: 24 * 3600,
+            webhook_allow_private: false,
             content_version_poll_ms: 1000,
             persisted_queries: persisted::Mode::Auto,
             persisted_queries_file: None,
