@@ -168,7 +168,8 @@ async fn a_request_past_the_timeout_is_503_timeout() {
 async fn a_full_pool_is_503_service_unavailable() {
     for backend in backends() {
         let base = TestApp::empty(backend).await;
-        let (router, pool) = app_over(&base, one_connection(Duration::from_millis(200)), |_| {}).await;
+        let (router, pool) =
+            app_over(&base, one_connection(Duration::from_millis(200)), |_| {}).await;
         let held = pool.begin().await.unwrap();
 
         let response = send(&router, graphql_post(COUNT)).await;
@@ -200,14 +201,21 @@ async fn max_concurrent_requests_refuses_the_excess_at_once() {
 
     let started = Instant::now();
     let response = send(&router, graphql_post(COUNT)).await;
-    assert!(started.elapsed() < Duration::from_millis(500), "refused at once");
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "refused at once"
+    );
     assert_retry_later(response, code::SERVICE_UNAVAILABLE, "the excess").await;
     let probe = send(&router, get("/healthz")).await;
     assert_eq!(probe.status(), StatusCode::OK, "probes are never shed");
 
     held.rollback().await.unwrap();
     let first = first.await.unwrap();
-    assert_eq!(first.status(), StatusCode::OK, "the accepted request finishes");
+    assert_eq!(
+        first.status(),
+        StatusCode::OK,
+        "the accepted request finishes"
+    );
     let after = send(&router, graphql_post(COUNT)).await;
     assert_eq!(after.status(), StatusCode::OK, "its permit came back");
 }

@@ -11,9 +11,7 @@ use std::{ops::Deref, sync::Arc};
 use axum::{Router, middleware};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
-use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, trace::TraceLayer,
-};
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 pub use crate::graphql::build_schema;
 use crate::{

@@ -52,10 +52,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
 /// A statement limit is PostgreSQL's `statement_timeout`, set at connection
 /// start on every pooled connection, and SQLite's progress handler
 /// ([`timeout`]).
-pub async fn connect_with(
-    url: &str,
-    settings: &PoolSettings,
-) -> Result<DatabaseConnection, DbErr> {
+pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<DatabaseConnection, DbErr> {
     use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
     let mut options = ConnectOptions::new(url.to_owned());
     options

@@ -214,7 +214,11 @@ async fn execute(
             let error = coded_error(
                 "introspection is off for this viewer (INTROSPECTION): editors and admins \
                  may introspect with their token",
-                if anonymous { code::UNAUTHENTICATED } else { code::FORBIDDEN },
+                if anonymous {
+                    code::UNAUTHENTICATED
+                } else {
+                    code::FORBIDDEN
+                },
             );
             return respond(
                 response_type,

@@ -29,11 +29,7 @@ fn redact(url: &str) -> String {
         if let Some(at) = authority.rfind('@')
             && let Some(colon) = authority[..at].find(':')
         {
-            out = format!(
-                "{}***{}",
-                &url[..start + colon + 1],
-                &url[start + at..]
-            );
+            out = format!("{}***{}", &url[..start + colon + 1], &url[start + at..]);
         }
     }
     // libpq also takes `?password=…` in the query string.
@@ -101,7 +97,10 @@ mod tests {
                 "postgres://db/toasoan?user=news&password=***",
             ),
             ("postgres://news@db/toasoan", "postgres://news@db/toasoan"),
-            ("sqlite://toasoan.db?mode=rwc", "sqlite://toasoan.db?mode=rwc"),
+            (
+                "sqlite://toasoan.db?mode=rwc",
+                "sqlite://toasoan.db?mode=rwc",
+            ),
         ];
         for (url, shown) in cases {
             let url = DatabaseUrl::from(url);

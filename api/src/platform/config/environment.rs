@@ -41,6 +41,21 @@ pub fn check(config: &Config) -> Result<(), ConfigError> {
             "APP_ENV is {env:?}: use development or production"
         )));
     }
+    if config.is_production() {
+        if !config.auth.has_keys() {
+            return Err(ConfigError::new(
+                "APP_ENV=production needs a JWT key: set JWT_SECRET, JWT_JWKS_URL or \
+                 JWT_JWKS_FILE",
+            ));
+        }
+        if config.auth.audience().is_none() {
+            return Err(ConfigError::new(
+                "APP_ENV=production needs JWT_AUDIENCE: the `aud` your identity provider \
+                 puts in this API's tokens (tokens issued for other applications are \
+                 refused)",
+            ));
+        }
+    }
     config.cors()?;
     if config.graphiql_on() && config.introspection() == Introspection::Off {
         return Err(ConfigError::new(
@@ -57,21 +72,6 @@ pub fn check(config: &Config) -> Result<(), ConfigError> {
             statement.as_millis(),
             config.request_timeout().as_millis()
         )));
-    }
-    if config.is_production() {
-        if !config.auth.has_keys() {
-            return Err(ConfigError::new(
-                "APP_ENV=production needs a JWT key: set JWT_SECRET, JWT_JWKS_URL or \
-                 JWT_JWKS_FILE",
-            ));
-        }
-        if config.auth.audience().is_none() {
-            return Err(ConfigError::new(
-                "APP_ENV=production needs JWT_AUDIENCE: the `aud` your identity provider \
-                 puts in this API's tokens (tokens issued for other applications are \
-                 refused)",
-            ));
-        }
     }
     Ok(())
 }

@@ -168,7 +168,12 @@ mod tests {
                 "http://localhost:3000".to_owned()
             ]))
         );
-        for bad in ["*,https://a.example", "https://a.example/", "a.example", "null"] {
+        for bad in [
+            "*,https://a.example",
+            "https://a.example/",
+            "a.example",
+            "null",
+        ] {
             assert!(config(false, Some(bad)).cors().is_err(), "{bad}");
         }
         assert!(config(true, None).cors().is_err());

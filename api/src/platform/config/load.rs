@@ -63,7 +63,8 @@ impl Default for LoadConfig {
 impl LoadConfig {
     /// The statement limit, `None` when off.
     pub fn statement_timeout(&self) -> Option<Duration> {
-        (self.db_statement_timeout_ms > 0).then(|| Duration::from_millis(self.db_statement_timeout_ms))
+        (self.db_statement_timeout_ms > 0)
+            .then(|| Duration::from_millis(self.db_statement_timeout_ms))
     }
 
     /// The concurrency limit, `None` when off.
