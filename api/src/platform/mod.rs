@@ -1,5 +1,5 @@
 //! What every layer may use: configuration, the database pool, the one
-//! error type, global IDs, pagination, metrics, authentication, HTTP
+//! error type, global IDs, pagination, metrics, authentication, rate limits, HTTP
 //! validators, text and time helpers. Knows nothing of the newsroom's rules
 //! or of the faces.
 
@@ -12,6 +12,7 @@ pub mod generation;
 pub mod ids;
 pub mod metrics;
 pub mod pagination;
+pub mod ratelimit;
 pub mod slug;
 pub mod text;
 pub mod urls;

@@ -1,6 +1,7 @@
 //! Typed configuration, read from the command line and the environment.
 
 pub mod persisted;
+pub mod rate_limit;
 
 use std::net::SocketAddr;
 
@@ -116,6 +117,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub auth: crate::platform::auth::AuthConfig,
+
+    #[command(flatten)]
+    pub rate_limit: rate_limit::RateLimitConfig,
 }
 
 impl Config {
@@ -143,6 +147,8 @@ impl Config {
             persisted_queries: persisted::Mode::Auto,
             persisted_queries_file: None,
             auth: crate::platform::auth::AuthConfig::default(),
+            // Off: a test that limits turns it on.
+            rate_limit: rate_limit::RateLimitConfig::off(),
         }
     }
 
