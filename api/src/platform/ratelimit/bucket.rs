@@ -10,30 +10,11 @@ use governor::{
     state::keyed::DashMapStateStore,
 };
 
-use super::client::ClientKey;
+use super::client::{ClientKey, Policy};
 
 /// The window every quota is expressed over, in seconds (`w` of
 /// `RateLimit-Policy`).
 pub const WINDOW_SECS: u64 = 60;
-
-/// Which quota a client spends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Policy {
-    /// Anonymous clients (by IP) and signed-in users (by subject).
-    Default,
-    /// Tokens with the `partner` role, by subject.
-    Partner,
-}
-
-impl Policy {
-    /// The policy's name in the `RateLimit` headers.
-    pub fn name(self) -> &'static str {
-        match self {
-            Policy::Default => "default",
-            Policy::Partner => "partner",
-        }
-    }
-}
 
 /// The outcome of a charge, with what the `RateLimit` headers report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,6 @@ use std::{
 
 use ipnet::IpNet;
 
-use super::bucket::Policy;
 use crate::platform::auth::{self, Role, Verifier};
 
 /// The key of a client's budget.
@@ -30,6 +29,25 @@ impl ClientKey {
                 Self::Ip(IpAddr::V6(Ipv6Addr::from(prefix)))
             }
             v4 => Self::Ip(v4),
+        }
+    }
+}
+
+/// Which quota a client spends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// Anonymous clients (by IP) and signed-in users (by subject).
+    Default,
+    /// Tokens with the `partner` role, by subject.
+    Partner,
+}
+
+impl Policy {
+    /// The policy's name in the `RateLimit` headers.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Default => "default",
+            Policy::Partner => "partner",
         }
     }
 }

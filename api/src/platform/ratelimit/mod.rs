@@ -35,8 +35,8 @@ use std::{
 use governor::clock::{Clock, DefaultClock};
 use ipnet::IpNet;
 
-pub use bucket::{Bucket, Decision, Policy, WINDOW_SECS};
-pub use client::{Client, ClientKey, client_ip, identify};
+pub use bucket::{Bucket, Decision, WINDOW_SECS};
+pub use client::{Client, ClientKey, Policy, client_ip, identify};
 
 use crate::platform::config::rate_limit::RateLimitConfig;
 
