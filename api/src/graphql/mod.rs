@@ -13,6 +13,7 @@ pub mod media;
 pub mod node;
 pub mod organizations;
 pub mod people;
+mod rate_limit;
 pub mod search;
 pub mod sections;
 pub mod surrogate;
@@ -62,9 +63,14 @@ pub fn schema_builder(config: &Config) -> SchemaBuilder<Query, write::Mutation, 
     .limit_directives(50)
 }
 
-/// The executable schema, with the database and configuration attached.
+/// The executable schema, with the database and configuration attached,
+/// charging each operation's complexity to its client's rate limit.
 pub fn build_schema(db: DatabaseConnection, config: std::sync::Arc<Config>) -> AppSchema {
-    schema_builder(&config).data(db).data(config).finish()
+    schema_builder(&config)
+        .extension(rate_limit::ChargeComplexity)
+        .data(db)
+        .data(config)
+        .finish()
 }
 
 /// The SDL of the schema, as kept in `schema.graphql`.

@@ -18,7 +18,7 @@ use async_graphql::{
     parser::types::{DocumentOperations, OperationType},
 };
 use axum::{
-    Router,
+    Extension, Router,
     extract::{RawQuery, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
@@ -35,6 +35,7 @@ use crate::{
     graphql::{RequestContext, dataloader, surrogate::SurrogateKeys},
     platform::auth,
     platform::error::code,
+    platform::ratelimit::Ticket,
 };
 
 /// The endpoint's routes, with their state.
@@ -48,6 +49,7 @@ pub fn routes(state: EndpointState) -> Router {
 /// `GET /graphql`: a query in the URL, or the GraphiQL page for a browser.
 pub async fn get(
     State(state): State<EndpointState>,
+    ticket: Option<Extension<Ticket>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -91,6 +93,7 @@ pub async fn get(
         headers: &headers,
         early_tag,
     };
+    let request = with_ticket(request, ticket);
     execute(&state, request, viewer, response_type, Some(get)).await
 }
 
@@ -104,6 +107,7 @@ struct Get<'a> {
 /// `POST /graphql` with a JSON body (`query`, `variables`, `operationName`).
 pub async fn post(
     State(state): State<EndpointState>,
+    ticket: Option<Extension<Ticket>>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
@@ -147,7 +151,27 @@ pub async fn post(
             }
         }
     };
-    execute(&state, request, viewer, response_type, None).await
+    execute(
+        &state,
+        with_ticket(request, ticket),
+        viewer,
+        response_type,
+        None,
+    )
+    .await
+}
+
+/// Hands the request's rate-limit ticket (when the HTTP layer admitted it)
+/// to the executor, whose `rate_limit` extension charges the operation's
+/// complexity once validation has computed it.
+fn with_ticket(
+    request: async_graphql::Request,
+    ticket: Option<Extension<Ticket>>,
+) -> async_graphql::Request {
+    match ticket {
+        Some(Extension(ticket)) => request.data(ticket),
+        None => request,
+    }
 }
 
 /// Who sends the request: no `Authorization` header is an anonymous
