@@ -3,7 +3,7 @@
 //! of middleware, and serving it. The composition root: it imports the
 //! faces; nothing imports it.
 
-use std::{ops::Deref, sync::Arc, time::Duration};
+use std::{net::SocketAddr, ops::Deref, sync::Arc, time::Duration};
 
 use axum::Router;
 use sea_orm::DatabaseConnection;
@@ -15,11 +15,12 @@ use tower_http::{
 pub use crate::graphql::build_schema;
 use crate::{
     graphql::endpoint::EndpointState,
-    http::{Rest, RestState},
+    http::{Rest, RestState, rate_limit::RateLimitState},
     platform::auth::Verifier,
     platform::config::Config,
     platform::generation::ContentGeneration,
     platform::metrics::Metrics,
+    platform::ratelimit::RateLimits,
 };
 
 /// The application's long-lived parts, shared by both faces.
@@ -34,6 +35,9 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     /// The GraphQL endpoint (schema, persisted queries, validators).
     pub graphql: EndpointState,
+    /// Every client's budget on this replica; `None` when rate limiting
+    /// is off.
+    pub rate_limits: Option<Arc<RateLimits>>,
 }
 
 /// The application, cheap to clone (crates.io's `AppState(Arc<App>)`).
@@ -82,6 +86,8 @@ impl AppState {
             generation.clone(),
             metrics.clone(),
         );
+        let rate_limits =
+            RateLimits::from_config(&config.rate_limit, config.auth.is_production()).map(Arc::new);
         Self(Arc::new(App {
             db,
             config,
@@ -89,6 +95,7 @@ impl AppState {
             generation,
             metrics,
             graphql,
+            rate_limits,
         }))
     }
 
@@ -108,16 +115,34 @@ impl AppState {
 pub fn build_router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     let body_limit = state.config.max_body_bytes;
-    crate::http::routes(state.rest())
+    let routes = crate::http::routes(state.rest())
         .merge(crate::graphql::endpoint::routes(state.graphql.clone()))
         .layer(RequestBodyLimitLayer::new(body_limit))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new());
+    // Inside CORS: preflights are free, and a 429 carries the CORS headers
+    // a browser needs to read it.
+    with_rate_limit(routes, &state)
         .layer(CorsLayer::permissive())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// `routes` behind the rate limit, when it is on.
+fn with_rate_limit(routes: Router, state: &AppState) -> Router {
+    let Some(limits) = state.rate_limits.clone() else {
+        return routes;
+    };
+    let limit = RateLimitState {
+        limits,
+        verifier: state.verifier.clone(),
+    };
+    routes.layer(axum::middleware::from_fn_with_state(
+        limit,
+        crate::http::rate_limit::limit,
+    ))
 }
 
 /// Serves `router` on the configured address until SIGINT or SIGTERM, then
@@ -130,11 +155,16 @@ pub async fn serve(router: Router, config: &Config) -> std::io::Result<()> {
     serve_on(listener, router).await
 }
 
-/// Serves `router` on an already bound listener (tests bind port 0).
+/// Serves `router` on an already bound listener (tests bind port 0). Each
+/// request carries its peer's address (`ConnectInfo`): anonymous clients
+/// are rate limited by it.
 pub async fn serve_on(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {
