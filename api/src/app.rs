@@ -86,8 +86,16 @@ impl AppState {
             generation.clone(),
             metrics.clone(),
         );
-        let rate_limits =
-            RateLimits::from_config(&config.rate_limit, config.auth.is_production()).map(Arc::new);
+        let production = config.auth.is_production();
+        let rate_limits = RateLimits::from_config(&config.rate_limit, production).map(Arc::new);
+        if rate_limits.is_some() {
+            tracing::info!(
+                per_minute = config.rate_limit.per_minute(production),
+                partner_per_minute = config.rate_limit.partner_per_minute(production),
+                trusted_proxies = ?config.rate_limit.trusted_proxies,
+                "rate limiting on (budgets of this replica)"
+            );
+        }
         Self(Arc::new(App {
             db,
             config,
