@@ -45,7 +45,7 @@ def log(message):
 class Server:
     """The toasoan binary serving one database on a local port."""
 
-    def __init__(self, binary, database_url, port, pool, log_path):
+    def __init__(self, binary, database_url, port, pool, log_path, settings=None):
         self.url = f"http://127.0.0.1:{port}"
         env = dict(os.environ)
         env.update(
@@ -55,6 +55,7 @@ class Server:
             JWT_SECRET=JWT_SECRET,
             RUST_LOG="warn",
         )
+        env.update(settings or {})
         if pool:
             env["DATABASE_MAX_CONNECTIONS"] = str(pool)
         self.log = open(log_path, "w")

@@ -5,6 +5,9 @@
 #   bench/run.sh [ARTICLES]     full run: release build, 100,000 articles
 #   bench/run.sh --smoke        seconds-long check of the harness (CI):
 #                               debug build, 500 articles, 2 s per workload
+#   bench/run.sh --abuse [N]    W1's latency, quiet and while a hostile
+#                               client floods the server (bench/abuse.py;
+#                               writes bench/ABUSE.md)
 #
 # Needs wrk (Debian: apt-get install wrk) and python3. The archives are
 # generated once (bench/out/archive-N.db, PostgreSQL database
@@ -19,8 +22,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke=0
+abuse=0
 if [ "${1:-}" = "--smoke" ]; then
   smoke=1
+  shift
+elif [ "${1:-}" = "--abuse" ]; then
+  abuse=1
   shift
 fi
 pg=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
@@ -41,6 +48,9 @@ else
   cargo build --release --bin toasoan
   bin=target/release/toasoan
   options=(--command "bench/run.sh $*")
+  if [ "$abuse" = 1 ]; then
+    options=(--command "bench/run.sh --abuse $*")
+  fi
 fi
 
 # The archives, generated once per size (and brought to the current schema).
@@ -76,6 +86,12 @@ if [[ ",$databases," == *",postgres,"* ]]; then
         WHERE relkind IN ('r', 'i', 't') AND relpersistence = 'p'" >/dev/null \
     || echo "bench: pg_prewarm unavailable; the first runs read from disk" >&2
   targets+=(--database "postgres=$pg/${pgdb}_load?${BENCH_PG_OPTIONS:-sslmode=disable}")
+fi
+
+if [ "$abuse" = 1 ]; then
+  # shellcheck disable=SC2086
+  exec python3 bench/abuse.py --binary "$bin" --articles "$articles" "${targets[@]}" \
+    "${options[@]}" ${BENCH_ARGS:-}
 fi
 
 # shellcheck disable=SC2086

@@ -30,8 +30,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the HTTP server (the default): migrations first, and the demo
-    /// newsroom on an empty database.
+    /// Run the HTTP server (the default): migrations first, and in
+    /// development the demo newsroom on an empty database (never with
+    /// APP_ENV=production: use `seed-demo`).
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
@@ -131,10 +132,12 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    // Keys first: a missing key in production or an unreachable JWKS
-    // stops here, before the database is touched.
+    // Settings and keys first: a missing or contradictory setting, a
+    // missing key in production or an unreachable JWKS stops here, before
+    // the database is touched.
     let serve_auth = match command {
         Command::Serve => {
+            api::platform::config::check(&config)?;
             let dev_credentials = auth::dev::ensure_keys(&mut config.auth)?;
             Some((
                 auth::Verifier::from_config(&config.auth).await?,
@@ -168,10 +171,14 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
             println!("{report}");
         }
         Command::Serve => {
-            if !config.no_demo && demo::is_empty(&conn).await? {
+            if !config.no_demo && !config.is_production() && demo::is_empty(&conn).await? {
                 let report = demo::load(&conn).await?;
                 tracing::info!(%report, "empty database: loaded the demo newsroom");
             }
+            // Migrations and the demo ran without a statement limit; the
+            // requests and workers get the serving pool's limits.
+            close(conn).await?;
+            let conn = db::connect_with(&config.database_url, &config.pool_settings()).await?;
             let Some((verifier, dev_credentials)) = serve_auth else {
                 return Err("the verifier was not built".into());
             };

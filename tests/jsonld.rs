@@ -1,6 +1,6 @@
 //! `Article.jsonLd`: schema.org `NewsArticle` with the fields search
 //! engines need, compared with what the rest of the API says about the
-//! same article; loaded without N+1 for lists.
+//! same article; loaded without N+1 for lists; safe inside `<script>`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -17,6 +17,12 @@ const SEED: &str = r#"query($slug: String!) { article(slug: $slug) {
     events { name }
     leadImage { url caption width height }
 } }"#;
+
+/// The JSON-LD object of an `Article.jsonLd` text.
+fn parsed(json_ld: &Value) -> Value {
+    let text = json_ld.as_str().expect("jsonLd is JSON text");
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
 
 fn names(list: &Value, pointer: &str) -> Vec<String> {
     list.as_array()
@@ -37,7 +43,7 @@ async fn the_seed_article_is_a_complete_news_article() {
         let app = TestApp::demo(backend).await;
         let data = app.data(SEED, json!({"slug": SEED_SLUG})).await;
         let a = &data["article"];
-        let ld = &a["jsonLd"];
+        let ld = &parsed(&a["jsonLd"]);
         assert_eq!(ld["@context"], "https://schema.org");
         assert_eq!(ld["@type"], "NewsArticle");
         assert_eq!(ld["headline"], a["title"]);
@@ -109,7 +115,7 @@ async fn the_publisher_comes_from_the_configuration() {
         })
         .await;
         let data = app.data(SEED, json!({"slug": SEED_SLUG})).await;
-        let publisher = &data["article"]["jsonLd"]["publisher"];
+        let publisher = &parsed(&data["article"]["jsonLd"])["publisher"];
         assert_eq!(publisher["name"], "Báo Tỉnh");
         assert_eq!(
             publisher["logo"],
@@ -128,7 +134,7 @@ async fn a_draft_preview_has_no_publication_date_yet() {
         let data = app
             .data_as(&writer, "mutation($input: ArticleInput!) { createArticle(input: $input) { article { jsonLd } } }", json!({"input": input}))
             .await;
-        let ld = &data["createArticle"]["article"]["jsonLd"];
+        let ld = &parsed(&data["createArticle"]["article"]["jsonLd"]);
         assert!(ld.get("datePublished").is_none(), "{ld}");
         assert_eq!(ld["headline"], "Bản nháp về chuyển đổi số");
         assert_eq!(ld["articleSection"], "Kinh tế");
@@ -157,7 +163,7 @@ async fn json_ld_of_a_list_costs_the_same_queries_whatever_its_length() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .all(|n| n["jsonLd"]["@type"] == "NewsArticle")
+                .all(|n| parsed(&n["jsonLd"])["@type"] == "NewsArticle")
         );
         // A fixed budget for both sizes: about one statement per relation
         // (the article, its section, people, organizations, events, tags
@@ -169,5 +175,40 @@ async fn json_ld_of_a_list_costs_the_same_queries_whatever_its_length() {
             few_count <= BUDGET && many_count <= BUDGET,
             "{backend:?}: {few_count} statements for 3, {many_count} for 30"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_title_cannot_end_the_script_tag() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let writer = token("writer-lan", &["writer"]);
+        // Tags are stripped from titles, but entities are decoded: this
+        // is how a `</script>` gets into a stored title.
+        let typed =
+            "Tỉnh ủy họp bàn &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; về chuyển đổi số";
+        let title = "Tỉnh ủy họp bàn </script><script>alert(1)</script> về chuyển đổi số";
+        let input = json!({"title": typed, "section": "kinh-te",
+            "lead": "Chiều 27/12, a &lt; b &amp;&amp; c &gt; d\u{2029}.", "body": []});
+        let data = app
+            .data_as(&writer, "mutation($input: ArticleInput!) { createArticle(input: $input) { article { jsonLd title lead } } }", json!({"input": input}))
+            .await;
+        let article = &data["createArticle"]["article"];
+        assert_eq!(article["title"], title);
+        let text = article["jsonLd"].as_str().unwrap();
+        // What a page template pastes between the tags, verbatim.
+        let page = format!("<script type=\"application/ld+json\">{text}</script>");
+        assert_eq!(page.matches("</script").count(), 1, "{page}");
+        for raw in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+            assert!(!text.contains(raw), "{raw:?} in {text}");
+        }
+        assert!(
+            text.contains(r"\u003c/script\u003e\u003cscript\u003ealert(1)"),
+            "{text}"
+        );
+        let ld = parsed(&article["jsonLd"]);
+        assert_eq!(ld["headline"], title, "the same text, once parsed");
+        assert_eq!(ld["description"], article["lead"]);
+        assert!(article["lead"].as_str().unwrap().contains("a < b && c > d"));
     }
 }

@@ -1,7 +1,11 @@
 //! Webhooks: admin management, signed deliveries from the transactional
 //! outbox to a real local endpoint, per-article order, retries after
 //! 500s, timeouts and refused connections, FAILED after the retry window,
-//! replay, scheduled publications, and delivery after a restart.
+//! replay, scheduled publications, and delivery after a restart; targets
+//! inside the network refused at registration and at connection.
+//!
+//! The receivers listen on 127.0.0.1, so these apps run with
+//! `WEBHOOK_ALLOW_PRIVATE=on` ([`local`]), except where refusing is tested.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -14,7 +18,7 @@ use api::{
     platform::ids::{self, NodeType},
     workers::webhooks::{Settings, Worker},
 };
-use common::{SEED_SLUG, TestApp, backends, first_error_code, token};
+use common::{Backend, SEED_SLUG, TestApp, backends, first_error_code, token};
 use entity::{
     article,
     webhook_delivery::{self, DeliveryStatus},
@@ -62,7 +66,14 @@ fn fast() -> Settings {
         retry_base: Duration::from_millis(20),
         retry_window: Duration::from_secs(3600),
         lease: Duration::from_secs(5),
+        allow_private: true,
     }
+}
+
+/// The demo newsroom with `WEBHOOK_ALLOW_PRIVATE=on`, for receivers on
+/// 127.0.0.1.
+async fn local(backend: Backend) -> TestApp {
+    TestApp::demo_with(backend, |config| config.webhook_allow_private = true).await
 }
 
 fn worker(db: &DatabaseConnection, settings: Settings) -> tokio::task::JoinHandle<()> {
@@ -119,7 +130,7 @@ async fn write(app: &TestApp, query: &str, vars: Value) -> i64 {
 #[tokio::test]
 async fn only_admins_manage_webhooks_and_input_is_checked() {
     for backend in backends() {
-        let app = TestApp::demo(backend).await;
+        let app = local(backend).await;
         let vars =
             json!({ "url": "https://doitac.example/hooks", "events": ["ARTICLE_PUBLISHED"] });
         assert_eq!(
@@ -229,7 +240,7 @@ async fn only_admins_manage_webhooks_and_input_is_checked() {
 #[tokio::test]
 async fn signed_deliveries_follow_each_article_in_order() {
     for backend in backends() {
-        let app = TestApp::demo(backend).await;
+        let app = local(backend).await;
         let endpoint = Receiver::start().await;
         // The first attempt fails: later events must wait for its retry.
         endpoint.script(&[Answer::Status(500)]);
@@ -351,7 +362,7 @@ async fn signed_deliveries_follow_each_article_in_order() {
 #[tokio::test]
 async fn retries_after_errors_timeouts_and_refused_connections() {
     for backend in backends() {
-        let app = TestApp::demo(backend).await;
+        let app = local(backend).await;
         let flaky = Receiver::start().await;
         flaky.script(&[
             Answer::Status(503),
@@ -429,7 +440,7 @@ async fn retries_after_errors_timeouts_and_refused_connections() {
 #[tokio::test]
 async fn failing_deliveries_end_failed_and_can_be_replayed() {
     for backend in backends() {
-        let app = TestApp::demo(backend).await;
+        let app = local(backend).await;
         let endpoint = Receiver::start().await;
         endpoint.script(&[Answer::Status(500); 200]);
         let (hook, secret) = register(&app, &endpoint.url(), &["ARTICLE_UPDATED"]).await;
@@ -509,7 +520,7 @@ async fn failing_deliveries_end_failed_and_can_be_replayed() {
 #[tokio::test]
 async fn the_outbox_survives_a_crashed_worker_and_a_restart() {
     for backend in backends() {
-        let app = TestApp::demo(backend).await;
+        let app = local(backend).await;
         let endpoint = Receiver::start().await;
         endpoint.script(&[Answer::Hang(Duration::from_secs(30))]);
         let (_, secret) = register(&app, &endpoint.url(), &ALL).await;
@@ -578,7 +589,7 @@ async fn the_outbox_survives_a_crashed_worker_and_a_restart() {
 #[tokio::test]
 async fn scheduled_publications_fire_when_they_become_due() {
     for backend in backends() {
-        let app = TestApp::demo(backend).await;
+        let app = local(backend).await;
         let endpoint = Receiver::start().await;
         register(&app, &endpoint.url(), &["ARTICLE_PUBLISHED"]).await;
         let (id, v) = seed(&app).await;
@@ -626,7 +637,7 @@ async fn scheduled_publications_fire_when_they_become_due() {
 #[tokio::test]
 async fn two_workers_share_the_outbox_without_sending_twice() {
     for backend in backends() {
-        let app = TestApp::demo(backend).await;
+        let app = local(backend).await;
         let endpoint = Receiver::start().await;
         register(&app, &endpoint.url(), &["ARTICLE_UPDATED"]).await;
         // Twelve public articles (as readers see them).
@@ -667,5 +678,133 @@ async fn two_workers_share_the_outbox_without_sending_twice() {
         ids.dedup();
         assert_eq!(endpoint.received().len(), 12, "each event sent once");
         assert_eq!(ids.len(), 12);
+    }
+}
+
+/// Targets inside the network, as literals (IPv4, IPv6, IPv4-mapped,
+/// decimal) and as names that are loopback.
+const INSIDE: [&str; 17] = [
+    "http://127.0.0.1:8081/hooks",
+    "http://2130706433/hooks",
+    "http://10.0.0.5/hooks",
+    "http://172.16.3.4/hooks",
+    "http://192.168.1.10/hooks",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://100.64.0.1/hooks",
+    "http://0.0.0.0:8080/hooks",
+    "http://224.0.0.1/hooks",
+    "http://[::1]:8081/hooks",
+    "http://[fe80::1]/hooks",
+    "http://[fc00::1]/hooks",
+    "http://[::ffff:127.0.0.1]/hooks",
+    "http://[::]/hooks",
+    "http://localhost:8081/hooks",
+    "https://hooks.localhost/hooks",
+    "http://LOCALHOST./hooks",
+];
+
+#[tokio::test]
+async fn targets_inside_the_network_are_refused_at_registration() {
+    for backend in backends() {
+        // WEBHOOK_ALLOW_PRIVATE off, the default.
+        let app = TestApp::demo(backend).await;
+        for url in INSIDE {
+            let refused = app
+                .graphql_as(
+                    &admin(),
+                    CREATE_HOOK,
+                    json!({ "url": url, "events": ["ARTICLE_PUBLISHED"] }),
+                )
+                .await;
+            assert_eq!(first_error_code(&refused), "BAD_USER_INPUT", "{url}");
+            assert_eq!(refused["errors"][0]["extensions"]["field"], "url", "{url}");
+            assert!(refused["data"].is_null(), "{url}: {refused}");
+        }
+        let list = app.data_as(&admin(), LIST, json!({})).await;
+        assert_eq!(list["webhooks"]["totalCount"], 0, "nothing was registered");
+
+        // A public address is fine (and nothing connects to it: no worker
+        // runs, and registering does not reach out).
+        let (_, _) = register(&app, "http://93.184.216.34/hooks", &["ARTICLE_PUBLISHED"]).await;
+        let list = app.data_as(&admin(), LIST, json!({})).await;
+        assert_eq!(
+            list["webhooks"]["nodes"][0]["url"],
+            "http://93.184.216.34/hooks"
+        );
+    }
+}
+
+#[tokio::test]
+async fn allowing_private_targets_accepts_them() {
+    for backend in backends() {
+        let app = local(backend).await;
+        for url in INSIDE {
+            register(&app, url, &["ARTICLE_PUBLISHED"]).await;
+        }
+        let list = app.data_as(&admin(), LIST, json!({})).await;
+        assert_eq!(list["webhooks"]["totalCount"], INSIDE.len());
+    }
+}
+
+#[tokio::test]
+async fn deliveries_to_targets_inside_the_network_never_connect() {
+    for backend in backends() {
+        // Registered while private targets were allowed (or before the
+        // name pointed inside); delivered by a worker that refuses them.
+        let app = local(backend).await;
+        let endpoint = Receiver::start().await;
+        let port = endpoint.addr.port();
+        let by_name = format!("http://localhost:{port}/hooks");
+        let by_literal = format!("http://127.0.0.1:{port}/hooks");
+        let by_v6_mapped = format!("http://[::ffff:127.0.0.1]:{port}/hooks");
+        for url in [&by_name, &by_literal, &by_v6_mapped] {
+            register(&app, url, &["ARTICLE_UPDATED"]).await;
+        }
+        let (id, v) = seed(&app).await;
+        write(
+            &app,
+            UPDATE,
+            json!({ "id": id, "version": v, "title": "Tiêu đề mới" }),
+        )
+        .await;
+
+        let guarded = Settings {
+            allow_private: false,
+            ..fast()
+        };
+        let running = worker(&app.db, guarded);
+        eventually("each delivery attempted twice", || async {
+            let rows = outbox(&app.db).await;
+            rows.len() == 3 && rows.iter().all(|r| r.attempts >= 2)
+        })
+        .await;
+        running.abort();
+
+        assert!(
+            endpoint.received().is_empty(),
+            "the receiver on 127.0.0.1 heard nothing"
+        );
+        for row in outbox(&app.db).await {
+            assert_eq!(
+                row.status,
+                DeliveryStatus::Pending,
+                "retried like any failure"
+            );
+            assert_eq!(row.last_status_code, None);
+            let error = row.last_error.unwrap_or_default();
+            assert!(error.contains("loopback"), "{error}");
+        }
+
+        // The same endpoints, allowed again: they were reachable all along.
+        let running = worker(&app.db, fast());
+        eventually("delivered once allowed", || async {
+            outbox(&app.db)
+                .await
+                .iter()
+                .all(|r| r.status == DeliveryStatus::Delivered)
+        })
+        .await;
+        running.abort();
+        assert_eq!(endpoint.accepted().len(), 3);
     }
 }

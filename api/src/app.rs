@@ -3,14 +3,15 @@
 //! of middleware, and serving it. The composition root: it imports the
 //! faces; nothing imports it.
 
-use std::{net::SocketAddr, ops::Deref, sync::Arc, time::Duration};
+mod cors;
+mod limits;
 
-use axum::Router;
+use std::{net::SocketAddr, ops::Deref, sync::Arc};
+
+use axum::{Router, middleware};
 use sea_orm::DatabaseConnection;
-use tower_http::{
-    compression::CompressionLayer, cors::CorsLayer, limit::RequestBodyLimitLayer,
-    timeout::TimeoutLayer, trace::TraceLayer,
-};
+use tokio::sync::Semaphore;
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 pub use crate::graphql::build_schema;
 use crate::{
@@ -86,7 +87,7 @@ impl AppState {
             generation.clone(),
             metrics.clone(),
         );
-        let production = config.auth.is_production();
+        let production = config.is_production();
         let rate_limits = RateLimits::from_config(&config.rate_limit, production).map(Arc::new);
         if rate_limits.is_some() {
             tracing::info!(
@@ -120,21 +121,29 @@ impl AppState {
 
 /// The whole HTTP surface, with its middleware. Pure: binding a port is
 /// the caller's business.
+///
+/// From the outside in: trace, CORS (so a browser can read a `503` or a
+/// `429` too), the rate limit, load shedding, the request timeout,
+/// compression, the body limit.
 pub fn build_router(state: AppState) -> Router {
-    let timeout = Duration::from_secs(state.config.request_timeout_secs);
-    let body_limit = state.config.max_body_bytes;
-    let routes = crate::http::routes(state.rest())
+    let config = &state.config;
+    let mut router = crate::http::routes(state.rest())
         .merge(crate::graphql::endpoint::routes(state.graphql.clone()))
-        .layer(RequestBodyLimitLayer::new(body_limit))
-        .layer(CompressionLayer::new());
-    // Inside CORS: preflights are free, and a 429 carries the CORS headers
-    // a browser needs to read it.
-    with_rate_limit(routes, &state)
-        .layer(CorsLayer::permissive())
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            timeout,
-        ))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            config.request_timeout(),
+            limits::timeout,
+        ));
+    if let Some(max) = config.load.max_concurrent_requests() {
+        let permits = Arc::new(Semaphore::new(max));
+        router = router.layer(middleware::from_fn_with_state(permits, limits::shed));
+    }
+    // Outside load shedding: a client over its budget is refused before
+    // it takes a permit. Inside CORS: preflights are free, and a 429
+    // carries the CORS headers a browser needs to read it.
+    with_rate_limit(router, &state)
+        .layer(cors::layer(config))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -147,7 +156,7 @@ fn with_rate_limit(routes: Router, state: &AppState) -> Router {
         limits,
         verifier: state.verifier.clone(),
     };
-    routes.layer(axum::middleware::from_fn_with_state(
+    routes.layer(middleware::from_fn_with_state(
         limit,
         crate::http::rate_limit::limit,
     ))
@@ -158,8 +167,12 @@ fn with_rate_limit(routes: Router, state: &AppState) -> Router {
 pub async fn serve(router: Router, config: &Config) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, "listening");
-    println!("Toà Soạn is up: GraphiQL at http://{addr}/graphql");
+    tracing::info!(%addr, database = %config.database_url.redacted(), "listening");
+    if config.graphiql_on() {
+        println!("Toà Soạn is up: GraphiQL at http://{addr}/graphql");
+    } else {
+        println!("Toà Soạn is up: http://{addr}/graphql");
+    }
     serve_on(listener, router).await
 }
 

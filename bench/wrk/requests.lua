@@ -9,6 +9,9 @@
 --   wrk ... -- <reads.jsonl> <slugs.txt> <threads> <N>
 -- A response that is not 200 or carries GraphQL "errors" is counted as
 -- failed; done() prints one JSON line the harness reads.
+-- BENCH_FORWARDED_FOR=spread sends every read with an X-Forwarded-For of
+-- its own (many readers behind a CDN: bench/abuse.py); any other value
+-- is sent as it is.
 
 local threads = {}
 local counter = 0
@@ -35,6 +38,10 @@ function init(args)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Accept"] = "application/graphql-response+json"
+  forwarded = os.getenv("BENCH_FORWARDED_FOR")
+  if forwarded ~= nil and forwarded ~= "spread" then
+    wrk.headers["X-Forwarded-For"] = forwarded
+  end
   if args[2] ~= nil then
     write_setup(args[2], tonumber(args[3]), tonumber(args[4]))
   end
@@ -91,6 +98,10 @@ function request()
     end
   end
   expecting = "read"
+  if forwarded == "spread" then
+    wrk.headers["X-Forwarded-For"] = string.format("203.0.%d.%d", math.random(0, 255),
+      math.random(1, 254))
+  end
   return wrk.format(nil, nil, nil, bodies[math.random(#bodies)])
 end
 

@@ -1,6 +1,11 @@
 //! schema.org `NewsArticle` JSON-LD for the website's `<script
 //! type="application/ld+json">` (search engines' rich results), built from
 //! rows already loaded. `Article.jsonLd` gathers them with the DataLoaders.
+//!
+//! The text is pasted between `<script>` tags, where HTML ends the script
+//! at the first `</script` whatever JSON thinks of it, so [`script_safe`]
+//! writes `<`, `>` and `&` (and U+2028/U+2029, line ends to old
+//! JavaScript) as `\u` escapes: the same JSON, with no markup in it.
 
 use entity::{article, event, media, organization, person, section, tag};
 use serde_json::{Map, Value, json};
@@ -106,6 +111,25 @@ impl NewsArticle<'_> {
     }
 }
 
+/// `value` as JSON text safe between `<script>` and `</script>`: `<`, `>`,
+/// `&`, U+2028 and U+2029 escaped as `\u003c`… They can only occur inside
+/// JSON strings, where the escape means the same character.
+pub fn script_safe(value: &Value) -> String {
+    let json = value.to_string();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn person(p: &person::Model) -> Value {
     json!({"@type": "Person", "name": p.full_name})
 }
@@ -146,4 +170,22 @@ fn image(m: &media::Model) -> Value {
         value["height"] = json!(h);
     }
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_safe_json_has_no_markup_and_means_the_same() {
+        let title = "Tỉnh ủy </script><script>alert(1)</script> & \u{2028}xong\u{2029}<!--";
+        let value = json!({"headline": title, "nested": [{"name": "<b>"}]});
+        let text = script_safe(&value);
+        for raw in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+            assert!(!text.contains(raw), "{raw:?} in {text}");
+        }
+        assert!(text.contains(r"\u003c/script\u003e"), "{text}");
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+    }
 }

@@ -75,6 +75,8 @@ mod tests {
             (AppError::Conflict("stale".into()), "CONFLICT"),
             (AppError::RateLimited, "RATE_LIMITED"),
             (AppError::Busy, "DATABASE_BUSY"),
+            (AppError::Timeout, "TIMEOUT"),
+            (AppError::Unavailable, "SERVICE_UNAVAILABLE"),
             (AppError::Internal("boom".into()), "INTERNAL_SERVER_ERROR"),
         ];
         for (err, expected) in cases {

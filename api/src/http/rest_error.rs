@@ -21,7 +21,9 @@ pub fn status_of(code: &str) -> StatusCode {
         code::FORBIDDEN => StatusCode::FORBIDDEN,
         code::CONFLICT => StatusCode::CONFLICT,
         code::RATE_LIMITED => StatusCode::TOO_MANY_REQUESTS,
-        code::DATABASE_BUSY => StatusCode::SERVICE_UNAVAILABLE,
+        code::DATABASE_BUSY | code::TIMEOUT | code::SERVICE_UNAVAILABLE => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -33,6 +35,8 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     field: Option<String>,
+    /// `Retry-After` in seconds, for errors that a retry can cure.
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -48,6 +52,7 @@ impl ApiError {
             code: code::UNAUTHENTICATED,
             message: message.into(),
             field: None,
+            retry_after: None,
         }
     }
 }
@@ -66,6 +71,7 @@ impl From<AppError> for ApiError {
             code: err.code(),
             message: err.message(),
             field,
+            retry_after: err.retry_after_secs(),
         }
     }
 }
@@ -90,6 +96,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

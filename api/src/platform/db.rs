@@ -1,5 +1,7 @@
 //! Connecting to SQLite or PostgreSQL and migrating the schema.
 
+mod timeout;
+
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -8,7 +10,35 @@ use sea_orm::{
     TransactionTrait,
 };
 
-/// Opens the connection pool for `url`.
+/// A pool's limits: how many connections, how long a request waits for
+/// one, how long a statement may run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    /// Past it, acquiring fails with `PoolTimedOut` (`SERVICE_UNAVAILABLE`).
+    pub acquire_timeout: Duration,
+    /// `None`: statements run as long as they need (migrations, bulk
+    /// loads, the one-shot commands).
+    pub statement_timeout: Option<Duration>,
+}
+
+impl PoolSettings {
+    /// `max_connections`, a 10 s acquire timeout, no statement limit.
+    pub fn unlimited(max_connections: u32) -> Self {
+        Self {
+            max_connections,
+            acquire_timeout: Duration::from_secs(10),
+            statement_timeout: None,
+        }
+    }
+}
+
+/// Opens the connection pool for `url`, without a statement limit.
+pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, &PoolSettings::unlimited(max_connections)).await
+}
+
+/// Opens the connection pool for `url` with `settings`.
 ///
 /// SQLite: every pooled connection gets the same settings (set on the
 /// connect options, not with a `PRAGMA` statement that would reach one
@@ -18,14 +48,18 @@ use sea_orm::{
 /// request touches count again in the server's resident memory (3-10 GB
 /// of RSS over a 1.7 GB archive under load); reads go through SQLite's
 /// own page cache instead.
-pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+///
+/// A statement limit is PostgreSQL's `statement_timeout`, set at connection
+/// start on every pooled connection, and SQLite's progress handler
+/// ([`timeout`]).
+pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<DatabaseConnection, DbErr> {
     use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(max_connections)
+        .max_connections(settings.max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(settings.acquire_timeout)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
@@ -34,6 +68,13 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .busy_timeout(Duration::from_secs(5))
                 .statement_cache_capacity(SQLITE_STATEMENT_CACHE)
         });
+    if let Some(limit) = settings.statement_timeout {
+        if url.starts_with("sqlite:") {
+            timeout::limit_sqlite(&mut options, limit);
+        } else {
+            timeout::limit_postgres(&mut options, limit);
+        }
+    }
     Database::connect(options).await
 }
 

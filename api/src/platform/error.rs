@@ -16,7 +16,13 @@ pub mod code {
     pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     pub const DATABASE_BUSY: &str = "DATABASE_BUSY";
+    pub const TIMEOUT: &str = "TIMEOUT";
+    pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
 }
+
+/// Seconds a client is told to wait (`Retry-After`) after a `503`: long
+/// enough for a burst to pass, short enough for a reader to stay.
+pub const RETRY_AFTER_SECS: u64 = 2;
 
 /// Everything that can go wrong while answering a request.
 ///
@@ -45,6 +51,12 @@ pub enum AppError {
     /// SQLite's write lock stayed taken past the busy timeout (many
     /// concurrent writers): nothing was saved, a retry can succeed.
     Busy,
+    /// A statement ran past `DB_STATEMENT_TIMEOUT_MS` (or the request past
+    /// `REQUEST_TIMEOUT`) and was cancelled.
+    Timeout,
+    /// No pooled database connection came free in time: the server is
+    /// overloaded, a retry later can succeed.
+    Unavailable,
     /// The cause is logged, never shown to the client.
     Internal(String),
 }
@@ -80,6 +92,8 @@ impl AppError {
             Self::Busy => "the database is busy with other writes: nothing was saved, \
                            retry in a moment"
                 .to_owned(),
+            Self::Timeout => "the request took too long and was cancelled: retry later".to_owned(),
+            Self::Unavailable => "the server is busy: retry later".to_owned(),
             Self::StaleVersion { kind, current } => format!(
                 "the {kind} was changed by someone else and is now at version {current}: \
                  reload it and apply your change again"
@@ -98,6 +112,8 @@ impl AppError {
             Self::Conflict(_) | Self::StaleVersion { .. } => code::CONFLICT,
             Self::RateLimited => code::RATE_LIMITED,
             Self::Busy => code::DATABASE_BUSY,
+            Self::Timeout => code::TIMEOUT,
+            Self::Unavailable => code::SERVICE_UNAVAILABLE,
             Self::Internal(_) => code::INTERNAL_SERVER_ERROR,
         }
     }
@@ -105,39 +121,82 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        if is_sqlite_busy(&err) {
-            return Self::Busy;
-        }
-        Self::Internal(format!("database: {err}"))
+        Self::from(&err)
     }
 }
 
 impl From<std::sync::Arc<sea_orm::DbErr>> for AppError {
     fn from(err: std::sync::Arc<sea_orm::DbErr>) -> Self {
-        if is_sqlite_busy(&err) {
+        Self::from(&*err)
+    }
+}
+
+impl From<&sea_orm::DbErr> for AppError {
+    fn from(err: &sea_orm::DbErr) -> Self {
+        use sea_orm::{ConnAcquireErr, DbErr};
+        if is_sqlite_busy(err) {
             return Self::Busy;
+        }
+        if matches!(err, DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)) {
+            return Self::Unavailable;
+        }
+        if is_cancelled_statement(err) {
+            return Self::Timeout;
         }
         Self::Internal(format!("database: {err}"))
     }
 }
 
-/// SQLITE_BUSY (5) and its extended codes: the lock was not free in time.
-fn is_sqlite_busy(err: &sea_orm::DbErr) -> bool {
+impl AppError {
+    /// The `Retry-After` of errors that a later retry can cure: `503`s.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Timeout | Self::Unavailable => Some(RETRY_AFTER_SECS),
+            _ => None,
+        }
+    }
+}
+
+/// The database error of a statement, when there is one.
+fn database_error(err: &sea_orm::DbErr) -> Option<&dyn sea_orm::sqlx::error::DatabaseError> {
     use sea_orm::{DbErr, RuntimeErr};
     match err {
         DbErr::Exec(RuntimeErr::SqlxError(e))
         | DbErr::Query(RuntimeErr::SqlxError(e))
-        | DbErr::Conn(RuntimeErr::SqlxError(e)) => e
-            .as_database_error()
-            .filter(|db| {
-                db.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
-                    .is_some()
-            })
-            .and_then(|db| db.code())
-            .and_then(|code| code.parse::<i32>().ok())
-            .is_some_and(|code| code & 0xff == 5),
-        _ => false,
+        | DbErr::Conn(RuntimeErr::SqlxError(e)) => e.as_database_error(),
+        _ => None,
     }
+}
+
+/// A statement stopped by its time limit: PostgreSQL's `query_canceled`
+/// (57014, what `statement_timeout` raises) or SQLite's `SQLITE_INTERRUPT`
+/// (9, what the progress handler of `db::timeout` causes).
+fn is_cancelled_statement(err: &sea_orm::DbErr) -> bool {
+    let Some(db) = database_error(err) else {
+        return false;
+    };
+    let code = db.code();
+    if db
+        .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+        .is_some()
+    {
+        code.and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| code & 0xff == 9)
+    } else {
+        code.as_deref() == Some("57014")
+    }
+}
+
+/// SQLITE_BUSY (5) and its extended codes: the lock was not free in time.
+fn is_sqlite_busy(err: &sea_orm::DbErr) -> bool {
+    database_error(err)
+        .filter(|db| {
+            db.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+                .is_some()
+        })
+        .and_then(|db| db.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| code & 0xff == 5)
 }
 
 /// One problem with one input field.
@@ -201,6 +260,8 @@ mod tests {
             (AppError::Conflict("stale".into()), code::CONFLICT),
             (AppError::RateLimited, code::RATE_LIMITED),
             (AppError::Busy, code::DATABASE_BUSY),
+            (AppError::Timeout, code::TIMEOUT),
+            (AppError::Unavailable, code::SERVICE_UNAVAILABLE),
             (
                 AppError::Internal("boom".into()),
                 code::INTERNAL_SERVER_ERROR,
@@ -209,5 +270,14 @@ mod tests {
         for (err, expected) in cases {
             assert_eq!(err.code(), expected);
         }
+    }
+
+    #[test]
+    fn a_full_pool_is_unavailable_and_says_when_to_retry() {
+        let err = AppError::from(sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::ConnAcquireErr::Timeout,
+        ));
+        assert_eq!(err.code(), code::SERVICE_UNAVAILABLE);
+        assert_eq!(err.retry_after_secs(), Some(RETRY_AFTER_SECS));
     }
 }

@@ -5,6 +5,11 @@
 //! retried after a random delay up to `base × 2^attempts` (full jitter,
 //! capped at an hour), until the delivery is older than the retry window
 //! (24 hours by default), then FAILED.
+//!
+//! Unless `WEBHOOK_ALLOW_PRIVATE=on`, only public addresses are reached
+//! (`domain::webhooks::target`): names through a resolver that drops the
+//! others, IP literals checked before sending, no proxy (it would resolve
+//! names itself) and no redirects followed.
 
 use std::time::Duration;
 
@@ -15,10 +20,12 @@ use tokio::task::JoinSet;
 use crate::domain::webhooks::{
     random_bytes, signature,
     store::{self, Claimed, Outcome},
+    target,
 };
 use crate::{
     platform::config::Config,
     platform::error::{AppError, AppResult},
+    platform::net::resolver::PublicOnly,
 };
 
 /// Deliveries claimed per poll.
@@ -40,6 +47,9 @@ pub struct Settings {
     /// How long a claim holds (longer than `timeout`): a crashed worker's
     /// deliveries are due again after it.
     pub lease: Duration,
+    /// Whether endpoints may be on loopback, private and other non-public
+    /// addresses (`WEBHOOK_ALLOW_PRIVATE`).
+    pub allow_private: bool,
 }
 
 impl Settings {
@@ -52,6 +62,7 @@ impl Settings {
             retry_base: Duration::from_millis(config.webhook_retry_base_ms),
             retry_window: Duration::from_secs(config.webhook_retry_window_secs),
             lease: timeout + Duration::from_secs(30),
+            allow_private: config.webhook_allow_private,
         }
     }
 }
@@ -69,11 +80,17 @@ impl Worker {
     pub fn new(db: DatabaseConnection, settings: Settings) -> AppResult<Self> {
         // reqwest has no bundled crypto provider: use ring (see auth/jwks.rs).
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout)
+            // A redirect is a failed attempt: following one could lead
+            // anywhere, the inside of our network included.
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("toasoan-webhooks/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("toasoan-webhooks/", env!("CARGO_PKG_VERSION")));
+        if !settings.allow_private {
+            builder = builder.dns_resolver(PublicOnly).no_proxy();
+        }
+        let client = builder
             .build()
             .map_err(|err| AppError::Internal(format!("cannot build the webhook client: {err}")))?;
         Ok(Self {
@@ -107,6 +124,17 @@ impl Worker {
     /// POSTs one delivery and records what happened.
     async fn attempt(&self, claimed: Claimed) -> AppResult<()> {
         let delivery = &claimed.delivery;
+        if let Some(error) = self.refused(&claimed.url) {
+            let now = Utc::now();
+            tracing::info!(delivery = delivery.id, %error, "webhook target refused");
+            let retry_at = self.retry_at(delivery.attempts, delivery.queued_at, now);
+            let outcome = Outcome::Failed {
+                status: None,
+                error,
+                retry_at,
+            };
+            return store::finish(&self.db, delivery.id, outcome, now).await;
+        }
         let sent_at = Utc::now();
         let header =
             signature::header_value(&claimed.secret, sent_at.timestamp(), &delivery.payload);
@@ -147,6 +175,23 @@ impl Worker {
             tracing::info!(delivery = delivery.id, %error, "webhook attempt failed");
         }
         store::finish(&self.db, delivery.id, outcome, now).await
+    }
+
+    /// Why `url` may not be reached, judged before connecting: IP literals
+    /// bypass the resolver, so they are checked here.
+    fn refused(&self, url: &str) -> Option<String> {
+        if self.settings.allow_private {
+            return None;
+        }
+        let Ok(url) = reqwest::Url::parse(url) else {
+            return Some("the endpoint URL does not parse".to_owned());
+        };
+        target::literal_refusal(&url).map(|why| {
+            format!(
+                "refused: the endpoint is a {} address (WEBHOOK_ALLOW_PRIVATE is off)",
+                why.describe()
+            )
+        })
     }
 
     /// When to try again after failed attempt number `attempts + 1`, or

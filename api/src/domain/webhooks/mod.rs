@@ -7,7 +7,8 @@
 //! commit or roll back together, so a crash never loses an announcement.
 //! The worker (`workers/webhooks.rs`) delivers the rows at least once, signed
 //! ([`signature`]), oldest first per (endpoint, article), retrying with
-//! backoff for at least 24 hours.
+//! backoff for at least 24 hours. Endpoints must be on the public internet
+//! ([`target`]) unless `WEBHOOK_ALLOW_PRIVATE=on`.
 //!
 //! The payload is small on purpose: the event and the change-log entry,
 //! not the article. A retry or a replay hours later would otherwise carry
@@ -16,6 +17,7 @@
 
 pub mod signature;
 pub mod store;
+pub mod target;
 
 use std::fmt::Write as _;
 

@@ -8,7 +8,7 @@ mod query;
 pub use filter::ArticleFilter;
 pub use query::{ArticleOrder, ArticlesQuery};
 
-use async_graphql::{ComplexObject, Context, Enum, ID, Json, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{article, article_person::PersonRole};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -381,8 +381,12 @@ impl Article {
     /// `headline`, `datePublished`/`dateModified` (+07:00), `author`,
     /// `articleSection`, `about` (organizations and events), `mentions`
     /// (people mentioned or quoted), `image` (with captions), `publisher`.
-    async fn json_ld(&self, ctx: &Context<'_>) -> AppResult<Json<serde_json::Value>> {
-        Ok(Json(self.news_article_json(ctx).await?))
+    /// JSON text to paste verbatim into `<script type="application/ld+json">`:
+    /// `<`, `>`, `&`, U+2028 and U+2029 are written as `\u` escapes, so no
+    /// title can end the script early.
+    async fn json_ld(&self, ctx: &Context<'_>) -> AppResult<String> {
+        let value = self.news_article_json(ctx).await?;
+        Ok(crate::domain::jsonld::script_safe(&value))
     }
 
     /// "Sự kiện liên quan": the events the article covers first, then events

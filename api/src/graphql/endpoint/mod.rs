@@ -4,6 +4,7 @@
 //! ([`cache`]), persisted queries ([`persisted`]) and GraphiQL.
 
 pub mod cache;
+mod exposure;
 mod graphiql;
 mod negotiate;
 pub mod persisted;
@@ -38,12 +39,16 @@ use crate::{
     platform::ratelimit::Ticket,
 };
 
-/// The endpoint's routes, with their state.
+/// The endpoint's routes, with their state (GraphiQL's assets only when
+/// GraphiQL is on).
 pub fn routes(state: EndpointState) -> Router {
-    Router::new()
-        .route("/graphql", routing::get(get).post(post))
-        .route("/graphiql/assets/{file}", routing::get(graphiql::asset))
-        .with_state(state)
+    let router = Router::new().route("/graphql", routing::get(get).post(post));
+    let router = if state.exposure.graphiql {
+        router.route("/graphiql/assets/{file}", routing::get(graphiql::asset))
+    } else {
+        router
+    };
+    router.with_state(state)
 }
 
 /// `GET /graphql`: a query in the URL, or the GraphiQL page for a browser.
@@ -58,6 +63,9 @@ pub async fn get(
         return not_acceptable();
     };
     if response_type == ResponseType::Html {
+        if !state.exposure.graphiql {
+            return (StatusCode::NOT_FOUND, "GraphiQL is off on this server").into_response();
+        }
         return graphiql::page().into_response();
     }
     let viewer = match viewer(&state, &headers, response_type).await {
@@ -224,7 +232,23 @@ async fn execute(
     // The request keeps the parsed document, so the executor does not parse
     // it a second time.
     let operation_name = request.operation_name.clone();
+    let may_introspect = state.exposure.may_introspect(&viewer);
     let mutation = match request.parsed_query() {
+        Ok(document) if !may_introspect && exposure::introspects(document) => {
+            let error = coded_error(
+                "introspection is off for this viewer (INTROSPECTION): editors and admins \
+                 may introspect with their token",
+                if anonymous {
+                    code::UNAUTHENTICATED
+                } else {
+                    code::FORBIDDEN
+                },
+            );
+            return respond(
+                response_type,
+                async_graphql::Response::from_errors(vec![error]),
+            );
+        }
         Ok(document) => is_mutation(&document.operations, operation_name.as_deref()),
         Err(err) => {
             let error = coded_error(err.message, code::GRAPHQL_PARSE_FAILED);
@@ -244,6 +268,11 @@ async fn execute(
             .headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
+    }
+    let mut request = request;
+    if !may_introspect {
+        // Belt and braces: the document was checked above.
+        request = request.disable_introspection();
     }
     let mut request = request
         .data(dataloader::for_request(state.db.clone()))
@@ -328,8 +357,19 @@ fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
     }
 }
 
-/// Serializes a GraphQL response with the status the media type calls for.
+/// Serializes a GraphQL response with the status the media type calls for
+/// (`503` with `Retry-After` when the server ran out of time or
+/// connections).
 fn respond(response_type: ResponseType, response: async_graphql::Response) -> Response {
+    let overloaded = exposure::overloaded(&response);
+    let mut http = respond_as_is(response_type, response);
+    if overloaded {
+        exposure::retry_later(&mut http);
+    }
+    http
+}
+
+fn respond_as_is(response_type: ResponseType, response: async_graphql::Response) -> Response {
     let request_error = response.data == async_graphql::Value::Null && response.is_err();
     let status = match response_type {
         ResponseType::GraphqlResponseJson if request_error => StatusCode::BAD_REQUEST,

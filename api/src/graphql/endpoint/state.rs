@@ -5,7 +5,7 @@ use std::{ops::Deref, sync::Arc};
 
 use sea_orm::DatabaseConnection;
 
-use super::{cache::Validators, persisted::PersistedQueries};
+use super::{cache::Validators, exposure::Exposure, persisted::PersistedQueries};
 use crate::{
     graphql::AppSchema, platform::auth::Verifier, platform::config::Config,
     platform::generation::ContentGeneration, platform::metrics::Metrics,
@@ -24,6 +24,8 @@ pub struct Endpoint {
     pub validators: Validators,
     /// Counters served at `GET /metrics`.
     pub metrics: Arc<Metrics>,
+    /// GraphiQL and introspection, as configured.
+    pub exposure: Exposure,
 }
 
 /// The endpoint's router state: cheap to clone.
@@ -53,14 +55,19 @@ impl EndpointState {
             config.persisted_queries,
             config.persisted_queries_file.clone(),
         );
+        let exposure = Exposure {
+            graphiql: config.graphiql_on(),
+            introspection: config.introspection(),
+        };
         let validators = Validators::new(
             generation,
             // The settings that show in answers, and the schema.
             &format!(
-                "{}\n{}\n{:?}\n{}",
+                "{}\n{}\n{:?}\n{:?}\n{}",
                 config.base_url(),
                 config.publication_name,
                 config.publisher_logo_url,
+                exposure.introspection,
                 schema.sdl()
             ),
         );
@@ -71,6 +78,7 @@ impl EndpointState {
             persisted,
             validators,
             metrics,
+            exposure,
         }))
     }
 }

@@ -18,7 +18,7 @@ pub struct AuthConfig {
 
     /// URL of a JWKS document (an OIDC provider's `jwks_uri`): its public
     /// keys verify RS256/ES256/EdDSA tokens, picked by `kid`.
-    #[arg(long, env = "JWT_JWKS_URL")]
+    #[arg(long, env = "JWT_JWKS_URL", hide_env_values = true)]
     pub jwt_jwks_url: Option<String>,
 
     /// A local JWKS file, read once at start (instead of `JWT_JWKS_URL`).

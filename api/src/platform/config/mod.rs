@@ -1,12 +1,22 @@
 //! Typed configuration, read from the command line and the environment.
 
+pub mod database_url;
+pub mod environment;
+pub mod exposure;
+pub mod load;
 pub mod persisted;
 pub mod rate_limit;
 
 use std::net::SocketAddr;
 
+pub use database_url::DatabaseUrl;
+pub use environment::{ConfigError, check};
+
 /// Settings of a running server. Every field has a flag and an environment
 /// variable; the defaults make `cargo run` work on a fresh machine.
+///
+/// `Debug` shows no secret (the database URL without its password, no
+/// JWT secret), and neither does `--help` (`hide_env_values`).
 #[derive(Clone, Debug, clap::Args)]
 pub struct Config {
     /// Where the data lives: `sqlite://toasoan.db?mode=rwc` (default) or a
@@ -14,9 +24,10 @@ pub struct Config {
     #[arg(
         long,
         env = "DATABASE_URL",
+        hide_env_values = true,
         default_value = "sqlite://toasoan.db?mode=rwc"
     )]
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
 
     /// Address the HTTP server binds.
     #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080")]
@@ -39,7 +50,8 @@ pub struct Config {
     #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 20_000)]
     pub graphql_max_complexity: usize,
 
-    /// Seconds before a request is answered with 408.
+    /// Seconds a request may take (see `REQUEST_TIMEOUT`, which wins
+    /// when set).
     #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
 
@@ -92,6 +104,14 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_RETRY_WINDOW_SECS", default_value_t = 24 * 3600)]
     pub webhook_retry_window_secs: u64,
 
+    /// Let webhooks reach loopback, private, link-local and other
+    /// non-public addresses (`on`/`off`, default off, in development too:
+    /// a local receiver needs it said out loud). Off, such URLs are refused
+    /// by `createWebhook` and again at every connection.
+    #[arg(long, env = "WEBHOOK_ALLOW_PRIVATE", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub webhook_allow_private: bool,
+
     /// How often each replica reads the content generation, in
     /// milliseconds: cached `GET /graphql` answers are revalidated against
     /// it without running their query, so replicas that did not make a
@@ -119,6 +139,12 @@ pub struct Config {
     pub auth: crate::platform::auth::AuthConfig,
 
     #[command(flatten)]
+    pub load: load::LoadConfig,
+
+    #[command(flatten)]
+    pub exposure: exposure::ExposureConfig,
+
+    #[command(flatten)]
     pub rate_limit: rate_limit::RateLimitConfig,
 }
 
@@ -126,7 +152,7 @@ impl Config {
     /// The configuration of tests and tools: defaults, with `database_url`.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {
-            database_url: database_url.into(),
+            database_url: DatabaseUrl::from(database_url.into()),
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_base_url: "http://localhost:8080".to_owned(),
             max_body_bytes: 256 * 1024,
@@ -143,10 +169,13 @@ impl Config {
             webhook_timeout_secs: 10,
             webhook_retry_base_ms: 10_000,
             webhook_retry_window_secs: 24 * 3600,
+            webhook_allow_private: false,
             content_version_poll_ms: 1000,
             persisted_queries: persisted::Mode::Auto,
             persisted_queries_file: None,
             auth: crate::platform::auth::AuthConfig::default(),
+            load: load::LoadConfig::default(),
+            exposure: exposure::ExposureConfig::default(),
             // Off: a test that limits turns it on.
             rate_limit: rate_limit::RateLimitConfig::off(),
         }
@@ -166,4 +195,19 @@ impl Config {
 pub fn default_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     (4 * cores).clamp(4, 32) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let mut config = Config::for_database("postgres://news:pa55word@db/toasoan");
+        config.auth.jwt_secret = Some("the-hmac-secret-of-this-server".to_owned());
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("pa55word"), "{shown}");
+        assert!(!shown.contains("the-hmac-secret"), "{shown}");
+        assert!(shown.contains("postgres://news:***@db/toasoan"), "{shown}");
+    }
 }
