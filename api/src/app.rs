@@ -87,16 +87,7 @@ impl AppState {
             generation.clone(),
             metrics.clone(),
         );
-        let production = config.is_production();
-        let rate_limits = RateLimits::from_config(&config.rate_limit, production).map(Arc::new);
-        if rate_limits.is_some() {
-            tracing::info!(
-                per_minute = config.rate_limit.per_minute(production),
-                partner_per_minute = config.rate_limit.partner_per_minute(production),
-                trusted_proxies = ?config.rate_limit.trusted_proxies,
-                "rate limiting on (budgets of this replica)"
-            );
-        }
+        let rate_limits = rate_limits(&config);
         Self(Arc::new(App {
             db,
             config,
@@ -145,6 +136,26 @@ pub fn build_router(state: AppState) -> Router {
     with_rate_limit(router, &state)
         .layer(cors::layer(config))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The budgets of the settings, announced in the log; `None` when rate
+/// limiting is off.
+fn rate_limits(config: &Config) -> Option<Arc<RateLimits>> {
+    let production = config.is_production();
+    let limits = RateLimits::from_config(&config.rate_limit, production)?;
+    tracing::info!(
+        per_minute = config.rate_limit.per_minute(production),
+        partner_per_minute = config.rate_limit.partner_per_minute(production),
+        trusted_proxies = ?config.rate_limit.trusted_proxies,
+        "rate limiting on (budgets of this replica)"
+    );
+    if config.rate_limit.trusted_proxies.is_empty() {
+        tracing::warn!(
+            "TRUSTED_PROXIES is empty: behind a CDN or load balancer, every reader \
+             would share the proxy's budget"
+        );
+    }
+    Some(Arc::new(limits))
 }
 
 /// `routes` behind the rate limit, when it is on.
