@@ -6,7 +6,7 @@
 mod cors;
 mod limits;
 
-use std::{ops::Deref, sync::Arc};
+use std::{net::SocketAddr, ops::Deref, sync::Arc};
 
 use axum::{Router, middleware};
 use sea_orm::DatabaseConnection;
@@ -16,11 +16,12 @@ use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, tr
 pub use crate::graphql::build_schema;
 use crate::{
     graphql::endpoint::EndpointState,
-    http::{Rest, RestState},
+    http::{Rest, RestState, rate_limit::RateLimitState},
     platform::auth::Verifier,
     platform::config::Config,
     platform::generation::ContentGeneration,
     platform::metrics::Metrics,
+    platform::ratelimit::RateLimits,
 };
 
 /// The application's long-lived parts, shared by both faces.
@@ -35,6 +36,9 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     /// The GraphQL endpoint (schema, persisted queries, validators).
     pub graphql: EndpointState,
+    /// Every client's budget on this replica; `None` when rate limiting
+    /// is off.
+    pub rate_limits: Option<Arc<RateLimits>>,
 }
 
 /// The application, cheap to clone (crates.io's `AppState(Arc<App>)`).
@@ -83,6 +87,7 @@ impl AppState {
             generation.clone(),
             metrics.clone(),
         );
+        let rate_limits = rate_limits(&config);
         Self(Arc::new(App {
             db,
             config,
@@ -90,6 +95,7 @@ impl AppState {
             generation,
             metrics,
             graphql,
+            rate_limits,
         }))
     }
 
@@ -107,8 +113,9 @@ impl AppState {
 /// The whole HTTP surface, with its middleware. Pure: binding a port is
 /// the caller's business.
 ///
-/// From the outside in: trace, CORS (so a browser can read a `503` too),
-/// load shedding, the request timeout, compression, the body limit.
+/// From the outside in: trace, CORS (so a browser can read a `503` or a
+/// `429` too), the rate limit, load shedding, the request timeout,
+/// compression, the body limit.
 pub fn build_router(state: AppState) -> Router {
     let config = &state.config;
     let mut router = crate::http::routes(state.rest())
@@ -123,9 +130,47 @@ pub fn build_router(state: AppState) -> Router {
         let permits = Arc::new(Semaphore::new(max));
         router = router.layer(middleware::from_fn_with_state(permits, limits::shed));
     }
-    router
+    // Outside load shedding: a client over its budget is refused before
+    // it takes a permit. Inside CORS: preflights are free, and a 429
+    // carries the CORS headers a browser needs to read it.
+    with_rate_limit(router, &state)
         .layer(cors::layer(config))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The budgets of the settings, announced in the log; `None` when rate
+/// limiting is off.
+fn rate_limits(config: &Config) -> Option<Arc<RateLimits>> {
+    let production = config.is_production();
+    let limits = RateLimits::from_config(&config.rate_limit, production)?;
+    tracing::info!(
+        per_minute = config.rate_limit.per_minute(production),
+        partner_per_minute = config.rate_limit.partner_per_minute(production),
+        trusted_proxies = ?config.rate_limit.trusted_proxies,
+        "rate limiting on (budgets of this replica)"
+    );
+    if config.rate_limit.trusted_proxies.is_empty() {
+        tracing::warn!(
+            "TRUSTED_PROXIES is empty: behind a CDN or load balancer, every reader \
+             would share the proxy's budget"
+        );
+    }
+    Some(Arc::new(limits))
+}
+
+/// `routes` behind the rate limit, when it is on.
+fn with_rate_limit(routes: Router, state: &AppState) -> Router {
+    let Some(limits) = state.rate_limits.clone() else {
+        return routes;
+    };
+    let limit = RateLimitState {
+        limits,
+        verifier: state.verifier.clone(),
+    };
+    routes.layer(middleware::from_fn_with_state(
+        limit,
+        crate::http::rate_limit::limit,
+    ))
 }
 
 /// Serves `router` on the configured address until SIGINT or SIGTERM, then
@@ -142,11 +187,16 @@ pub async fn serve(router: Router, config: &Config) -> std::io::Result<()> {
     serve_on(listener, router).await
 }
 
-/// Serves `router` on an already bound listener (tests bind port 0).
+/// Serves `router` on an already bound listener (tests bind port 0). Each
+/// request carries its peer's address (`ConnectInfo`): anonymous clients
+/// are rate limited by it.
 pub async fn serve_on(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -1,5 +1,6 @@
 //! The REST face: one routing table, one module per group of routes
-//! (feeds, sitemaps, ninjs, sync, probes, metrics). GraphQL over HTTP is
+//! (feeds, sitemaps, ninjs, sync, probes, metrics), and the rate-limit
+//! middleware the application puts over both faces. GraphQL over HTTP is
 //! the GraphQL face's own (`graphql/endpoint/`); the application merges
 //! both routers (`app.rs`).
 
@@ -7,6 +8,7 @@ mod feeds;
 mod health;
 mod metrics;
 mod ninjs;
+pub mod rate_limit;
 mod rest;
 pub mod rest_error;
 mod sitemaps;

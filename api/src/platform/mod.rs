@@ -1,7 +1,7 @@
 //! What every layer may use: configuration, the database pool, the one
-//! error type, global IDs, pagination, metrics, authentication, HTTP
-//! validators, which network addresses outbound requests may reach, text
-//! and time helpers. Knows nothing of the newsroom's rules
+//! error type, global IDs, pagination, metrics, authentication, rate limits,
+//! HTTP validators, which network addresses outbound requests may reach,
+//! text and time helpers. Knows nothing of the newsroom's rules
 //! or of the faces.
 
 pub mod auth;
@@ -14,6 +14,7 @@ pub mod ids;
 pub mod metrics;
 pub mod net;
 pub mod pagination;
+pub mod ratelimit;
 pub mod slug;
 pub mod text;
 pub mod urls;

@@ -19,7 +19,7 @@ use async_graphql::{
     parser::types::{DocumentOperations, OperationType},
 };
 use axum::{
-    Router,
+    Extension, Router,
     extract::{RawQuery, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
@@ -40,6 +40,7 @@ use crate::{
     },
     platform::auth,
     platform::error::code,
+    platform::ratelimit::Ticket,
 };
 
 /// The endpoint's routes, with their state (GraphiQL's assets only when
@@ -57,6 +58,7 @@ pub fn routes(state: EndpointState) -> Router {
 /// `GET /graphql`: a query in the URL, or the GraphiQL page for a browser.
 pub async fn get(
     State(state): State<EndpointState>,
+    ticket: Option<Extension<Ticket>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -103,7 +105,8 @@ pub async fn get(
         headers: &headers,
         early_tag,
     };
-    execute(&state, request, viewer, response_type, Some(get)).await
+    let ticket = ticket.map(|Extension(ticket)| ticket);
+    execute(&state, request, ticket, viewer, response_type, Some(get)).await
 }
 
 /// What a `GET` adds to a request: its headers and the validator known
@@ -116,6 +119,7 @@ struct Get<'a> {
 /// `POST /graphql` with a JSON body (`query`, `variables`, `operationName`).
 pub async fn post(
     State(state): State<EndpointState>,
+    ticket: Option<Extension<Ticket>>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
@@ -159,8 +163,10 @@ pub async fn post(
             }
         }
     };
-    execute(&state, request, viewer, response_type, None).await
+    let ticket = ticket.map(|Extension(ticket)| ticket);
+    execute(&state, request, ticket, viewer, response_type, None).await
 }
+
 
 /// Who sends the request: no `Authorization` header is an anonymous
 /// reader; a header that does not verify is refused with 401, never
@@ -193,6 +199,7 @@ async fn viewer(
 async fn execute(
     state: &EndpointState,
     request: async_graphql::Request,
+    ticket: Option<Ticket>,
     viewer: Viewer,
     response_type: ResponseType,
     get: Option<Get<'_>>,
@@ -267,6 +274,24 @@ async fn execute(
     }
     // What the measuring schema needs if validation refuses the document.
     let measurable = (request.query.clone(), request.variables.clone());
+    // A rate-limited client pays the operation's complexity before it
+    // runs. A document that does not validate pays only its arrival: its
+    // validation errors come from the execution below.
+    if let Some(ticket) = ticket.as_ref().filter(|t| t.decision().is_some())
+        && let Ok(measured) = limits::measured(
+            &state.measuring,
+            measurable.0.clone(),
+            measurable.1.clone(),
+            operation_name.clone(),
+        )
+        .await
+        && let Err(error) = crate::graphql::rate_limit::settle(ticket, measured.complexity)
+    {
+        return respond(
+            response_type,
+            async_graphql::Response::from_errors(vec![error]),
+        );
+    }
     let mut request = request
         .data(dataloader::for_request(state.db.clone()))
         .data(RootFieldSlots::new(state.root_field_concurrency))

@@ -6,6 +6,7 @@ pub mod exposure;
 pub mod limits;
 pub mod load;
 pub mod persisted;
+pub mod rate_limit;
 
 use std::net::SocketAddr;
 
@@ -154,6 +155,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub exposure: exposure::ExposureConfig,
+
+    #[command(flatten)]
+    pub rate_limit: rate_limit::RateLimitConfig,
 }
 
 impl Config {
@@ -186,6 +190,8 @@ impl Config {
             auth: crate::platform::auth::AuthConfig::default(),
             load: load::LoadConfig::default(),
             exposure: exposure::ExposureConfig::default(),
+            // Off: a test that limits turns it on.
+            rate_limit: rate_limit::RateLimitConfig::off(),
         }
     }
 
