@@ -167,7 +167,6 @@ pub async fn post(
     execute(&state, request, ticket, viewer, response_type, None).await
 }
 
-
 /// Who sends the request: no `Authorization` header is an anonymous
 /// reader; a header that does not verify is refused with 401, never
 /// silently downgraded to anonymous.
