@@ -18,8 +18,8 @@ use common::{TestApp, backends, body_json, token};
 use serde_json::{Value, json};
 
 const TYPENAME: &str = "{ __typename }";
-/// Complexity 20 (the page) × 7 (edges, node, id, title, pageInfo and its
-/// two fields) = 140.
+/// Complexity 1 (the field) + 20 (the page) × 7 (edges, node, id, title,
+/// pageInfo and its two fields) = 141 (`graphql/cost.rs`).
 const COSTLY: &str =
     "{ articles(first: 20) { edges { node { id title } } pageInfo { hasNextPage endCursor } } }";
 
@@ -158,19 +158,19 @@ async fn a_costly_query_spends_more_than_a_typename() {
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(
             remaining(&headers),
-            199 - 140,
-            "a 20-article page costs 140"
+            199 - 141,
+            "a 20-article page costs 141"
         );
-        // 59 left: another page does not fit, a cheap query still does.
+        // 58 left: another page does not fit, a cheap query still does.
         let (status, headers, body) = graphql(&app, client, COSTLY).await;
         assert_refused(status, &headers, &body);
-        assert_eq!(body["errors"][0]["extensions"]["cost"], 140);
+        assert_eq!(body["errors"][0]["extensions"]["cost"], 141);
         assert!(body.get("data").is_none(), "{body}");
         let (status, headers, _) = graphql(&app, client, TYPENAME).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(
             remaining(&headers),
-            199 - 140 - 1 - 1,
+            199 - 141 - 1 - 1,
             "the refused page spent only its admission (1)"
         );
     }
