@@ -35,6 +35,8 @@ databases=${BENCH_DATABASES:-sqlite,postgres}
 out=bench/out
 mkdir -p "$out"
 command -v wrk >/dev/null || { echo "bench/run.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
+# shellcheck source=bench/archive.sh
+. bench/archive.sh
 
 if [ "$smoke" = 1 ]; then
   articles=${1:-500}
@@ -70,22 +72,9 @@ if [[ ",$databases," == *",sqlite,"* ]]; then
   targets+=(--database "sqlite=sqlite://$copy")
 fi
 if [[ ",$databases," == *",postgres,"* ]]; then
-  pgdb="toasoan_bench_$articles"
-  if ! psql "$pg/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$pgdb'" | grep -q 1; then
-    psql "$pg/postgres" -qc "CREATE DATABASE ${pgdb}_part"
-    NO_DEMO=1 DATABASE_URL="$pg/${pgdb}_part" "$bin" generate --articles "$articles" --seed 1
-    psql "$pg/postgres" -qc "ALTER DATABASE ${pgdb}_part RENAME TO $pgdb"
-  fi
-  NO_DEMO=1 DATABASE_URL="$pg/$pgdb" "$bin" migrate >/dev/null
-  psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS ${pgdb}_load"
-  psql "$pg/postgres" -qc "CREATE DATABASE ${pgdb}_load TEMPLATE $pgdb"
-  psql "$pg/${pgdb}_load" -qc "VACUUM ANALYZE"
-  # Into the operating system's cache (pg_prewarm is in PostgreSQL's contrib).
-  psql "$pg/${pgdb}_load" -qAt -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
-    -c "SELECT sum(pg_prewarm(oid::regclass, 'read')) FROM pg_class
-        WHERE relkind IN ('r', 'i', 't') AND relpersistence = 'p'" >/dev/null \
-    || echo "bench: pg_prewarm unavailable; the first runs read from disk" >&2
-  targets+=(--database "postgres=$pg/${pgdb}_load?${BENCH_PG_OPTIONS:-sslmode=disable}")
+  pg_archive "$bin" "$articles"
+  pg_copy "$articles" load
+  targets+=(--database "postgres=$pg/toasoan_bench_${articles}_load?${BENCH_PG_OPTIONS:-sslmode=disable}")
 fi
 
 if [ "$abuse" = 1 ]; then
