@@ -55,6 +55,34 @@ W3 = """query ArticlePage($slug: String!) {
   }
 }"""
 
+# W3 without related content (and without `bodyHtml`, which is rendered
+# from the blocks): the article page bench/peer.sh compares with PostGraphile.
+W3_PAGE = """query ArticlePage($slug: String!) {
+  article(slug: $slug) {
+    id slug title lead publishedAt updatedAt url wordCount readingTimeMinutes
+    body {
+      __typename
+      ... on ParagraphBlock { text }
+      ... on HeadingBlock { text level }
+      ... on ImageBlock { image { url caption credit alt width height } }
+      ... on QuoteBlock { text attribution }
+      ... on ListBlock { ordered items }
+    }
+    section { slug name parent { slug name } }
+    tags { slug name }
+    authors { slug fullName }
+    leadImage { url caption alt width height }
+    people {
+      role
+      person {
+        slug fullName honorific
+        currentPositions { title from organization { slug name } }
+      }
+    }
+    organizations { slug name }
+  }
+}"""
+
 # W4: a person's page and an event's timeline.
 W4_PERSON = """query PersonPage($slug: String!) {
   person(slug: $slug) {

@@ -1,0 +1,594 @@
+#!/usr/bin/env python3
+"""Toà Soạn next to a peer: PostGraphile 4 on the same PostgreSQL archive.
+
+Starts the release server (response cache off) and PostGraphile (cluster
+workers), sends both the same logical queries (W0, W1 the home page, W3 the
+article page without related content), checks that the answers hold the
+same articles, people, organizations, events, tags, sections and links,
+then drives each workload on each server with wrk exactly as
+bench/harness.py does and writes the "## Peer: PostGraphile" section of
+bench/REPORT.md (the rest of the report is kept).
+
+Called by bench/peer.sh (which builds the binary, installs PostGraphile and
+makes the database copy); only the Python standard library, wrk, node and
+the servers are needed.
+"""
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import harness as H
+import workloads as W
+
+HERE = Path(__file__).resolve().parent
+TOASOAN_PORT = 18090
+PEER_PORT = 18091
+NEWSROOM_ZONE = timezone(timedelta(hours=7))
+
+# ---------------------------------------------------------------- documents
+
+# PostGraphile's names come from its generated schema (with
+# @graphile-contrib/pg-simplify-inflector and --simple-collections both):
+# `articles` is a connection with `filter` (postgraphile-plugin-connection-
+# filter), `articlePeopleList` the link rows of an article, and so on.
+# Anonymous readers see what Toà Soạn shows them: published (or scheduled
+# and due) at the time the requests are prepared, and not deleted.
+VISIBLE = ('status: {in: ["PUBLISHED", "SCHEDULED"]}, deletedAt: {isNull: true}, '
+           "publishedAt: {lessThanOrEqualTo: $now}")
+
+PEER_CARD = """
+  id slug title lead publishedAt wordCount
+  section { slug name }
+  tags: articleTagsList(orderBy: [POSITION_ASC, TAG_ID_ASC]) { tag { slug name } }
+  authors: articlePeopleList(condition: {role: "AUTHOR"}, orderBy: [POSITION_ASC, PERSON_ID_ASC]) {
+    person { slug fullName }
+  }
+  people: articlePeopleList(orderBy: [POSITION_ASC, PERSON_ID_ASC]) {
+    role person { slug fullName }
+  }
+  organizations: articleOrganizationsList(orderBy: [POSITION_ASC, ORGANIZATION_ID_ASC]) {
+    organization { slug name }
+  }
+  events: articleEventsList(orderBy: [POSITION_ASC, EVENT_ID_ASC]) { event { slug name startsAt } }
+  leadImage { url caption alt width height }
+"""
+
+# W1: a section's articles and those of its sub-sections, newest first. The
+# section is named by slug, as on Toà Soạn (connectionFilterRelations).
+PEER_W1 = """query HomePage($section: String!, $now: Datetime!) {
+  articles(
+    filter: {%s, section: {or: [{slug: {equalTo: $section}}, {parent: {slug: {equalTo: $section}}}]}}
+    orderBy: [PUBLISHED_AT_DESC, ID_DESC]
+    first: 20
+  ) {
+    edges { cursor node { %s } }
+    pageInfo { hasNextPage endCursor }
+  }
+}""" % (VISIBLE, PEER_CARD)
+
+# W3 without related content: the body is the stored JSON of blocks; the
+# photos of its image blocks are the article's images (article_images).
+PEER_W3 = """query ArticlePage($slug: String!, $now: Datetime!, $today: Date!) {
+  articles(filter: {slug: {equalTo: $slug}, %s}, first: 1) {
+    nodes {
+      id slug title lead publishedAt updatedAt wordCount body
+      images: articleImagesList(orderBy: POSITION_ASC) {
+        media { id url caption credit alt width height }
+      }
+      section { slug name parent { slug name } }
+      tags: articleTagsList(orderBy: [POSITION_ASC, TAG_ID_ASC]) { tag { slug name } }
+      authors: articlePeopleList(condition: {role: "AUTHOR"}, orderBy: [POSITION_ASC, PERSON_ID_ASC]) {
+        person { slug fullName }
+      }
+      leadImage { url caption alt width height }
+      people: articlePeopleList(orderBy: [POSITION_ASC, PERSON_ID_ASC]) {
+        role
+        person {
+          slug fullName honorific
+          currentPositions: positionsList(
+            filter: {startDate: {lessThanOrEqualTo: $today},
+                     or: [{endDate: {isNull: true}}, {endDate: {greaterThanOrEqualTo: $today}}]}
+            orderBy: [START_DATE_ASC, ID_ASC]
+          ) { title startDate organization { slug name } }
+        }
+      }
+      organizations: articleOrganizationsList(orderBy: [POSITION_ASC, ORGANIZATION_ID_ASC]) {
+        organization { slug name }
+      }
+    }
+  }
+}""" % VISIBLE
+
+
+# ---------------------------------------------------------------- servers
+
+
+def process_tree(pid):
+    """`pid` and its descendants (PostGraphile's cluster workers)."""
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def post(url, query, variables):
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    request = urllib.request.Request(url + "/graphql", data=body, method="POST")
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=60) as r:
+        answer = json.load(r)
+    if answer.get("errors"):
+        raise SystemExit(f"{url}: {answer['errors']}")
+    return answer["data"]
+
+
+class Toasoan:
+    """The release server, response cache off."""
+
+    name = "Toà Soạn"
+
+    def __init__(self, binary, database_url, log_path):
+        self.server = H.Server(binary, database_url, TOASOAN_PORT, None, log_path,
+                               settings={"RESPONSE_CACHE_MB": "0"})
+        self.url = self.server.url
+
+    def pids(self):
+        return [self.server.pid]
+
+    def graphql(self, query, variables=None):
+        return post(self.url, query, variables or {})
+
+    def stop(self):
+        self.server.stop()
+
+
+class PostGraphile:
+    """PostGraphile 4 from bench/out/peer/node_modules, as its CLI runs it."""
+
+    name = "PostGraphile"
+
+    def __init__(self, folder, database_url, workers, log_path):
+        folder = Path(folder).resolve()
+        self.url = f"http://127.0.0.1:{PEER_PORT}"
+        command = [
+            str(folder / "node_modules" / ".bin" / "postgraphile"),
+            "--connection", database_url,
+            "--schema", "public",
+            "--host", "127.0.0.1",
+            "--port", str(PEER_PORT),
+            "--cluster-workers", str(workers),
+            "--append-plugins",
+            "@graphile-contrib/pg-simplify-inflector,postgraphile-plugin-connection-filter",
+            "--simple-collections", "both",
+            "--legacy-relations", "omit",
+            "--disable-default-mutations",
+            "--disable-query-log",
+        ]
+        self.workers = []
+        self.log = open(log_path, "w")
+        # Its own process group: stop() ends the master and its workers.
+        self.process = subprocess.Popen(
+            command, cwd=folder, env=dict(os.environ, NODE_ENV="production"),
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"PostGraphile exited early; see {log_path}")
+            try:
+                post(self.url, W.W0, {})
+                self.workers = self.pids()[1:]
+                if len(self.workers) >= workers:
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.3)
+        raise SystemExit(f"PostGraphile did not become ready; see {log_path}")
+
+    def pids(self):
+        return process_tree(self.process.pid)
+
+    def graphql(self, query, variables=None):
+        return post(self.url, query, variables or {})
+
+    def stop(self):
+        # A worker's end makes the master end the others, reap them and
+        # exit; the whole group is killed only if that does not happen.
+        for pid in self.workers or [self.process.pid]:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.log.close()
+
+
+# ---------------------------------------------------------------- answers
+
+def instant(text):
+    """A timestamp as the same instant in UTC, whatever its zone."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+def reading_time(words):
+    return max(1, -(-max(words, 0) // 200))
+
+
+def named(row, *fields):
+    return None if row is None else tuple(row[f] for f in fields)
+
+
+def image(row):
+    return named(row, "url", "caption", "alt", "width", "height")
+
+
+def card_of_toasoan(node):
+    section = node["section"]
+    assert node["url"].endswith(f"/{section['slug']}/{node['slug']}"), node["url"]
+    return {
+        "slug": node["slug"], "title": node["title"], "lead": node["lead"],
+        "publishedAt": instant(node["publishedAt"]),
+        "readingTime": node["readingTimeMinutes"],
+        "section": named(section, "slug", "name"),
+        "tags": [named(t, "slug", "name") for t in node["tags"]],
+        "authors": [named(p, "slug", "fullName") for p in node["authors"]],
+        "people": [(p["role"], named(p["person"], "slug", "fullName")) for p in node["people"]],
+        "organizations": [named(o, "slug", "name") for o in node["organizations"]],
+        "events": [(e["slug"], e["name"], instant(e["startsAt"])) for e in node["events"]],
+        "leadImage": image(node["leadImage"]),
+    }
+
+
+def card_of_peer(node):
+    return {
+        "slug": node["slug"], "title": node["title"], "lead": node["lead"],
+        "publishedAt": instant(node["publishedAt"]),
+        "readingTime": reading_time(node["wordCount"]),
+        "section": named(node["section"], "slug", "name"),
+        "tags": [named(t["tag"], "slug", "name") for t in node["tags"]],
+        "authors": [named(p["person"], "slug", "fullName") for p in node["authors"]],
+        "people": [(p["role"], named(p["person"], "slug", "fullName")) for p in node["people"]],
+        "organizations": [named(o["organization"], "slug", "name")
+                          for o in node["organizations"]],
+        "events": [(e["event"]["slug"], e["event"]["name"], instant(e["event"]["startsAt"]))
+                   for e in node["events"]],
+        "leadImage": image(node["leadImage"]),
+    }
+
+
+def body_media(row):
+    return named(row, "url", "caption", "credit", "alt", "width", "height")
+
+
+def block_of_toasoan(block):
+    kind = block["__typename"]
+    if kind == "ParagraphBlock":
+        return ("paragraph", block["text"])
+    if kind == "HeadingBlock":
+        return ("heading", block["level"], block["text"])
+    if kind == "ImageBlock":
+        return ("image", body_media(block["image"]))
+    if kind == "QuoteBlock":
+        return ("quote", block["text"], block["attribution"])
+    if kind == "ListBlock":
+        return ("list", block["ordered"], tuple(block["items"]))
+    return (kind,)
+
+
+def block_of_peer(block, media):
+    kind = block["type"]
+    if kind == "paragraph":
+        return ("paragraph", block["text"])
+    if kind == "heading":
+        return ("heading", block["level"], block["text"])
+    if kind == "image":
+        return ("image", body_media(media.get(str(block["mediaId"]))))
+    if kind == "quote":
+        return ("quote", block["text"], block.get("attribution"))
+    if kind == "list":
+        return ("list", block["ordered"], tuple(block["items"]))
+    return ("EmbedBlock",) if kind == "embed" else (kind,)
+
+
+def person_page(person):
+    return (person["slug"], person["fullName"], person["honorific"])
+
+
+def page_of_toasoan(node):
+    section = node["section"]
+    return {
+        "slug": node["slug"], "title": node["title"], "lead": node["lead"],
+        "publishedAt": instant(node["publishedAt"]), "updatedAt": instant(node["updatedAt"]),
+        "wordCount": node["wordCount"], "readingTime": node["readingTimeMinutes"],
+        "body": [block_of_toasoan(b) for b in node["body"]],
+        "section": (section["slug"], section["name"], named(section["parent"], "slug", "name")),
+        "tags": [named(t, "slug", "name") for t in node["tags"]],
+        "authors": [named(p, "slug", "fullName") for p in node["authors"]],
+        "leadImage": image(node["leadImage"]),
+        "people": [(p["role"], person_page(p["person"]),
+                    [(c["title"], c["from"], named(c["organization"], "slug", "name"))
+                     for c in p["person"]["currentPositions"]])
+                   for p in node["people"]],
+        "organizations": [named(o, "slug", "name") for o in node["organizations"]],
+    }
+
+
+def page_of_peer(node):
+    section = node["section"]
+    media = {m["media"]["id"]: m["media"] for m in node["images"] if m["media"]}
+    return {
+        "slug": node["slug"], "title": node["title"], "lead": node["lead"],
+        "publishedAt": instant(node["publishedAt"]), "updatedAt": instant(node["updatedAt"]),
+        "wordCount": node["wordCount"], "readingTime": reading_time(node["wordCount"]),
+        "body": [block_of_peer(b, media) for b in json.loads(node["body"])],
+        "section": (section["slug"], section["name"], named(section["parent"], "slug", "name")),
+        "tags": [named(t["tag"], "slug", "name") for t in node["tags"]],
+        "authors": [named(p["person"], "slug", "fullName") for p in node["authors"]],
+        "leadImage": image(node["leadImage"]),
+        "people": [(p["role"], person_page(p["person"]),
+                    [(c["title"], c["startDate"], named(c["organization"], "slug", "name"))
+                     for c in p["person"]["currentPositions"]])
+                   for p in node["people"]],
+        "organizations": [named(o["organization"], "slug", "name")
+                          for o in node["organizations"]],
+    }
+
+
+def same(what, ours, theirs):
+    """Fails loudly, naming the first difference, when the answers differ."""
+    if ours == theirs:
+        return
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        for key in ours:
+            if ours[key] != theirs.get(key):
+                raise SystemExit(f"{what}: the answers differ in {key}:\n"
+                                 f"  Toà Soạn:     {ours[key]!r}\n"
+                                 f"  PostGraphile: {theirs.get(key)!r}")
+    raise SystemExit(f"{what}: the answers differ:\n  Toà Soạn:     {ours!r}\n"
+                     f"  PostGraphile: {theirs!r}")
+
+
+def check(ours, peer, requests, check_pages):
+    """Fetches each query once from both servers and compares the answers."""
+    (w0, _), (w1, v1), (w3, v3) = requests["toasoan"]
+    (p0, _), (p1, q1), (p3, q3) = requests["peer"]
+    same("W0", ours.graphql(w0), peer.graphql(p0))
+
+    cards = [card_of_toasoan(e["node"]) for e in ours.graphql(w1, v1[0])["articles"]["edges"]]
+    theirs = [card_of_peer(e["node"]) for e in peer.graphql(p1, q1[0])["articles"]["edges"]]
+    if not cards:
+        raise SystemExit("W1: the home page is empty")
+    same("W1 slugs", [c["slug"] for c in cards], [c["slug"] for c in theirs])
+    for ours_card, their_card in zip(cards, theirs):
+        same(f"W1 card {ours_card['slug']}", ours_card, their_card)
+
+    links = 0
+    for ours_vars, their_vars in list(zip(v3, q3))[:check_pages]:
+        slug = ours_vars["slug"]
+        article = ours.graphql(w3, ours_vars)["article"]
+        nodes = peer.graphql(p3, their_vars)["articles"]["nodes"]
+        if article is None or len(nodes) != 1:
+            raise SystemExit(f"W3 {slug}: Toà Soạn found {article is not None}, "
+                             f"PostGraphile {len(nodes)} articles")
+        page, their_page = page_of_toasoan(article), page_of_peer(nodes[0])
+        same(f"W3 {slug}", page, their_page)
+        links += len(page["people"]) + len(page["tags"]) + len(page["organizations"])
+    H.log(f"answers equal: W0, W1 ({len(cards)} cards), W3 ({check_pages} pages, "
+          f"{links} people, tags and organizations)")
+
+
+# ---------------------------------------------------------------- requests
+
+
+def prepare(ours, folder, sample):
+    """The documents and variables of each side, and their request files."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    today = now.astimezone(NEWSROOM_ZONE).date().isoformat()
+    slugs = random.Random(1).sample(H.published_slugs(ours.server),
+                                    sample)  # raises if there are fewer
+    when = {"now": now.isoformat()}
+    requests = {
+        "toasoan": [(W.W0, [{}]), (W.W1, [W.W1_VARIABLES]),
+                    (W.W3_PAGE, [{"slug": s} for s in slugs])],
+        "peer": [(W.W0, [{}]), (PEER_W1, [dict(W.W1_VARIABLES, **when)]),
+                 (PEER_W3, [{"slug": s, "today": today, **when} for s in slugs])],
+    }
+    files = {}
+    for side, documents in requests.items():
+        (folder / side).mkdir(parents=True, exist_ok=True)
+        for name, (document, variables) in zip(("W0", "W1", "W3"), documents):
+            path = folder / side / f"{name.lower()}.jsonl"
+            path.write_text("".join(H.body(document, v) + "\n" for v in variables),
+                            encoding="utf-8")
+            files[side, name] = path
+    return requests, files
+
+
+# ---------------------------------------------------------------- running
+
+
+def measure(server, name, path, args):
+    H.log(f"{server.name} {name}: warm-up {args.warmup}s")
+    H.wrk(server.url, args.warmup, args.threads, args.connections, [path])
+    runs = []
+    for number in range(1, args.runs + 1):
+        pids, db_pids = server.pids(), H.postgres_pids()
+        cpu, db_cpu = H.cpu_seconds(pids), H.cpu_seconds(db_pids)
+        result = H.wrk(server.url, args.seconds, args.threads, args.connections, [path])
+        cpu_after = H.cpu_seconds(server.pids())
+        db_cpu_after = H.cpu_seconds(H.postgres_pids())
+        requests = max(result["requests"], 1)
+        run = {
+            "rps": result["requests"] / (result["duration_us"] / 1e6),
+            "p50_ms": result["p50_us"] / 1000,
+            "p99_ms": result["p99_us"] / 1000,
+            "requests": result["requests"],
+            "failed": result["failed"] + result["socket_errors"],
+            "sample": result["sample"],
+            "cpu_per_1k": H.cpu_delta(cpu, cpu_after) / requests * 1000,
+            "db_cpu_per_1k": H.cpu_delta(db_cpu, db_cpu_after) / requests * 1000,
+        }
+        H.log(f"{server.name} {name} run {number}: {run['rps']:.0f} req/s, "
+              f"p99 {run['p99_ms']:.1f} ms, {run['failed']} failed")
+        if run["failed"]:
+            H.log(f"  first failure: {run['sample']}")
+        runs.append(run)
+    return runs
+
+
+# ---------------------------------------------------------------- report
+
+WORKLOADS = {
+    "W0": ("W0", "`{ __typename }`"),
+    "W1": ("W1 home page", "20 cards with section, tags, authors, people, organizations, "
+           "events, lead image"),
+    "W3": ("W3 article page", "without related content: body blocks, section with parent, "
+           "tags, authors, lead image, people with current positions and their "
+           "organizations, organizations"),
+}
+
+
+def render(results, args, started):
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=H.ROOT,
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           cwd=H.ROOT, capture_output=True, text=True).stdout.strip()
+    versions = json.loads((Path(args.peer) / "package.json").read_text())["dependencies"]
+    lines = [
+        H.PEER_HEADING,
+        "",
+        f"Run {started:%Y-%m-%d %H:%M} UTC on commit `{commit}`"
+        f"{' (with local changes)' if dirty else ''}, {os.cpu_count()} cores shared by both "
+        "servers, PostgreSQL and wrk.",
+        "",
+        f"Command: `{args.command}`",
+        "",
+        f"Toà Soạn (release build, `RESPONSE_CACHE_MB=0`, pool: the server default) and "
+        f"PostGraphile {versions['postgraphile']} (`--cluster-workers {args.workers}`, "
+        "`postgraphile-plugin-connection-filter` "
+        f"{versions['postgraphile-plugin-connection-filter']}, `pg-simplify-inflector`, "
+        "`--simple-collections both`, `--disable-query-log`, `NODE_ENV=production`) serve one "
+        f"copy of the PostgreSQL archive ({args.articles:,} articles, `toasoan generate "
+        "--seed 1`), both on loopback. Each side gets its own GraphQL document for the same "
+        "page: PostGraphile's filters on status, deletion and publication time give "
+        "anonymous readers what Toà Soạn gives them; W1 is the section "
+        f"`{W.W1_VARIABLES['section']}` with its sub-sections; W3 samples "
+        f"{args.sample:,} published articles by slug (the same on both sides). Before "
+        "measuring, the script fetched every query once from both servers and found the "
+        f"same articles in the same order, people, organizations, events, tags, sections, "
+        f"images and body blocks (W3: {args.check} pages). Per workload and server: wrk at "
+        f"{args.connections} connections, {args.warmup} s warm-up, then {args.runs} run{'s' if args.runs != 1 else ''} "
+        f"of {args.seconds} s; the table gives the median run.",
+        "",
+        *[f"- **{label}**: {what}." for label, what in WORKLOADS.values()],
+        "- **CPU-s/1k**: the server's CPU seconds (user + system) per 1,000 requests, "
+        "PostGraphile's master and cluster workers together; **DB CPU-s/1k**: PostgreSQL's "
+        "processes, the same way.",
+        "- **ratio**: Toà Soạn's req/s over PostGraphile's.",
+        "",
+        "| workload | Toà Soạn req/s | p50 ms | p99 ms | CPU-s/1k | DB CPU-s/1k "
+        "| PostGraphile req/s | p50 ms | p99 ms | CPU-s/1k | DB CPU-s/1k | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in args.workloads:
+        cells = [WORKLOADS[name][0]]
+        rps = {}
+        for side in ("toasoan", "peer"):
+            runs = results[side][name]
+            rps[side] = H.median(runs, "rps")
+            cells += [f"{rps[side]:,.0f}", f"{H.median(runs, 'p50_ms'):.2f}",
+                      f"{H.median(runs, 'p99_ms'):.2f}", f"{H.median(runs, 'cpu_per_1k'):.3f}",
+                      f"{H.median(runs, 'db_cpu_per_1k'):.3f}"]
+        cells.append(f"{rps['toasoan'] / rps['peer']:.2f}×")
+        lines.append("| " + " | ".join(cells) + " |")
+    failed = sum(run["failed"] for side in results.values() for runs in side.values()
+                 for run in runs)
+    lines += ["", f"Failed requests: {failed}." + (
+        "" if not args.note else f" {args.note}")]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--database", required=True, help="the PostgreSQL URL of the copy")
+    parser.add_argument("--peer", required=True, help="where PostGraphile is installed")
+    parser.add_argument("--articles", type=int, required=True)
+    parser.add_argument("--workloads", default="W0,W1,W3")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="PostGraphile's cluster workers")
+    parser.add_argument("--sample", type=int, default=500, help="W3 articles")
+    parser.add_argument("--check", type=int, default=100, help="W3 pages compared")
+    parser.add_argument("--check-only", action="store_true",
+                        help="compare the answers, measure nothing")
+    parser.add_argument("--note", default="", help="a sentence added under the table")
+    parser.add_argument("--report", default=str(HERE / "REPORT.md"))
+    parser.add_argument("--command", default="bench/peer.sh")
+    args = parser.parse_args()
+    args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    unknown = set(args.workloads) - set(WORKLOADS)
+    if unknown:
+        parser.error(f"unknown workloads {sorted(unknown)}: the peer runs {list(WORKLOADS)}")
+    started = datetime.now(timezone.utc)
+    out = Path(args.peer)
+    servers = []
+    try:
+        H.log("starting Toà Soạn and PostGraphile")
+        ours = Toasoan(args.binary, args.database, out / "server-toasoan.log")
+        servers.append(ours)
+        peer = PostGraphile(out, args.database, args.workers, out / "server-postgraphile.log")
+        servers.append(peer)
+        requests, files = prepare(ours, out / "requests", args.sample)
+        args.check = min(args.check, args.sample)
+        check(ours, peer, requests, args.check)
+        if args.check_only:
+            return
+        results = {"toasoan": {}, "peer": {}}
+        for name in args.workloads:
+            results["toasoan"][name] = measure(ours, name, files["toasoan", name], args)
+            results["peer"][name] = measure(peer, name, files["peer", name], args)
+    finally:
+        for server in reversed(servers):
+            server.stop()
+    (out / "results.json").write_text(json.dumps(results, indent=1))
+    section = render(results, args, started)
+    report = Path(args.report)
+    text = report.read_text(encoding="utf-8") if report.exists() else ""
+    report.write_text(H.replace_section(text, H.PEER_HEADING, section), encoding="utf-8")
+    print(section)
+    failed = sum(run["failed"] for side in results.values() for runs in side.values()
+                 for run in runs)
+    if failed:
+        H.log(f"{failed} requests failed")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
