@@ -18,7 +18,9 @@ import argparse
 import json
 import os
 import random
+import resource
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -430,33 +432,41 @@ def prepare(ours, folder, sample):
 # ---------------------------------------------------------------- running
 
 
-def measure(server, name, path, args):
+def warm_up(server, name, path, args):
     H.log(f"{server.name} {name}: warm-up {args.warmup}s")
     H.wrk(server.url, args.warmup, args.threads, args.connections, [path])
-    runs = []
-    for number in range(1, args.runs + 1):
-        pids, db_pids = server.pids(), H.postgres_pids()
-        cpu, db_cpu = H.cpu_seconds(pids), H.cpu_seconds(db_pids)
-        result = H.wrk(server.url, args.seconds, args.threads, args.connections, [path])
-        cpu_after = H.cpu_seconds(server.pids())
-        db_cpu_after = H.cpu_seconds(H.postgres_pids())
-        requests = max(result["requests"], 1)
-        run = {
-            "rps": result["requests"] / (result["duration_us"] / 1e6),
-            "p50_ms": result["p50_us"] / 1000,
-            "p99_ms": result["p99_us"] / 1000,
-            "requests": result["requests"],
-            "failed": result["failed"] + result["socket_errors"],
-            "sample": result["sample"],
-            "cpu_per_1k": H.cpu_delta(cpu, cpu_after) / requests * 1000,
-            "db_cpu_per_1k": H.cpu_delta(db_cpu, db_cpu_after) / requests * 1000,
-        }
-        H.log(f"{server.name} {name} run {number}: {run['rps']:.0f} req/s, "
-              f"p99 {run['p99_ms']:.1f} ms, {run['failed']} failed")
-        if run["failed"]:
-            H.log(f"  first failure: {run['sample']}")
-        runs.append(run)
-    return runs
+
+
+def measure(server, name, path, args, number):
+    """One measured run of wrk: the harness's numbers, and the share of the
+    machine's CPU that other processes took meanwhile."""
+    pids, db_pids = server.pids(), H.postgres_pids()
+    cpu, db_cpu = H.cpu_seconds(pids), H.cpu_seconds(db_pids)
+    busy, wrk_cpu, started = machine_busy(), children_cpu(), time.monotonic()
+    result = H.wrk(server.url, args.seconds, args.threads, args.connections, [path])
+    cpu_after = H.cpu_seconds(server.pids())
+    db_cpu_after = H.cpu_seconds(H.postgres_pids())
+    busy, wrk_cpu = machine_busy() - busy, children_cpu() - wrk_cpu
+    elapsed = time.monotonic() - started
+    ours = H.cpu_delta(cpu, cpu_after) + H.cpu_delta(db_cpu, db_cpu_after) + wrk_cpu
+    requests = max(result["requests"], 1)
+    run = {
+        "rps": result["requests"] / (result["duration_us"] / 1e6),
+        "p50_ms": result["p50_us"] / 1000,
+        "p99_ms": result["p99_us"] / 1000,
+        "requests": result["requests"],
+        "failed": result["failed"] + result["socket_errors"],
+        "sample": result["sample"],
+        "cpu_per_1k": H.cpu_delta(cpu, cpu_after) / requests * 1000,
+        "db_cpu_per_1k": H.cpu_delta(db_cpu, db_cpu_after) / requests * 1000,
+        "other_share": max(busy - ours, 0) / (elapsed * os.cpu_count()),
+    }
+    H.log(f"{server.name} {name} run {number}: {run['rps']:.0f} req/s, "
+          f"p99 {run['p99_ms']:.1f} ms, {run['failed']} failed, "
+          f"{run['other_share']:.0%} of the CPU used by other processes")
+    if run["failed"]:
+        H.log(f"  first failure: {run['sample']}")
+    return run
 
 
 # ---------------------------------------------------------------- report
@@ -469,6 +479,20 @@ WORKLOADS = {
            "tags, authors, lead image, people with current positions and their "
            "organizations, organizations"),
 }
+
+
+def machine_busy():
+    """CPU seconds all processes of the machine spent (user, nice and
+    system time of /proc/stat; interrupts, which no process is charged
+    for, left out)."""
+    user, nice, system = map(int, Path("/proc/stat").read_text().split()[1:4])
+    return (user + nice + system) / H.CLOCK_TICKS
+
+
+def children_cpu():
+    """CPU seconds of this script's finished children (the wrk runs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def render(results, args, started):
@@ -500,8 +524,9 @@ def render(results, args, started):
         "measuring, the script fetched every query once from both servers and found the "
         f"same articles in the same order, people, organizations, events, tags, sections, "
         f"images and body blocks (W3: {args.check} pages). Per workload and server: wrk at "
-        f"{args.connections} connections, {args.warmup} s warm-up, then {args.runs} run{'s' if args.runs != 1 else ''} "
-        f"of {args.seconds} s; the table gives the median run.",
+        f"{args.connections} connections, {args.warmup} s warm-up, then {args.runs} "
+        f"run{'s' if args.runs != 1 else ''} of {args.seconds} s, the servers taking "
+        "turns; the table gives the median run.",
         "",
         *[f"- **{label}**: {what}." for label, what in WORKLOADS.values()],
         "- **CPU-s/1k**: the server's CPU seconds (user + system) per 1,000 requests, "
@@ -526,8 +551,13 @@ def render(results, args, started):
         lines.append("| " + " | ".join(cells) + " |")
     failed = sum(run["failed"] for side in results.values() for runs in side.values()
                  for run in runs)
-    lines += ["", f"Failed requests: {failed}." + (
-        "" if not args.note else f" {args.note}")]
+    other = [run["other_share"] for side in results.values() for runs in side.values()
+             for run in runs]
+    lines += ["", f"Failed requests: {failed}. Other processes (neither the servers, "
+              "PostgreSQL nor wrk) used "
+              f"{statistics.median(other):.0%} of the machine's CPU time in the median "
+              f"measured run, {max(other):.0%} at most: above a few per cent the machine was "
+              "shared, and the numbers are indicative."]
     return "\n".join(lines) + "\n"
 
 
@@ -548,7 +578,6 @@ def main():
     parser.add_argument("--check", type=int, default=100, help="W3 pages compared")
     parser.add_argument("--check-only", action="store_true",
                         help="compare the answers, measure nothing")
-    parser.add_argument("--note", default="", help="a sentence added under the table")
     parser.add_argument("--report", default=str(HERE / "REPORT.md"))
     parser.add_argument("--command", default="bench/peer.sh")
     args = parser.parse_args()
@@ -570,10 +599,17 @@ def main():
         check(ours, peer, requests, args.check)
         if args.check_only:
             return
-        results = {"toasoan": {}, "peer": {}}
+        # Runs alternate between the servers, so that both meet the same
+        # conditions when the machine is shared.
+        sides = {"toasoan": ours, "peer": peer}
+        results = {side: {name: [] for name in args.workloads} for side in sides}
         for name in args.workloads:
-            results["toasoan"][name] = measure(ours, name, files["toasoan", name], args)
-            results["peer"][name] = measure(peer, name, files["peer", name], args)
+            for side, server in sides.items():
+                warm_up(server, name, files[side, name], args)
+            for number in range(1, args.runs + 1):
+                for side, server in sides.items():
+                    results[side][name].append(
+                        measure(server, name, files[side, name], args, number))
     finally:
         for server in reversed(servers):
             server.stop()

@@ -10,7 +10,7 @@
 #   bench/peer.sh 2000 --check-only       compare the answers only
 #
 # OPTIONS go to bench/peer.py (--seconds, --warmup, --runs, --workloads,
-# --sample, --check, --note). Needs wrk, python3, node and npm; PostGraphile
+# --sample, --check). Needs wrk, python3, node and npm; PostGraphile
 # and its two plugins are installed once from the npm registry into
 # bench/out/peer, at the versions of bench/peer/package-lock.json. The
 # archive is bench/run.sh's (bench/archive.sh): database toasoan_bench_N,
