@@ -73,6 +73,7 @@ class Server:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.2)
+        self.stop()
         raise SystemExit(f"the server did not become ready; see {log_path}")
 
     @property

@@ -188,14 +188,14 @@ class PostGraphile:
         ]
         self.workers = []
         self.log = open(log_path, "w")
-        # Its own process group: stop() ends the master and its workers.
+        # Its own process group, which stop() kills if the master hangs.
         self.process = subprocess.Popen(
             command, cwd=folder, env=dict(os.environ, NODE_ENV="production"),
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"PostGraphile exited early; see {log_path}")
+                break
             try:
                 post(self.url, W.W0, {})
                 self.workers = self.pids()[1:]
@@ -204,7 +204,8 @@ class PostGraphile:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.3)
-        raise SystemExit(f"PostGraphile did not become ready; see {log_path}")
+        self.stop()
+        raise SystemExit(f"PostGraphile did not start; see {log_path}")
 
     def pids(self):
         return process_tree(self.process.pid)
@@ -213,6 +214,8 @@ class PostGraphile:
         return post(self.url, query, variables or {})
 
     def stop(self):
+        if self.log.closed:
+            return
         # A worker's end makes the master end the others, reap them and
         # exit; the whole group is killed only if that does not happen.
         for pid in self.workers or [self.process.pid]:
