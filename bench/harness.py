@@ -17,6 +17,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -29,6 +30,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 JWT_SECRET = "bench-secret-not-for-production-use-0123456789"
+
+# With the response cache on (`--cache-mb`, `bench/run.sh --cached`), issue #20.
+CACHED_TARGETS = {
+    "W1": (None, 15_000, 5),
+    "W3": (None, 15_000, 5),
+}
 
 TARGETS = {
     # workload: (database or None for both, min requests/s, max p99 ms)
@@ -54,6 +61,9 @@ class Server:
             NO_DEMO="1",
             JWT_SECRET=JWT_SECRET,
             RUST_LOG="warn",
+            # Uncached unless a run asks for the cache: the engine is
+            # what most workloads measure.
+            RESPONSE_CACHE_MB="0",
         )
         env.update(settings or {})
         if pool:
@@ -276,7 +286,46 @@ def workload_plan(files, connections, threads):
         # One connection per thread: each thread follows its own versions.
         "W6": (connections, connections,
                [files["w6-reads.jsonl"], files["w6-articles.txt"], connections, 10]),
+        # W1's reads while an editor edits a listed article every second.
+        "W6E": (threads, connections, [files["w6-reads.jsonl"]]),
     }
+
+
+class Editor(threading.Thread):
+    """W6E's editor: one edit of the lead of a listed article per second."""
+
+    def __init__(self, server, token, slugs):
+        super().__init__(daemon=True)
+        self.server, self.token, self.slugs = server, token, slugs
+        self.stopping = threading.Event()
+        self.writes = 0
+
+    def run(self):
+        index = 0
+        while not self.stopping.wait(1.0):
+            slug = self.slugs[index % len(self.slugs)]
+            index += 1
+            found = self.server.graphql(W.W6_VERSION, {"slug": slug}, token=self.token)["article"]
+            self.server.graphql(W.W6_UPDATE, {
+                "id": found["id"], "version": found["version"],
+                "lead": f"Bản tin cập nhật lần {index} lúc {time.strftime('%H:%M:%S')}.",
+            }, token=self.token)
+            self.writes += 1
+
+    def stop(self):
+        self.stopping.set()
+        self.join(timeout=10)
+
+
+def listed_slugs(server):
+    """The articles W1 lists: the ones W6E edits."""
+    data = server.graphql(W.W1, W.W1_VARIABLES)
+    return [edge["node"]["slug"] for edge in data["articles"]["edges"]]
+
+
+def cache_lookups(counters):
+    return {k: counters.get(f"toasoan_response_cache_{k}_total", 0)
+            for k in ("hits", "misses", "collapsed")}
 
 
 def measure(server, backend, name, plan, args, token):
@@ -290,7 +339,14 @@ def measure(server, backend, name, plan, args, token):
         counters = server.counters()
         cpu = cpu_seconds([server.pid])
         db_cpu = cpu_seconds(db_pids)
+        editor = None
+        if name == "W6E":
+            editor = Editor(server, token, listed_slugs(server))
+            editor.start()
         result = wrk(server.url, args.seconds, threads, connections, script_args, token)
+        if editor:
+            editor.stop()
+            result["writes"] = editor.writes
         counters_after = server.counters()
         cpu_after = cpu_seconds([server.pid])
         db_cpu_after = cpu_seconds(postgres_pids() if backend == "postgres" else [])
@@ -313,6 +369,10 @@ def measure(server, backend, name, plan, args, token):
             if backend == "postgres" else None,
             "statements_per_request": statements / max(graphql, 1),
         }
+        before, after = cache_lookups(counters), cache_lookups(counters_after)
+        lookups = {k: after[k] - before[k] for k in after}
+        total = sum(lookups.values())
+        run["hit_pct"] = 100 * lookups["hits"] / total if total else None
         log(f"{backend} {name} run {number}: {run['rps']:.0f} req/s, "
             f"p99 {run['p99_ms']:.1f} ms, {run['statements_per_request']:.2f} statements/request, "
             f"{run['failed']} failed")
@@ -340,8 +400,10 @@ def render(results, args, started):
                       for line in Path("/proc/cpuinfo").read_text().splitlines()
                       if line.startswith("model name")), "unknown CPU")
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
+    cached = getattr(args, "cache_mb", 0) > 0
     lines = [
-        "# Load benchmark",
+        "# Load benchmark" + (f", response cache on (`RESPONSE_CACHE_MB={args.cache_mb}`)"
+                              if cached else ""),
         "",
         f"Run {started:%Y-%m-%d %H:%M} UTC on commit `{commit}`{' (with local changes)' if dirty else ''}, "
         f"{os.cpu_count()} cores ({cpu_model}), {memory} GiB RAM; server, database and wrk "
@@ -353,7 +415,10 @@ def render(results, args, started):
         f"wrk at {args.connections} connections, {args.warmup} s warm-up then "
         f"{args.runs} runs of {args.seconds} s per workload; the table gives the median "
         f"run. Pool: {args.pool or 'the server default (4 connections per core)'}. Every request is a POST of a "
-        "GraphQL document (no HTTP caching helps); a 200 carrying `errors` counts as failed. "
+        + ("GraphQL document, anonymous reads answered by the response cache when they can be "
+           "(no HTTP caching helps); " if cached else
+           "GraphQL document (no HTTP caching helps, the response cache is off); ")
+        + "a 200 carrying `errors` counts as failed. "
         "The databases are read into the operating system's cache before the runs, and the "
         "server reaches PostgreSQL over loopback without TLS (`bench/run.sh`).",
         "",
@@ -361,10 +426,19 @@ def render(results, args, started):
         " **DB CPU-s/1k**: PostgreSQL's processes, the same way (SQLite runs inside the server).",
         "- **Peak RSS**: the server's high-water mark of resident memory during the workload.",
         "- **SQL/request**: statements run by the server per GraphQL request (`GET /metrics`).",
+    ]
+    if cached:
+        lines += [
+            "- **hit %**: anonymous reads answered from memory, of all the cache's lookups"
+            " (`toasoan_response_cache_*_total`).",
+            "- **W6E**: W1's reads while an editor edits the lead of one of the listed"
+            " articles every second (each edit purges the home page on every replica).",
+        ]
+    lines += [
         "",
         "| workload | database | req/s | p50 ms | p95 ms | p99 ms | CPU-s/1k | DB CPU-s/1k "
-        "| peak RSS MB | SQL/request | failed |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| peak RSS MB | SQL/request | failed |" + (" hit % |" if cached else ""),
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if cached else ""),
     ]
     for name in args.workloads:
         for backend in results:
@@ -380,7 +454,10 @@ def render(results, args, started):
                 f"| {median(runs, 'cpu_per_1k'):.3f} | {db_cpu} | {r['peak_rss_mb']:.0f} "
                 f"| {median(runs, 'statements_per_request'):.2f} "
                 f"| {sum(run['failed'] for run in runs)} |"
+                + (f" {hit_pct(runs)} |" if cached else "")
             )
+    if cached:
+        return render_cached_targets(lines, results, args)
     lines += ["", "## Targets of issue #6", ""]
     lines += ["| target | database | measured | met |", "|---|---|---|---|"]
     for name, (only, rps, p99) in TARGETS.items():
@@ -402,6 +479,41 @@ def render(results, args, started):
         "`updateArticle` calls in the measured runs"
         for backend in results if "W6" in results[backend]) + "."]
     notes = HERE / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
+    return "\n".join(lines) + "\n"
+
+
+def hit_pct(runs):
+    values = [run.get("hit_pct") for run in runs if run.get("hit_pct") is not None]
+    return f"{statistics.median(values):.1f}" if values else "—"
+
+
+def render_cached_targets(lines, results, args):
+    lines += ["", "## Targets of issue #20 (cached)", ""]
+    lines += ["| target | database | measured | met |", "|---|---|---|---|"]
+    for name, (only, rps, p99) in CACHED_TARGETS.items():
+        for backend in results:
+            if (only and backend != only) or name not in results[backend]:
+                continue
+            runs = results[backend][name]["runs"]
+            got_rps, got_p99 = median(runs, "rps"), median(runs, "p99_ms")
+            met = got_rps >= rps and got_p99 < p99
+            lines.append(f"| {name} repeated reads ≥ {rps:,} req/s, p99 < {p99} ms | {backend} "
+                         f"| {got_rps:,.0f} req/s, p99 {got_p99:.2f} ms "
+                         f"| {'yes' if met else '**no**'} |")
+    for backend in results:
+        if "W6E" in results[backend]:
+            runs = results[backend]["W6E"]["runs"]
+            values = [run["hit_pct"] for run in runs if run.get("hit_pct") is not None]
+            got = statistics.median(values) if values else 0.0
+            writes = sum(run["writes"] for run in runs)
+            lines.append(f"| W6E hit ratio ≥ 90 % (an edit per second) | {backend} "
+                         f"| {got:.1f} % over {writes} edits | {'yes' if got >= 90 else '**no**'} |")
+        peak = max(r["peak_rss_mb"] for r in results[backend].values())
+        lines.append(f"| peak RSS < 200 MB with the default cache | {backend} | {peak:.0f} MB "
+                     f"| {'yes' if peak < 200 else '**no**'} |")
+    notes = HERE / "CACHED-NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
@@ -463,6 +575,8 @@ def main():
     parser.add_argument("--pool", type=int, default=None,
                         help="DATABASE_MAX_CONNECTIONS (default: the server's, 4 per core)")
     parser.add_argument("--sample", type=int, default=2000)
+    parser.add_argument("--cache-mb", type=int, default=0,
+                        help="RESPONSE_CACHE_MB of the server (0: uncached, the default)")
     parser.add_argument("--out", default=str(HERE / "out"))
     parser.add_argument("--report", default=str(HERE / "REPORT.md"))
     parser.add_argument("--command", default="bench/run.sh")
@@ -486,7 +600,9 @@ def main():
     for index, entry in enumerate(args.database):
         backend, url = entry.split("=", 1)
         log(f"{backend}: starting the server")
-        server = Server(args.binary, url, 18080 + index, args.pool, out / f"server-{backend}.log")
+        settings = {"RESPONSE_CACHE_MB": str(args.cache_mb)}
+        server = Server(args.binary, url, 18080 + index, args.pool, out / f"server-{backend}.log",
+                        settings=settings)
         try:
             files = prepare(server, out / "requests" / backend, args.sample)
             token = subprocess.run(

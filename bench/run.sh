@@ -8,6 +8,11 @@
 #   bench/run.sh --abuse [N]    W1's latency, quiet and while a hostile
 #                               client floods the server (bench/abuse.py;
 #                               writes bench/ABUSE.md)
+#   bench/run.sh --cached [N]   W1, W3 and W6E (W1 while an editor edits a
+#                               listed article every second) with the
+#                               response cache on (RESPONSE_CACHE_MB=64;
+#                               writes bench/CACHED.md). Other runs measure
+#                               the engine: the cache is off.
 #
 # Needs wrk (Debian: apt-get install wrk) and python3. The archives are
 # generated once (bench/out/archive-N.db, PostgreSQL database
@@ -23,11 +28,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke=0
 abuse=0
+cached=0
 if [ "${1:-}" = "--smoke" ]; then
   smoke=1
   shift
 elif [ "${1:-}" = "--abuse" ]; then
   abuse=1
+  shift
+elif [ "${1:-}" = "--cached" ]; then
+  cached=1
   shift
 fi
 pg=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
@@ -52,6 +61,10 @@ else
   options=(--command "bench/run.sh $*")
   if [ "$abuse" = 1 ]; then
     options=(--command "bench/run.sh --abuse $*")
+  fi
+  if [ "$cached" = 1 ]; then
+    options=(--command "bench/run.sh --cached $*" --cache-mb 64 --workloads W1,W3,W6E
+             --report bench/CACHED.md --out "$out/cached")
   fi
 fi
 

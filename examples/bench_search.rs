@@ -68,7 +68,7 @@ async fn main() {
             .variables(async_graphql::Variables::from_json(
                 serde_json::json!({ "q": q }),
             ))
-            .data(dataloader::for_request(conn.clone()))
+            .data(dataloader::for_request(conn.clone(), None))
             .data(RequestContext {
                 viewer: Viewer::Anonymous,
                 now: chrono::Utc::now(),

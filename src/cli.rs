@@ -194,13 +194,15 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
             let state = app::AppState::counting_statements(conn, config.clone(), verifier);
             let poll = Duration::from_millis(config.content_version_poll_ms);
             let _generation = (state.generation.clone()).spawn_poll(conn_for_generation, poll);
+            let _signals = state.spawn_signals().await;
+            let signals = state.signals();
             let router = app::build_router(state);
             if let Some(credentials) = dev_credentials {
                 // The one deliberate print of a token: development only.
                 println!("{}", credentials.banner());
             }
             let every = std::time::Duration::from_secs(config.scheduler_interval_secs.max(1));
-            let _scheduler = scheduler::spawn(conn_for_scheduler, every);
+            let _scheduler = scheduler::spawn(conn_for_scheduler, every, signals);
             let _webhooks = webhook_worker.spawn();
             app::serve(router, &config).await?;
         }

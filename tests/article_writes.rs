@@ -107,7 +107,11 @@ async fn a_writer_drafts_an_article_that_readers_cannot_see() {
 async fn the_workflow_runs_from_draft_to_unpublished_with_on_time_scheduling() {
     for backend in backends() {
         let app = TestApp::demo(backend).await;
-        let scheduler = api::workers::scheduler::spawn(app.db.clone(), Duration::from_millis(200));
+        let scheduler = api::workers::scheduler::spawn(
+            app.db.clone(),
+            Duration::from_millis(200),
+            app.state.signals(),
+        );
         let writer = token("writer-lan", &["writer"]);
         let editor = token("editor-minh", &["editor"]);
         let (id, slug, v1) = create(&app, &writer, "Tỉnh ủy triển khai nhiệm vụ năm 2027").await;

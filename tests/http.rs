@@ -61,6 +61,14 @@ async fn mutations_are_refused_over_get() {
         .await;
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.headers()[header::ALLOW], "POST");
+    // A named mutation, run without naming it, is a mutation too.
+    let response = app
+        .send(get(
+            "/graphql?query=mutation%20M%20%7B%20x%20%7D",
+            Some(GQL),
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
 
 #[tokio::test]
@@ -379,7 +387,7 @@ async fn anonymous_gets_are_cacheable_with_etags_and_token_reads_are_private() {
     let headers = response.headers().clone();
     assert_eq!(
         headers[header::CACHE_CONTROL],
-        "public, max-age=30, s-maxage=30"
+        "public, max-age=30, s-maxage=30, stale-while-revalidate=30, stale-if-error=86400"
     );
     let tag = headers[header::ETAG].to_str().unwrap().to_owned();
     assert!(tag.starts_with('"') && tag.len() == 34, "{tag}");

@@ -22,6 +22,7 @@ use crate::{
     platform::generation::ContentGeneration,
     platform::metrics::Metrics,
     platform::ratelimit::RateLimits,
+    platform::signals::Signals,
 };
 
 /// The application's long-lived parts, shared by both faces.
@@ -39,6 +40,8 @@ pub struct App {
     /// Every client's budget on this replica; `None` when rate limiting
     /// is off.
     pub rate_limits: Option<Arc<RateLimits>>,
+    /// Notices to and from the other replicas (cache purges).
+    pub signals: Arc<Signals>,
 }
 
 /// The application, cheap to clone (crates.io's `AppState(Arc<App>)`).
@@ -56,7 +59,20 @@ impl Deref for AppState {
 impl AppState {
     /// State over an open (and migrated) database.
     pub fn new(db: DatabaseConnection, config: Config, verifier: Verifier) -> Self {
-        Self::with_metrics(db, config, verifier, Arc::default())
+        let background = db.clone();
+        Self::with_metrics(db, background, config, verifier, Arc::default())
+    }
+
+    /// State whose own upkeep (cache invalidation, signals) runs through
+    /// `background`, so that a statement count kept on `db` counts the
+    /// requests only (tests).
+    pub fn with_background(
+        db: DatabaseConnection,
+        background: DatabaseConnection,
+        config: Config,
+        verifier: Verifier,
+    ) -> Self {
+        Self::with_metrics(db, background, config, verifier, Arc::default())
     }
 
     /// State whose `/metrics` counts the SQL statements run through `db`
@@ -66,13 +82,16 @@ impl AppState {
         config: Config,
         verifier: Verifier,
     ) -> Self {
+        // Taken before counting: the upkeep's statements are not requests'.
+        let background = db.clone();
         let metrics = Arc::new(Metrics::default());
         metrics.count_statements_of(&mut db);
-        Self::with_metrics(db, config, verifier, metrics)
+        Self::with_metrics(db, background, config, verifier, metrics)
     }
 
     fn with_metrics(
         db: DatabaseConnection,
+        background: DatabaseConnection,
         config: Config,
         verifier: Verifier,
         metrics: Arc<Metrics>,
@@ -80,12 +99,15 @@ impl AppState {
         let config = Arc::new(config);
         let verifier = Arc::new(verifier);
         let generation = Arc::new(ContentGeneration::new(config.content_version_poll_ms > 0));
+        let signals = Signals::new(background.clone());
         let graphql = EndpointState::new(
             db.clone(),
+            background,
             config.clone(),
             verifier.clone(),
             generation.clone(),
             metrics.clone(),
+            signals.clone(),
         );
         let rate_limits = rate_limits(&config);
         Self(Arc::new(App {
@@ -96,7 +118,32 @@ impl AppState {
             metrics,
             graphql,
             rate_limits,
+            signals,
         }))
+    }
+
+    /// Starts what keeps this replica in step with the others: the
+    /// listener of their notices (PostgreSQL) and the response cache's
+    /// invalidation (notices, the change log and the content generation,
+    /// checked every `CONTENT_VERSION_POLL_MS`, or every second when that
+    /// is 0). The tasks end with the runtime.
+    pub async fn spawn_signals(&self) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut tasks = Vec::new();
+        if let Some(invalidator) = self.graphql.invalidator.clone() {
+            invalidator.start().await;
+            let every = match self.config.content_version_poll_ms {
+                0 => 1000,
+                ms => ms,
+            };
+            tasks.push(invalidator.spawn(&self.signals, std::time::Duration::from_millis(every)));
+        }
+        tasks.extend(self.signals.clone().spawn_listener());
+        tasks
+    }
+
+    /// The signal bus, for the workers that write (the scheduler).
+    pub fn signals(&self) -> Arc<Signals> {
+        self.signals.clone()
     }
 
     /// The REST face's share of the state.

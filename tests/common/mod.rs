@@ -47,6 +47,10 @@ pub struct TestApp {
     pub url: String,
     pub backend: Backend,
     statements: Arc<AtomicUsize>,
+    /// The application's state (its signal bus, its cache).
+    pub state: AppState,
+    /// The signal listener and cache invalidation, stopped on drop.
+    tasks: Vec<tokio::task::JoinHandle<()>>,
     cleanup: Option<Cleanup>,
 }
 
@@ -118,21 +122,23 @@ impl TestApp {
             .await
             .expect("connect to the test database");
         db::migrate(&conn).await.expect("migrations run");
+        let background = conn.clone();
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let mut config = Config::for_database(url.clone());
-        config.public_base_url = "https://baotinh.example/".to_owned();
-        config.auth.jwt_secret = Some(TEST_SECRET.to_owned());
-        configure(&mut config);
+        let config = test_config(&url, configure);
         let verifier = api::platform::auth::Verifier::from_config(&config.auth)
             .await
             .expect("the test verifier builds");
-        let router = build_router(AppState::new(conn.clone(), config, verifier));
+        let state = AppState::with_background(conn.clone(), background, config, verifier);
+        let tasks = state.spawn_signals().await;
+        let router = build_router(state.clone());
         Self {
             router,
+            state,
+            tasks,
             db: conn,
             url,
             backend,
@@ -144,19 +150,36 @@ impl TestApp {
     /// A database with the demo newsroom loaded.
     pub async fn demo(backend: Backend) -> Self {
         let app = Self::empty(backend).await;
-        toasoan::demo::load(&app.db)
-            .await
-            .expect("demo newsroom loads");
+        app.load_demo().await;
         app
     }
 
     /// Like [`Self::demo`], with the configuration changed by `configure`.
     pub async fn demo_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
         let app = Self::empty_with(backend, configure).await;
-        toasoan::demo::load(&app.db)
+        app.load_demo().await;
+        app
+    }
+
+    /// Loads the demo newsroom and announces it like any writer does (else
+    /// the response cache's safety net would empty the cache a second or
+    /// two into the test).
+    async fn load_demo(&self) {
+        toasoan::demo::load(&self.db)
             .await
             .expect("demo newsroom loads");
-        app
+        let generation = api::platform::generation::read(&self.db)
+            .await
+            .expect("the content generation reads");
+        let mut notice = api::platform::signals::Notice {
+            generation,
+            ..Default::default()
+        };
+        if let Some(invalidator) = &self.state.graphql.invalidator {
+            invalidator.apply(&notice).await;
+            notice.applied = true;
+        }
+        self.state.signals().publish(notice).await;
     }
 
     /// SQL statements run since the last call.
@@ -227,8 +250,66 @@ impl TestApp {
     }
 }
 
+/// The configuration of test apps over `url`, changed by `configure`.
+fn test_config(url: &str, configure: impl FnOnce(&mut Config)) -> Config {
+    let mut config = Config::for_database(url.to_owned());
+    config.public_base_url = "https://baotinh.example/".to_owned();
+    config.auth.jwt_secret = Some(TEST_SECRET.to_owned());
+    configure(&mut config);
+    config
+}
+
+/// Another replica over a test app's database: its own pool, state, cache
+/// and signal listener.
+pub struct Replica {
+    pub router: Router,
+    pub state: AppState,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Replica {
+    /// A replica of `app`, configured like it and then by `configure`.
+    pub async fn of(app: &TestApp, configure: impl FnOnce(&mut Config)) -> Self {
+        let conn = db::connect(&app.url, 5)
+            .await
+            .expect("connect to the test database");
+        let config = test_config(&app.url, configure);
+        let verifier = api::platform::auth::Verifier::from_config(&config.auth)
+            .await
+            .expect("the test verifier builds");
+        let state = AppState::new(conn, config, verifier);
+        let tasks = state.spawn_signals().await;
+        let router = build_router(state.clone());
+        Self {
+            router,
+            state,
+            tasks,
+        }
+    }
+
+    /// Sends any HTTP request to this replica.
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers")
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
         match self.cleanup.take() {
             Some(Cleanup::SqliteFile(path)) => {
                 for suffix in ["", "-wal", "-shm"] {

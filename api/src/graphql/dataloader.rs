@@ -1,17 +1,28 @@
 //! The per-request DataLoader: every [`BatchKey`] of the domain becomes a
 //! key async-graphql batches, so all the lookups of one level of a query
 //! run as one statement per relation.
+//!
+//! A request whose answer may be cached hands the loader its surrogate-key
+//! collector: every batch records what it read ([`Reads`]), so that an
+//! answer is purged when anything it shows changes, however deep in the
+//! selection it sits.
 
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{DatabaseConnection, DbErr};
 
-use crate::domain::loaders::BatchKey;
+use super::surrogate::{self, SurrogateKeys};
+use crate::domain::{
+    loaders::{self as keys, BatchKey},
+    related,
+};
 
 /// The loader behind every key.
 pub struct DbLoader {
     db: DatabaseConnection,
+    /// Where the keys of what the request reads go, if it collects them.
+    reads: Option<SurrogateKeys>,
 }
 
 /// What resolvers hold: one per request.
@@ -20,15 +31,90 @@ pub type Loaders = DataLoader<DbLoader>;
 /// A fresh set of loaders for one request. No added delay: the keys of
 /// one level are queued before the spawned fetch runs, and the default
 /// 1 ms only added latency per level (docs/ARCHITECTURE.md).
-pub fn for_request(db: DatabaseConnection) -> Loaders {
-    DataLoader::new(DbLoader { db }, tokio::spawn).delay(std::time::Duration::ZERO)
+pub fn for_request(db: DatabaseConnection, reads: Option<SurrogateKeys>) -> Loaders {
+    DataLoader::new(DbLoader { db, reads }, tokio::spawn).delay(std::time::Duration::ZERO)
 }
 
-impl<K: BatchKey> Loader<K> for DbLoader {
+impl<K: BatchKey + Reads> Loader<K> for DbLoader {
     type Value = K::Value;
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[K]) -> Result<HashMap<K, K::Value>, Self::Error> {
-        K::fetch(&self.db, keys).await.map_err(Arc::new)
+        let rows = K::fetch(&self.db, keys).await.map_err(Arc::new)?;
+        if let Some(reads) = &self.reads {
+            for kind in K::KINDS {
+                reads.insert((*kind).to_owned());
+            }
+            for key in rows.keys() {
+                if let Some(key) = key.surrogate_key() {
+                    reads.insert(key);
+                }
+            }
+        }
+        Ok(rows)
+    }
+}
+
+/// The surrogate keys a batch of `Self` reads: the kinds of content it
+/// shows (purged by any write of that kind), and the key of each row when
+/// rows have keys of their own.
+pub trait Reads {
+    /// The kinds read.
+    const KINDS: &'static [&'static str];
+
+    /// The key of the row this key loads, when rows have their own keys.
+    fn surrogate_key(&self) -> Option<String> {
+        None
+    }
+}
+
+/// `Reads` for keys that read whole kinds.
+macro_rules! reads {
+    ($($key:ty => [$($kind:expr),*];)+) => {
+        $(impl Reads for $key {
+            const KINDS: &'static [&'static str] = &[$($kind),*];
+        })+
+    };
+}
+
+reads! {
+    keys::MediaId => [];
+    keys::ImagesOfArticle => [];
+    keys::PersonId => [surrogate::PEOPLE];
+    keys::PeopleOfArticle => [surrogate::PEOPLE];
+    keys::PeopleOfEvent => [surrogate::PEOPLE];
+    keys::PositionsOfPerson => [surrogate::PEOPLE, surrogate::ORGANIZATIONS];
+    keys::PositionsInOrganization => [surrogate::PEOPLE, surrogate::ORGANIZATIONS];
+    keys::OrganizationId => [surrogate::ORGANIZATIONS];
+    keys::OrganizationsOfArticle => [surrogate::ORGANIZATIONS];
+    keys::OrganizationsOfEvent => [surrogate::ORGANIZATIONS];
+    keys::ChildrenOfOrganization => [surrogate::ORGANIZATIONS];
+    keys::EventId => [surrogate::EVENTS];
+    keys::EventsOfArticle => [surrogate::EVENTS];
+    keys::EventsOfPerson => [surrogate::EVENTS];
+    keys::EventsOfOrganization => [surrogate::EVENTS];
+    keys::TagId => [surrogate::TAGS];
+    keys::TagsOfArticle => [surrogate::TAGS];
+    keys::ChildrenOfSection => [surrogate::SECTION_LISTS];
+    related::RelatedEventsOfArticle =>
+        [surrogate::EVENTS, surrogate::PEOPLE, surrogate::ORGANIZATIONS, surrogate::ARTICLE_LISTS];
+    related::RelatedEventsOfEvent =>
+        [surrogate::EVENTS, surrogate::PEOPLE, surrogate::ORGANIZATIONS, surrogate::ARTICLE_LISTS];
+    related::RelatedArticles => [surrogate::ARTICLE_LISTS];
+}
+
+impl Reads for keys::ArticleId {
+    const KINDS: &'static [&'static str] = &[];
+
+    fn surrogate_key(&self) -> Option<String> {
+        Some(surrogate::article_key(self.0))
+    }
+}
+
+impl Reads for keys::SectionId {
+    const KINDS: &'static [&'static str] = &[];
+
+    fn surrogate_key(&self) -> Option<String> {
+        Some(surrogate::section_key(self.0))
     }
 }

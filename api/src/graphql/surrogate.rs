@@ -13,7 +13,10 @@
 //! - [`ARTICLE_LISTS`] for every article list not narrowed to a section
 //!   (and for lookups that found nothing), `articles-section-<id>` for a
 //!   list narrowed to a section (its sub-sections included);
-//! - [`SECTION_LISTS`] for the section tree (`sections`, `children`).
+//! - [`SECTION_LISTS`] for the section tree (`sections`, `children`);
+//! - [`PEOPLE`], [`ORGANIZATIONS`], [`EVENTS`], [`TAGS`] for every answer
+//!   that shows one of those (recorded by the DataLoader and by the root
+//!   fields that read them): a write of that kind purges them all.
 //!
 //! An answer with too many keys for a CDN header falls back to the coarse
 //! list keys, which every write of the same kind purges too.
@@ -33,9 +36,78 @@ pub const ARTICLE_LISTS: &str = "articles";
 /// The section tree, and every answer that stands for more sections than
 /// it can name.
 pub const SECTION_LISTS: &str = "sections";
+/// Every answer that shows people (or their positions).
+pub const PEOPLE: &str = "people";
+/// Every answer that shows organizations.
+pub const ORGANIZATIONS: &str = "organizations";
+/// Every answer that shows events.
+pub const EVENTS: &str = "events";
+/// Every answer that shows tags.
+pub const TAGS: &str = "tags";
 /// The most keys one answer carries: Akamai's limit, and well below the
 /// 8 KB a default Varnish accepts in one header (keys are short).
 pub const MAX_KEYS: usize = 128;
+
+/// Every list narrowed to a section (a purge pattern).
+pub const ANY_SECTION_ARTICLES: &str = "articles-section-*";
+
+/// What a root field of a query reads beyond what its resolvers and the
+/// DataLoader record: the kinds of the catalogue it answers with.
+pub fn read_by(root_field: &str) -> &'static [&'static str] {
+    const ALL: &[&str] = &[
+        PEOPLE,
+        ORGANIZATIONS,
+        EVENTS,
+        TAGS,
+        SECTION_LISTS,
+        ARTICLE_LISTS,
+    ];
+    match root_field {
+        "person" | "people" => &[PEOPLE],
+        "organization" | "organizations" => &[ORGANIZATIONS],
+        "event" | "events" => &[EVENTS],
+        "tag" | "tags" => &[TAGS],
+        "article" | "articles" | "section" | "sections" | "__typename" | "__schema" | "__type" => {
+            &[]
+        }
+        // `node`, `search`, `suggest` and anything new: everything.
+        _ => ALL,
+    }
+}
+
+/// What a root field of a mutation makes stale beyond the change log
+/// (which covers every article that readers see): the whole kind it
+/// writes, and the article lists (a catalogue write can change which
+/// articles a filter by person, organization, event or tag finds).
+pub fn written_by(root_field: &str) -> Vec<String> {
+    let kind = if root_field.contains("Person") || root_field.contains("People") {
+        PEOPLE
+    } else if root_field.contains("Organization") {
+        ORGANIZATIONS
+    } else if root_field.contains("Event") && !root_field.contains("Webhook") {
+        EVENTS
+    } else if root_field.contains("Tag") {
+        TAGS
+    } else if root_field == "..." {
+        // Fragments too deep to follow: anything may have changed.
+        return vec![crate::platform::signals::EVERYTHING.to_owned()];
+    } else if root_field.contains("Section") {
+        return [
+            SECTION_LISTS,
+            "section-*",
+            ARTICLE_LISTS,
+            ANY_SECTION_ARTICLES,
+        ]
+        .map(str::to_owned)
+        .to_vec();
+    } else {
+        // Articles (the change log), webhooks (not content).
+        return Vec::new();
+    };
+    [kind, ARTICLE_LISTS, ANY_SECTION_ARTICLES]
+        .map(str::to_owned)
+        .to_vec()
+}
 
 /// The key of one article.
 pub fn article_key(id: i64) -> String {
@@ -138,6 +210,27 @@ mod tests {
             keys.finish(),
             ["graphql", "article-7", "articles", "section-2"]
         );
+    }
+
+    #[test]
+    fn catalogue_writes_purge_their_kind_and_the_article_lists() {
+        assert_eq!(
+            written_by("mergePeople"),
+            ["people", "articles", "articles-section-*"]
+        );
+        assert_eq!(written_by("updateOrganization")[0], "organizations");
+        assert_eq!(written_by("deleteTag")[0], "tags");
+        assert_eq!(written_by("createEvent")[0], "events");
+        assert!(written_by("createSection").contains(&"section-*".to_owned()));
+        assert!(written_by("updateArticle").is_empty());
+        assert!(written_by("replayWebhookDelivery").is_empty());
+    }
+
+    #[test]
+    fn root_fields_of_the_catalogue_read_their_kind() {
+        assert_eq!(read_by("people"), [PEOPLE]);
+        assert!(read_by("articles").is_empty());
+        assert!(read_by("search").contains(&TAGS));
     }
 
     #[test]

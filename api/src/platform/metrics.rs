@@ -16,6 +16,104 @@ pub struct Metrics {
     graphql_requests: AtomicU64,
     sql_statements: AtomicU64,
     sql_failures: AtomicU64,
+    /// The response cache's counters and size.
+    pub response_cache: CacheMetrics,
+}
+
+/// What the response cache did.
+#[derive(Default)]
+pub struct CacheMetrics {
+    hits: AtomicU64,
+    misses: AtomicU64,
+    collapsed: AtomicU64,
+    stored: AtomicU64,
+    purged: AtomicU64,
+    evicted: AtomicU64,
+    entries: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl CacheMetrics {
+    /// An answer served from memory.
+    pub fn hit(&self) {
+        self.hits.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A lookup that found nothing and ran the query.
+    pub fn miss(&self) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A miss that waited for a concurrent identical request.
+    pub fn collapsed(&self) {
+        self.collapsed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An answer kept.
+    pub fn stored(&self) {
+        self.stored.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Entries removed by purges.
+    pub fn purged(&self, n: usize) {
+        self.purged.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// Entries removed to stay within the budget.
+    pub fn evicted(&self, n: usize) {
+        self.evicted.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// The size now.
+    pub fn size(&self, entries: usize, bytes: usize) {
+        self.entries.store(entries as u64, Ordering::Relaxed);
+        self.bytes.store(bytes as u64, Ordering::Relaxed);
+    }
+
+    fn render(&self, text: &mut String) {
+        let counters = [
+            ("hits", "Anonymous reads answered from memory.", &self.hits),
+            (
+                "misses",
+                "Anonymous reads that ran their query.",
+                &self.misses,
+            ),
+            (
+                "collapsed",
+                "Anonymous reads that waited for a concurrent identical read.",
+                &self.collapsed,
+            ),
+            ("stored", "Answers kept.", &self.stored),
+            (
+                "purged",
+                "Entries removed because a write made them stale.",
+                &self.purged,
+            ),
+            (
+                "evicted",
+                "Entries removed to stay within RESPONSE_CACHE_MB.",
+                &self.evicted,
+            ),
+        ];
+        for (what, help, value) in counters {
+            let name = format!("toasoan_response_cache_{what}_total");
+            let value = value.load(Ordering::Relaxed);
+            text.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
+            ));
+        }
+        let gauges = [
+            ("entries", "Entries held.", &self.entries),
+            ("bytes", "Bytes held (estimated).", &self.bytes),
+        ];
+        for (what, help, value) in gauges {
+            let name = format!("toasoan_response_cache_{what}");
+            let value = value.load(Ordering::Relaxed);
+            text.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
+            ));
+        }
+    }
 }
 
 impl Metrics {
@@ -64,6 +162,7 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
             ));
         }
+        self.response_cache.render(&mut text);
         text
     }
 }

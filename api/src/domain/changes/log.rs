@@ -121,3 +121,17 @@ pub async fn page(
     rows.truncate(limit as usize);
     Ok((rows, has_more))
 }
+
+/// The id of the last entry (0 for an empty log): reading from it on
+/// misses nothing that commits later.
+pub async fn head(db: &impl ConnectionTrait) -> AppResult<i64> {
+    let last = article_change::Entity::find()
+        .select_only()
+        .column(article_change::Column::Id)
+        .order_by_desc(article_change::Column::Id)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(last.unwrap_or(0))
+}

@@ -24,7 +24,7 @@ mod cursor;
 mod log;
 
 pub use cursor::{decode as decode_cursor, encode as encode_cursor};
-pub use log::{backfill, page};
+pub use log::{backfill, head, page};
 
 use chrono::{DateTime, Utc};
 use entity::{

@@ -3,7 +3,8 @@
 //! [`DEFAULT_MAX_AGE`] when no field gives one) with a strong `ETag`,
 //! surrogate keys (`Surrogate-Key`, `Cache-Tag`) and `304 Not Modified`;
 //! anything read with a token is `private, no-store`; errors are never
-//! stored.
+//! stored. CDNs may serve a stale answer while they revalidate and while
+//! the origin fails (`stale-while-revalidate`, `stale-if-error`).
 //!
 //! The `ETag` is known before the query runs when the content generation
 //! is (see [`crate::generation`]): a hash of the generation, the response
@@ -26,6 +27,12 @@ use crate::{platform::conditional, platform::generation::ContentGeneration};
 
 /// Seconds an anonymous answer may be reused when no field hints otherwise.
 pub const DEFAULT_MAX_AGE: i32 = 30;
+
+/// Seconds a CDN may keep serving an answer while the origin fails
+/// (RFC 5861): a day of news beats an error page. Alongside it,
+/// `stale-while-revalidate` lets the CDN serve the previous answer for
+/// one more `max-age` while it fetches the next one.
+pub const STALE_IF_ERROR: i32 = 86_400;
 
 /// Fastly's and Varnish's purge keys (space-separated).
 pub const SURROGATE_KEY: HeaderName = HeaderName::from_static("surrogate-key");
@@ -117,7 +124,10 @@ pub async fn apply(response: Response, request: &HeaderMap, c: Cacheability) -> 
             } else {
                 max_age
             };
-            format!("public, max-age={age}, s-maxage={age}")
+            format!(
+                "public, max-age={age}, s-maxage={age}, stale-while-revalidate={age}, \
+                 stale-if-error={STALE_IF_ERROR}"
+            )
         }
         (true, true, CacheControl { public: true, .. }) => "no-cache".to_owned(),
         _ => "private, no-store".to_owned(),

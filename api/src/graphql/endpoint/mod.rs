@@ -8,11 +8,12 @@ mod exposure;
 mod graphiql;
 mod negotiate;
 pub mod persisted;
+pub mod response_cache;
 mod state;
 
 pub use state::{Endpoint, EndpointState};
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use async_graphql::{
     ErrorExtensionValues, ServerError,
@@ -30,17 +31,19 @@ use chrono::Utc;
 use self::{
     cache as graphql_cache,
     negotiate::{ResponseType, negotiate},
+    response_cache::{CACHE_STATUS, Entry, Lookup, ResponseCache, Status, root::root_fields},
 };
 use crate::{
     domain::viewer::Viewer,
     graphql::{
         RequestContext, dataloader,
         limits::{self, RootFieldSlots},
-        surrogate::SurrogateKeys,
+        surrogate::{self, SurrogateKeys},
     },
     platform::auth,
     platform::error::code,
     platform::ratelimit::Ticket,
+    platform::signals::Notice,
 };
 
 /// The endpoint's routes, with their state (GraphiQL's assets only when
@@ -216,13 +219,34 @@ async fn execute(
             );
         }
     };
+    // Anonymous reads may be answered from memory, before any parsing:
+    // the key is the request itself.
+    let mut lead = None;
+    if let Some(cache) = state.cache.as_deref().filter(|_| anonymous) {
+        let key = ResponseCache::key(response_type, &request, Utc::now());
+        let found = match cache.lookup(key).await {
+            Lookup::Hit(entry) => Some((entry, Status::Hit)),
+            Lookup::Collapsed(entry) => Some((entry, Status::Collapsed)),
+            Lookup::Lead(duty) => {
+                lead = Some(duty);
+                None
+            }
+            Lookup::Alone => None,
+        };
+        if let Some((entry, status)) = found {
+            if let Some(refusal) = charge(state, ticket.as_ref(), &entry, &request).await {
+                return respond(response_type, refusal);
+            }
+            return served(&entry, get, status).await;
+        }
+    }
     // Parse first: a document that does not parse is a request error with a
     // code of its own, and GET must refuse mutations before running them.
     // The request keeps the parsed document, so the executor does not parse
     // it a second time. Its size is checked before validation walks it.
     let operation_name = request.operation_name.clone();
     let may_introspect = state.exposure.may_introspect(&viewer);
-    let mutation = match request.parsed_query() {
+    let (mutation, roots) = match request.parsed_query() {
         Ok(document) => {
             if let Err(error) = state.limits.check(document) {
                 return respond(
@@ -245,7 +269,10 @@ async fn execute(
                     async_graphql::Response::from_errors(vec![error]),
                 );
             }
-            is_mutation(&document.operations, operation_name.as_deref())
+            (
+                is_mutation(&document.operations, operation_name.as_deref()),
+                root_fields(document, operation_name.as_deref()),
+            )
         }
         Err(err) => {
             let error = coded_error(err.message, code::GRAPHQL_PARSE_FAILED);
@@ -255,6 +282,10 @@ async fn execute(
             );
         }
     };
+    if mutation {
+        // Only answers of queries are shared or kept.
+        lead = None;
+    }
     if over_get && mutation {
         let mut response = status_error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -276,6 +307,7 @@ async fn execute(
     // A rate-limited client pays the operation's complexity before it
     // runs. A document that does not validate pays only its arrival: its
     // validation errors come from the execution below.
+    let mut cost = None;
     if let Some(ticket) = ticket.as_ref().filter(|t| t.decision().is_some())
         && let Ok(measured) = limits::measured(
             &state.measuring,
@@ -284,23 +316,34 @@ async fn execute(
             operation_name.clone(),
         )
         .await
-        && let Err(error) = crate::graphql::rate_limit::settle(ticket, measured.complexity)
     {
-        return respond(
-            response_type,
-            async_graphql::Response::from_errors(vec![error]),
-        );
+        cost = Some(measured.complexity);
+        if let Err(error) = crate::graphql::rate_limit::settle(ticket, measured.complexity) {
+            return respond(
+                response_type,
+                async_graphql::Response::from_errors(vec![error]),
+            );
+        }
     }
+    // Answers that may be cached (a GET by a CDN, an anonymous read in
+    // memory) collect the surrogate keys of what they show.
+    let keys = (over_get || lead.is_some()).then(|| {
+        let keys = SurrogateKeys::default();
+        for root in &roots {
+            for kind in surrogate::read_by(root) {
+                keys.insert((*kind).to_owned());
+            }
+        }
+        keys
+    });
     let mut request = request
-        .data(dataloader::for_request(state.db.clone()))
+        .data(dataloader::for_request(state.db.clone(), keys.clone()))
         .data(RootFieldSlots::new(state.root_field_concurrency))
         .data(RequestContext {
             viewer,
             now: Utc::now(),
         });
-    // Only a GET answer can be cached, so only a GET collects its keys.
-    let keys = SurrogateKeys::default();
-    if over_get {
+    if let Some(keys) = &keys {
         request = request.data(keys.clone());
     }
     let mut response = state.schema.execute(request).await;
@@ -309,16 +352,14 @@ async fn execute(
     {
         response.errors = measured_refusal(state, measure, measurable, operation_name).await;
     }
+    let executed = reached_execution(&response);
     if let Some(registration) = registration
-        && reached_execution(&response)
+        && executed
     {
         state.persisted.register(registration);
     }
     if mutation {
-        // This replica's next answers know of its own write at once.
-        if let Err(err) = state.validators.generation.refresh(&state.db).await {
-            tracing::warn!(?err, "reading the content generation after a write failed");
-        }
+        after_write(state, &roots, executed).await;
     }
     if response.data == async_graphql::Value::Null {
         // No data at all: the request failed validation (or a limit).
@@ -331,18 +372,129 @@ async fn execute(
             }
         }
     }
-    let Some(get) = get else {
-        return respond(response_type, response);
-    };
-    let cacheability = graphql_cache::Cacheability {
-        anonymous,
-        without_errors: response.errors.is_empty(),
-        hint: response.cache_control,
-        early_tag: get.early_tag,
-        keys: keys.finish(),
-    };
+    let without_errors = response.errors.is_empty();
+    let hint = response.cache_control;
+    let keys = keys.map(|k| k.finish()).unwrap_or_default();
     let http = respond(response_type, response);
-    graphql_cache::apply(http, get.headers, cacheability).await
+    if let Some(lead) = lead {
+        let (parts, body) = http.into_parts();
+        let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        let mut entry = Entry::new(
+            parts.status,
+            parts.headers,
+            body,
+            keys,
+            without_errors,
+            hint,
+        );
+        entry.cost = cost;
+        let entry = Arc::new(entry);
+        let status = lead.finish(entry.clone());
+        return served(&entry, get, status).await;
+    }
+    let status = if anonymous && !mutation && state.cache.is_some() {
+        Status::Miss
+    } else {
+        Status::Bypass
+    };
+    let mut http = match get {
+        Some(get) => {
+            let cacheability = graphql_cache::Cacheability {
+                anonymous,
+                without_errors,
+                hint,
+                early_tag: get.early_tag,
+                keys,
+            };
+            graphql_cache::apply(http, get.headers, cacheability).await
+        }
+        None => http,
+    };
+    http.headers_mut().insert(CACHE_STATUS, status.header());
+    http
+}
+
+/// Charges a rate-limited client for an answer from memory what running
+/// it would cost (the cache saves the server, not the client's budget);
+/// the refusal when it does not fit.
+async fn charge(
+    state: &EndpointState,
+    ticket: Option<&Ticket>,
+    entry: &Entry,
+    request: &async_graphql::Request,
+) -> Option<async_graphql::Response> {
+    let ticket = ticket.filter(|t| t.decision().is_some())?;
+    let cost = match entry.cost {
+        Some(cost) => cost,
+        // Built for a client without limits: measured now.
+        None => {
+            limits::measured(
+                &state.measuring,
+                request.query.clone(),
+                request.variables.clone(),
+                request.operation_name.clone(),
+            )
+            .await
+            .ok()?
+            .complexity
+        }
+    };
+    let error = crate::graphql::rate_limit::settle(ticket, cost).err()?;
+    Some(async_graphql::Response::from_errors(vec![error]))
+}
+
+/// After a mutation: this replica's next answers know of the write at
+/// once (the content generation, the response cache), and the other
+/// replicas hear of it.
+async fn after_write(state: &EndpointState, roots: &[String], executed: bool) {
+    let generation = match state.validators.generation.refresh(&state.db).await {
+        Ok(generation) => generation,
+        Err(err) => {
+            tracing::warn!(?err, "reading the content generation after a write failed");
+            0
+        }
+    };
+    if !executed {
+        return;
+    }
+    let mut notice = Notice {
+        generation,
+        keys: roots
+            .iter()
+            .flat_map(|r| surrogate::written_by(r))
+            .collect(),
+        ..Notice::default()
+    };
+    if let Some(invalidator) = &state.invalidator {
+        invalidator.apply(&notice).await;
+        notice.applied = true;
+    }
+    state.signals.publish(notice).await;
+}
+
+/// An answer shared or kept by the response cache, with the caching
+/// headers of a `GET` (or a `304`) and its `Cache-Status`.
+async fn served(entry: &Entry, get: Option<Get<'_>>, status: Status) -> Response {
+    let mut response = Response::new(axum::body::Body::from(entry.body.clone()));
+    *response.status_mut() = entry.status;
+    *response.headers_mut() = entry.headers.clone();
+    let mut response = match get {
+        Some(get) => {
+            let cacheability = graphql_cache::Cacheability {
+                anonymous: true,
+                without_errors: entry.without_errors,
+                hint: entry.hint,
+                early_tag: get.early_tag,
+                keys: entry.keys.clone(),
+            };
+            graphql_cache::apply(response, get.headers, cacheability).await
+        }
+        None => response,
+    };
+    response.headers_mut().insert(CACHE_STATUS, status.header());
+    response
 }
 
 /// async-graphql's complexity or depth refusal as `QUERY_TOO_COMPLEX`, with
@@ -408,6 +560,8 @@ fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
             Some(name) => ops
                 .get(name)
                 .is_some_and(|op| op.node.ty == OperationType::Mutation),
+            // One named operation runs without being named in the request.
+            None if ops.len() == 1 => ops.values().any(|op| op.node.ty == OperationType::Mutation),
             None => false,
         },
     }

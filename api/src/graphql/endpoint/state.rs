@@ -5,10 +5,16 @@ use std::{ops::Deref, sync::Arc};
 
 use sea_orm::DatabaseConnection;
 
-use super::{cache::Validators, exposure::Exposure, persisted::PersistedQueries};
+use super::{
+    cache::Validators,
+    exposure::Exposure,
+    persisted::PersistedQueries,
+    response_cache::{ResponseCache, invalidate::Invalidator},
+};
 use crate::{
     graphql::AppSchema, graphql::limits::Limits, platform::auth::Verifier,
     platform::config::Config, platform::generation::ContentGeneration, platform::metrics::Metrics,
+    platform::signals::Signals,
 };
 
 /// The endpoint's long-lived parts.
@@ -32,6 +38,12 @@ pub struct Endpoint {
     pub metrics: Arc<Metrics>,
     /// GraphiQL and introspection, as configured.
     pub exposure: Exposure,
+    /// Anonymous answers in memory (`None`: `RESPONSE_CACHE_MB=0`).
+    pub cache: Option<Arc<ResponseCache>>,
+    /// What keeps the cache true to the database.
+    pub invalidator: Option<Arc<Invalidator>>,
+    /// Notices to and from the other replicas.
+    pub signals: Arc<Signals>,
 }
 
 /// The endpoint's router state: cheap to clone.
@@ -47,14 +59,16 @@ impl Deref for EndpointState {
 }
 
 impl EndpointState {
-    /// The endpoint over `db`: the schema, the persisted-query store and
+    /// The endpoint over `db` (its upkeep over `background`): the schema, the persisted-query store and
     /// the validators of `GET` answers.
     pub fn new(
         db: DatabaseConnection,
+        background: DatabaseConnection,
         config: Arc<Config>,
         verifier: Arc<Verifier>,
         generation: Arc<ContentGeneration>,
         metrics: Arc<Metrics>,
+        signals: Arc<Signals>,
     ) -> Self {
         let schema = crate::graphql::build_schema(db.clone(), config.clone());
         let persisted = PersistedQueries::new(
@@ -78,7 +92,14 @@ impl EndpointState {
                 schema.sdl()
             ),
         );
+        let cache = ResponseCache::new(config.response_cache_mb, metrics.clone());
+        let invalidator = cache
+            .clone()
+            .map(|cache| Invalidator::new(cache, background));
         Self(Arc::new(Endpoint {
+            cache,
+            invalidator,
+            signals,
             db,
             schema,
             measuring: crate::graphql::measuring_schema(),

@@ -126,6 +126,12 @@ pub struct Config {
     #[arg(long, env = "CONTENT_VERSION_POLL_MS", default_value_t = 1000)]
     pub content_version_poll_ms: u64,
 
+    /// Memory for the response cache of anonymous GraphQL reads, in MiB
+    /// (least recently used answers go first); 0 turns it off. Writes
+    /// purge it on every replica (LISTEN/NOTIFY on PostgreSQL).
+    #[arg(long, env = "RESPONSE_CACHE_MB", default_value_t = 64)]
+    pub response_cache_mb: usize,
+
     /// Persisted queries: `auto` (Apollo's automatic persisted queries,
     /// any query runs), `strict` (only the operations of
     /// `PERSISTED_QUERIES_FILE` run: production) or `off`.
@@ -184,6 +190,7 @@ impl Config {
             webhook_retry_window_secs: 24 * 3600,
             webhook_allow_private: false,
             content_version_poll_ms: 1000,
+            response_cache_mb: 64,
             persisted_queries: persisted::Mode::Auto,
             persisted_queries_file: None,
             persisted_queries_max_mb: persisted::DEFAULT_MAX_MB,
