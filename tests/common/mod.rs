@@ -128,13 +128,8 @@ impl TestApp {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let config = test_config(&url, configure);
-        let verifier = api::platform::auth::Verifier::from_config(&config.auth)
-            .await
-            .expect("the test verifier builds");
-        let state = AppState::with_background(conn.clone(), background, config, verifier);
-        let tasks = state.spawn_signals().await;
-        let router = build_router(state.clone());
+        let (state, tasks, router) =
+            start(conn.clone(), background, test_config(&url, configure)).await;
         Self {
             router,
             state,
@@ -259,6 +254,22 @@ fn test_config(url: &str, configure: impl FnOnce(&mut Config)) -> Config {
     config
 }
 
+/// The application over `db` (its upkeep over `background`), its signal
+/// tasks started, and its router.
+async fn start(
+    db: DatabaseConnection,
+    background: DatabaseConnection,
+    config: Config,
+) -> (AppState, Vec<tokio::task::JoinHandle<()>>, Router) {
+    let verifier = api::platform::auth::Verifier::from_config(&config.auth)
+        .await
+        .expect("the test verifier builds");
+    let state = AppState::with_background(db, background, config, verifier);
+    let tasks = state.spawn_signals().await;
+    let router = build_router(state.clone());
+    (state, tasks, router)
+}
+
 /// Another replica over a test app's database: its own pool, state, cache
 /// and signal listener.
 pub struct Replica {
@@ -273,13 +284,8 @@ impl Replica {
         let conn = db::connect(&app.url, 5)
             .await
             .expect("connect to the test database");
-        let config = test_config(&app.url, configure);
-        let verifier = api::platform::auth::Verifier::from_config(&config.auth)
-            .await
-            .expect("the test verifier builds");
-        let state = AppState::new(conn, config, verifier);
-        let tasks = state.spawn_signals().await;
-        let router = build_router(state.clone());
+        let (state, tasks, router) =
+            start(conn.clone(), conn, test_config(&app.url, configure)).await;
         Self {
             router,
             state,
