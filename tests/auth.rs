@@ -153,21 +153,29 @@ struct JwksServer {
     url: String,
     hits: Arc<AtomicUsize>,
     document: Arc<Mutex<String>>,
+    /// While set, the endpoint answers 503 (the provider is down).
+    down: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl JwksServer {
     async fn start(document: String) -> Self {
         let hits = Arc::new(AtomicUsize::new(0));
         let document = Arc::new(Mutex::new(document));
-        let (h, d) = (hits.clone(), document.clone());
+        let down = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (h, d, o) = (hits.clone(), document.clone(), down.clone());
         let router = axum::Router::new().route(
             "/jwks.json",
             axum::routing::get(move || {
-                let (hits, document) = (h.clone(), d.clone());
+                let (hits, document, down) = (h.clone(), d.clone(), o.clone());
                 async move {
                     hits.fetch_add(1, Ordering::SeqCst);
+                    let status = if down.load(Ordering::SeqCst) {
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE
+                    } else {
+                        axum::http::StatusCode::OK
+                    };
                     let body = document.lock().unwrap().clone();
-                    ([("content-type", "application/json")], body)
+                    (status, [("content-type", "application/json")], body)
                 }
             }),
         );
@@ -180,7 +188,12 @@ impl JwksServer {
             url: format!("http://{addr}/jwks.json"),
             hits,
             document,
+            down,
         }
+    }
+
+    fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
     }
 
     fn hits(&self) -> usize {
@@ -627,6 +640,90 @@ async fn jwks_failure_at_start_is_a_setup_error() {
     let err = Verifier::from_config(&AuthConfig {
         jwt_jwks_url: Some(closed),
         ..AuthConfig::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(err.0.contains("JWT_JWKS_URL"), "{err}");
+}
+
+/// A fresh directory for a test's files.
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("toasoan-auth-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn jwks_cache_lets_a_replica_start_while_the_provider_is_down() {
+    let server = JwksServer::start(fixture_jwks()).await;
+    let cache = scratch_dir("cache-start").join("jwks.json");
+    let config = AuthConfig {
+        jwt_jwks_cache: Some(cache.clone()),
+        ..server.config()
+    };
+    let _running = make_verifier(config.clone()).await;
+    assert!(cache.exists(), "the fetched key set is kept");
+
+    // A restart while the provider is down: the cached keys verify.
+    server.set_down(true);
+    let restarted = make_verifier(config.clone()).await;
+    let user = restarted
+        .verify(&rs256("test-rsa", &claims("bob")))
+        .await
+        .unwrap();
+    assert_eq!(user.sub, "bob");
+
+    // Nothing listens there at all: the same.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    drop(listener);
+    let restarted = make_verifier(AuthConfig {
+        jwt_jwks_url: Some(closed),
+        ..config
+    })
+    .await;
+    restarted
+        .verify(&es256("test-ec", &claims("carol")))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn without_known_keys_tokens_are_refused_until_the_provider_answers() {
+    let server = JwksServer::start(fixture_jwks()).await;
+    server.set_down(true);
+    let cache = scratch_dir("cache-empty").join("jwks.json");
+    let verifier = make_verifier(AuthConfig {
+        jwt_jwks_cache: Some(cache.clone()),
+        ..server.config()
+    })
+    .await;
+    let token = rs256("test-rsa", &claims("bob"));
+    assert_eq!(
+        refused(&verifier, &token).await,
+        "the identity provider's keys are not available yet: try again later"
+    );
+
+    // The provider comes back: the retries (1 s, 2 s, …) pick the keys up.
+    server.set_down(false);
+    let mut accepted = false;
+    for _ in 0..100 {
+        if verifier.verify(&token).await.is_ok() {
+            accepted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(accepted, "keys fetched after {} requests", server.hits());
+    assert!(cache.exists(), "and kept");
+}
+
+#[tokio::test]
+async fn jwks_cache_needs_a_jwks_url() {
+    let err = Verifier::from_config(&AuthConfig {
+        jwt_jwks_cache: Some(scratch_dir("cache-alone").join("jwks.json")),
+        ..secret_config()
     })
     .await
     .unwrap_err();

@@ -58,6 +58,14 @@ pub struct AuthConfig {
     #[arg(long, env = "JWT_JWKS_MIN_REFETCH_SECS", default_value_t = DEFAULT_JWKS_MIN_REFETCH_SECS)]
     pub jwt_jwks_min_refetch_secs: u64,
 
+    /// A file where the last key set fetched from `JWT_JWKS_URL` is kept.
+    /// With it, a replica starts while the identity provider is down: it
+    /// uses the cached keys (or none: tokens are refused until the keys
+    /// are fetched) and keeps retrying. Without it, an unreachable
+    /// provider stops the start.
+    #[arg(long, env = "JWT_JWKS_CACHE")]
+    pub jwt_jwks_cache: Option<PathBuf>,
+
     /// `development` (the default) or `production`. Without any key,
     /// development makes a random secret and prints an editor token;
     /// production refuses to start.
@@ -88,6 +96,7 @@ impl Default for AuthConfig {
             jwt_roles_claim: None,
             jwt_jwks_refresh_secs: DEFAULT_JWKS_REFRESH_SECS,
             jwt_jwks_min_refetch_secs: DEFAULT_JWKS_MIN_REFETCH_SECS,
+            jwt_jwks_cache: None,
             app_env: DEFAULT_APP_ENV.to_owned(),
         }
     }
@@ -109,6 +118,7 @@ impl std::fmt::Debug for AuthConfig {
             .field("jwt_roles_claim", &self.jwt_roles_claim)
             .field("jwt_jwks_refresh_secs", &self.jwt_jwks_refresh_secs)
             .field("jwt_jwks_min_refetch_secs", &self.jwt_jwks_min_refetch_secs)
+            .field("jwt_jwks_cache", &self.jwt_jwks_cache)
             .field("app_env", &self.app_env)
             .finish()
     }
@@ -137,6 +147,13 @@ impl AuthConfig {
     /// The JWKS file, when one is set and not blank.
     pub fn jwks_file(&self) -> Option<&std::path::Path> {
         self.jwt_jwks_file
+            .as_deref()
+            .filter(|path| !path.as_os_str().is_empty())
+    }
+
+    /// The JWKS cache file, when one is set and not blank.
+    pub fn jwks_cache(&self) -> Option<&std::path::Path> {
+        self.jwt_jwks_cache
             .as_deref()
             .filter(|path| !path.as_os_str().is_empty())
     }

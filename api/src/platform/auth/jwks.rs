@@ -14,7 +14,7 @@ use jsonwebtoken::{
     jwk::{AlgorithmParameters, EllipticCurve, Jwk},
 };
 
-use super::error::AuthSetupError;
+use super::{error::AuthSetupError, jwks_cache::JwksCache};
 
 /// Largest JWKS document accepted.
 const MAX_JWKS_BYTES: usize = 1024 * 1024;
@@ -210,6 +210,11 @@ impl KeySet {
         self.all.len()
     }
 
+    /// Whether no key is known (the provider was never reached).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+
     /// The key for a token with this `kid` and `alg`. Without a `kid`, the
     /// only key that fits `alg`, if there is exactly one.
     pub(crate) fn lookup(&self, kid: Option<&str>, alg: Algorithm) -> Lookup {
@@ -245,6 +250,8 @@ struct Remote {
     /// Held while fetching; holds the time of the last fetch attempt.
     last_fetch: tokio::sync::Mutex<Instant>,
     min_refetch: Duration,
+    /// Where each fetched document is kept (`JWT_JWKS_CACHE`).
+    cache: Option<JwksCache>,
 }
 
 impl JwksSource {
@@ -262,18 +269,50 @@ impl JwksSource {
         })
     }
 
-    /// Fetches the JWKS at `url` now (a failure is a setup error), and
-    /// refreshes it every `refresh` in the background while the source lives.
+    /// Fetches the JWKS at `url` now, and refreshes it every `refresh` in
+    /// the background while the source lives.
+    ///
+    /// Without a `cache`, a failed first fetch is a setup error. With one,
+    /// every fetched document is written there, and a failed first fetch
+    /// starts with the cached keys (or with none: every token is refused
+    /// until a fetch succeeds), retried in the background with a backoff.
     pub(crate) async fn from_url(
         url: &str,
         refresh: Duration,
         min_refetch: Duration,
+        cache: Option<JwksCache>,
     ) -> Result<Arc<Self>, AuthSetupError> {
         let client = http_client()?;
-        let keys = fetch(&client, url).await.map_err(|err| {
-            AuthSetupError(format!("cannot load the JWKS of JWT_JWKS_URL: {err}"))
-        })?;
-        tracing::info!(url, keys = keys.len(), "JWKS fetched");
+        let (keys, fetched) = match fetch(&client, url).await {
+            Ok((keys, document)) => {
+                tracing::info!(url, keys = keys.len(), "JWKS fetched");
+                if let Some(cache) = &cache {
+                    cache.store(&document);
+                }
+                (keys, true)
+            }
+            Err(err) => {
+                let Some(cache) = &cache else {
+                    return Err(AuthSetupError(format!(
+                        "cannot load the JWKS of JWT_JWKS_URL: {err} \
+                         (set JWT_JWKS_CACHE to start from the last fetched keys)"
+                    )));
+                };
+                match cache.load() {
+                    Some(keys) => {
+                        tracing::warn!(url, %err, keys = keys.len(),
+                            "cannot fetch the JWKS: starting with the keys of JWT_JWKS_CACHE, retrying");
+                        (keys, false)
+                    }
+                    None => {
+                        tracing::error!(url, %err,
+                            "cannot fetch the JWKS and JWT_JWKS_CACHE holds none: \
+                             every token is refused until the keys are fetched, retrying");
+                        (KeySet::default(), false)
+                    }
+                }
+            }
+        };
         let source = Arc::new(Self {
             keys: RwLock::new(Arc::new(keys)),
             remote: Some(Remote {
@@ -281,10 +320,11 @@ impl JwksSource {
                 client,
                 last_fetch: tokio::sync::Mutex::new(Instant::now()),
                 min_refetch,
+                cache,
             }),
         });
-        if !refresh.is_zero() {
-            spawn_refresh(Arc::downgrade(&source), refresh);
+        if !refresh.is_zero() || !fetched {
+            spawn_refresh(Arc::downgrade(&source), refresh, fetched);
         }
         Ok(source)
     }
@@ -311,32 +351,61 @@ impl JwksSource {
     }
 
     /// Fetches now (the caller holds the fetch lock); on failure the cached
-    /// keys stay.
-    async fn fetch_now(&self, remote: &Remote, last_fetch: &mut Instant, why: &str) {
+    /// keys stay. Returns whether the fetch succeeded.
+    async fn fetch_now(&self, remote: &Remote, last_fetch: &mut Instant, why: &str) -> bool {
         *last_fetch = Instant::now();
         match fetch(&remote.client, &remote.url).await {
-            Ok(keys) => {
+            Ok((keys, document)) => {
                 tracing::debug!(url = %remote.url, keys = keys.len(), why, "JWKS refreshed");
                 *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(keys);
+                if let Some(cache) = &remote.cache {
+                    cache.store(&document);
+                }
+                true
             }
             Err(err) => {
                 tracing::warn!(url = %remote.url, %err, why, "JWKS refresh failed; keeping the cached keys");
+                false
             }
         }
     }
 }
 
-fn spawn_refresh(source: Weak<JwksSource>, every: Duration) {
+/// First wait before fetching again after a failure; it doubles up to
+/// [`RETRY_MAX`].
+const RETRY_FIRST: Duration = Duration::from_secs(1);
+/// Longest wait between two fetches while they fail.
+const RETRY_MAX: Duration = Duration::from_secs(60);
+
+/// Refreshes the key set every `every` (never when it is zero, once a
+/// fetch succeeded). Until a first fetch has succeeded (`fetched` false)
+/// and after a failure, fetches again sooner, with a doubling backoff.
+fn spawn_refresh(source: Weak<JwksSource>, every: Duration, fetched: bool) {
     tokio::spawn(async move {
+        let mut retry = RETRY_FIRST;
+        let mut succeeded = fetched;
         loop {
-            tokio::time::sleep(every).await;
+            let wait = if succeeded {
+                every
+            } else {
+                retry.min(if every.is_zero() { RETRY_MAX } else { every })
+            };
+            if succeeded && every.is_zero() {
+                break;
+            }
+            tokio::time::sleep(wait).await;
             let Some(source) = source.upgrade() else {
                 break;
             };
             if let Some(remote) = &source.remote {
                 let mut last_fetch = remote.last_fetch.lock().await;
-                source.fetch_now(remote, &mut last_fetch, "periodic").await;
+                succeeded = source.fetch_now(remote, &mut last_fetch, "periodic").await;
             }
+            retry = if succeeded {
+                RETRY_FIRST
+            } else {
+                (retry * 2).min(RETRY_MAX)
+            };
         }
     });
 }
@@ -354,7 +423,8 @@ fn http_client() -> Result<reqwest::Client, AuthSetupError> {
         .map_err(|err| AuthSetupError(format!("cannot build the HTTP client for the JWKS: {err}")))
 }
 
-async fn fetch(client: &reqwest::Client, url: &str) -> Result<KeySet, String> {
+/// Fetches and parses the JWKS at `url`: its keys and the document.
+async fn fetch(client: &reqwest::Client, url: &str) -> Result<(KeySet, Vec<u8>), String> {
     let mut response = client
         .get(url)
         .header(reqwest::header::ACCEPT, "application/json")
@@ -386,7 +456,8 @@ async fn fetch(client: &reqwest::Client, url: &str) -> Result<KeySet, String> {
         }
         body.extend_from_slice(&chunk);
     }
-    KeySet::parse(&body)
+    let keys = KeySet::parse(&body)?;
+    Ok((keys, body))
 }
 
 /// An error and its causes, on one line ("error sending request: …:

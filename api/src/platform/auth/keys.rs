@@ -104,6 +104,9 @@ pub(super) async fn find_key(
     }
     match lookup {
         jwks::Lookup::Found(key) => Ok(key),
+        _ if source.keys().is_empty() => Err(AuthError::new(
+            "the identity provider's keys are not available yet: try again later",
+        )),
         jwks::Lookup::Mismatch => Err(AuthError::new(format!(
             "token algorithm {alg:?} does not match its key"
         ))),

@@ -14,7 +14,7 @@
 //! `Authorization` header), `token_header` (the JOSE header read before
 //! verification), `keys` (accepted algorithms, the JWKS key of a token),
 //! `verifier` (signature and claims), `claims` (the roles claim),
-//! `jwks` (fetching and caching key sets), `error` (safe messages),
+//! `jwks` (fetching and caching key sets), `jwks_cache` (`JWT_JWKS_CACHE`), `error` (safe messages),
 //! `mint` (HS256 tokens for development) and [`dev`].
 
 mod bearer;
@@ -23,6 +23,7 @@ pub mod config;
 pub mod dev;
 mod error;
 mod jwks;
+mod jwks_cache;
 mod keys;
 mod mint;
 mod role;

@@ -11,7 +11,7 @@ use super::{
     config::AuthConfig,
     dev,
     error::{AuthError, AuthSetupError, first_missing_claim, not_accepted, verification_error},
-    jwks,
+    jwks, jwks_cache,
     keys::{algorithms, check_jwks_url, find_key},
     role::User,
     token_header::RawHeader,
@@ -81,6 +81,11 @@ impl Verifier {
                 "JWT_LEEWAY_SECS is at most {MAX_LEEWAY_SECS} (it tolerates clock skew, not late tokens)"
             )));
         }
+        if config.jwks_cache().is_some() && config.jwks_url().is_none() {
+            return Err(AuthSetupError(
+                "JWT_JWKS_CACHE keeps the keys of JWT_JWKS_URL: set JWT_JWKS_URL too".to_owned(),
+            ));
+        }
         if config.jwks_url().is_some() && config.jwks_file().is_some() {
             return Err(AuthSetupError(
                 "set JWT_JWKS_URL or JWT_JWKS_FILE, not both".to_owned(),
@@ -95,6 +100,7 @@ impl Verifier {
                     url,
                     Duration::from_secs(config.jwt_jwks_refresh_secs),
                     Duration::from_secs(config.jwt_jwks_min_refetch_secs),
+                    config.jwks_cache().map(jwks_cache::JwksCache::new),
                 )
                 .await?,
             )
