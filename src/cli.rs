@@ -6,11 +6,10 @@ use std::{process::ExitCode, time::Duration};
 use clap::{Parser, Subcommand};
 
 use api::{
-    app, graphql,
+    graphql,
     platform::auth::{self, Role},
     platform::config::Config,
     platform::db,
-    workers::{self, scheduler},
 };
 
 use crate::demo;
@@ -178,33 +177,10 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
             // Migrations and the demo ran without a statement limit; the
             // requests and workers get the serving pool's limits.
             close(conn).await?;
-            let conn = db::connect_with(&config.database_url, &config.pool_settings()).await?;
             let Some((verifier, dev_credentials)) = serve_auth else {
                 return Err("the verifier was not built".into());
             };
-            let conn_for_scheduler = conn.clone();
-            let webhook_worker = workers::webhooks::Worker::new(
-                conn.clone(),
-                workers::webhooks::Settings::from_config(&config),
-            )
-            .map_err(|err| err.message())?;
-            // The poller keeps a handle of its own: /metrics counts the
-            // statements of requests only.
-            let conn_for_generation = conn.clone();
-            let state = app::AppState::counting_statements(conn, config.clone(), verifier);
-            let poll = Duration::from_millis(config.content_version_poll_ms);
-            let _generation = (state.generation.clone()).spawn_poll(conn_for_generation, poll);
-            let _signals = state.spawn_signals().await;
-            let signals = state.signals();
-            let router = app::build_router(state);
-            if let Some(credentials) = dev_credentials {
-                // The one deliberate print of a token: development only.
-                println!("{}", credentials.banner());
-            }
-            let every = std::time::Duration::from_secs(config.scheduler_interval_secs.max(1));
-            let _scheduler = scheduler::spawn(conn_for_scheduler, every, signals);
-            let _webhooks = webhook_worker.spawn();
-            app::serve(router, &config).await?;
+            crate::serve::run(config, verifier, dev_credentials).await?;
         }
         Command::ExportSchema | Command::Token(_) => {}
     }

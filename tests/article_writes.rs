@@ -111,6 +111,7 @@ async fn the_workflow_runs_from_draft_to_unpublished_with_on_time_scheduling() {
             app.db.clone(),
             Duration::from_millis(200),
             app.state.signals(),
+            app.state.shutdown.clone(),
         );
         let writer = token("writer-lan", &["writer"]);
         let editor = token("editor-minh", &["editor"]);

@@ -67,6 +67,9 @@ fn fast() -> Settings {
         retry_window: Duration::from_secs(3600),
         lease: Duration::from_secs(5),
         allow_private: true,
+        retention: None,
+        max_in_flight: 64,
+        per_endpoint: 8,
     }
 }
 

@@ -22,6 +22,7 @@ use crate::{
     platform::generation::ContentGeneration,
     platform::metrics::Metrics,
     platform::ratelimit::RateLimits,
+    platform::shutdown::Shutdown,
     platform::signals::Signals,
 };
 
@@ -42,6 +43,8 @@ pub struct App {
     pub rate_limits: Option<Arc<RateLimits>>,
     /// Notices to and from the other replicas (cache purges).
     pub signals: Arc<Signals>,
+    /// The stop signal: readiness, the server and the workers watch it.
+    pub shutdown: Shutdown,
 }
 
 /// The application, cheap to clone (crates.io's `AppState(Arc<App>)`).
@@ -119,6 +122,7 @@ impl AppState {
             graphql,
             rate_limits,
             signals,
+            shutdown: Shutdown::new(),
         }))
     }
 
@@ -153,6 +157,7 @@ impl AppState {
             config: self.config.clone(),
             verifier: self.verifier.clone(),
             metrics: self.metrics.clone(),
+            shutdown: self.shutdown.clone(),
         }))
     }
 }
@@ -220,9 +225,11 @@ fn with_rate_limit(routes: Router, state: &AppState) -> Router {
     ))
 }
 
-/// Serves `router` on the configured address until SIGINT or SIGTERM, then
-/// lets in-flight requests finish.
-pub async fn serve(router: Router, config: &Config) -> std::io::Result<()> {
+/// Serves `router` on the configured address until `shutdown` starts
+/// (see [`watch_signals`]): the listener stays open
+/// `SHUTDOWN_DELAY_SECS` more, then in-flight requests finish. The caller
+/// bounds the whole with `SHUTDOWN_GRACE_SECS`.
+pub async fn serve(router: Router, config: &Config, shutdown: Shutdown) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = %config.database_url.redacted(), "listening");
@@ -231,22 +238,53 @@ pub async fn serve(router: Router, config: &Config) -> std::io::Result<()> {
     } else {
         println!("Toà Soạn is up: http://{addr}/graphql");
     }
-    serve_on(listener, router).await
+    let delay = config.shutdown.delay();
+    serve_until(listener, router, async move {
+        shutdown.started().await;
+        if !delay.is_zero() {
+            tracing::info!(
+                delay_secs = delay.as_secs(),
+                "draining: /readyz answers 503, still accepting requests"
+            );
+            tokio::time::sleep(delay).await;
+        }
+        tracing::info!("no longer accepting requests; finishing those in flight");
+    })
+    .await
 }
 
-/// Serves `router` on an already bound listener (tests bind port 0). Each
-/// request carries its peer's address (`ConnectInfo`): anonymous clients
-/// are rate limited by it.
+/// Serves `router` on an already bound listener (tests bind port 0) until
+/// SIGINT or SIGTERM, then lets in-flight requests finish.
 pub async fn serve_on(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    serve_until(listener, router, stop_signal()).await
+}
+
+/// Serves `router` on `listener` until `stop` completes, then lets
+/// in-flight requests finish. Each request carries its peer's address
+/// (`ConnectInfo`): anonymous clients are rate limited by it.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(stop)
     .await
 }
 
-async fn shutdown_signal() {
+/// Starts `shutdown` on the first SIGINT or SIGTERM.
+pub fn watch_signals(shutdown: Shutdown) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        stop_signal().await;
+        shutdown.begin();
+    })
+}
+
+/// The first SIGINT or SIGTERM.
+async fn stop_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

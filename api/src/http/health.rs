@@ -9,8 +9,13 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// `GET /readyz`: the database answers, so the replica can take traffic.
+/// `GET /readyz`: the database answers and the replica is not shutting
+/// down, so it can take traffic. From SIGTERM on it answers 503, so the
+/// load balancer stops routing to the replica while it drains.
 pub async fn readyz(State(state): State<RestState>) -> (StatusCode, &'static str) {
+    if state.shutdown.is_draining() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+    }
     match state.db.ping().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(err) => {

@@ -5,7 +5,10 @@ use std::{ops::Deref, sync::Arc};
 
 use sea_orm::DatabaseConnection;
 
-use crate::{platform::auth::Verifier, platform::config::Config, platform::metrics::Metrics};
+use crate::{
+    platform::auth::Verifier, platform::config::Config, platform::metrics::Metrics,
+    platform::shutdown::Shutdown,
+};
 
 /// The REST face's long-lived parts.
 pub struct Rest {
@@ -15,6 +18,8 @@ pub struct Rest {
     pub verifier: Arc<Verifier>,
     /// Counters served at `GET /metrics`.
     pub metrics: Arc<Metrics>,
+    /// Set once the replica drains (`/readyz` answers 503).
+    pub shutdown: Shutdown,
 }
 
 /// The REST router's state: cheap to clone.

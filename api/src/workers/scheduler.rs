@@ -10,6 +10,7 @@ use crate::{
     domain::articles,
     platform::error::AppResult,
     platform::generation,
+    platform::shutdown::Shutdown,
     platform::signals::{Notice, Signals},
 };
 
@@ -18,18 +19,23 @@ pub async fn publish_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResu
     articles::workflow::publish_due(db, now).await
 }
 
-/// Runs [`publish_due`] every `every` until the process ends, telling the
-/// replicas after each publication (their caches read the change log).
+/// Runs [`publish_due`] every `every` until `shutdown` starts, telling
+/// the replicas after each publication (their caches read the change
+/// log). A run in progress finishes first: the task ends between runs.
 pub fn spawn(
     db: DatabaseConnection,
     every: Duration,
     signals: Arc<Signals>,
+    shutdown: Shutdown,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticker.tick().await;
+            tokio::select! {
+                () = shutdown.started() => break,
+                _ = ticker.tick() => {}
+            }
             match publish_due(&db, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => {

@@ -10,6 +10,12 @@
 //! with a guarded update (`… WHERE next_attempt_at <= now`), which only
 //! one claimer can win.
 //!
+//! Times are the database's ([`database_now`]): replicas whose clocks
+//! disagree still agree on when a lease runs out. Finishing an attempt
+//! checks that the lease is still the one this worker took
+//! ([`finish`]): a worker that overran its lease (and whose row another
+//! worker claimed since) records nothing.
+//!
 //! Ordering: a row is only a candidate when no older row of the same
 //! (endpoint, article) is still pending, whether it is due, leased or
 //! backing off. So an endpoint hears about one article in log order.
@@ -34,8 +40,36 @@ pub struct Claimed {
     pub secret: String,
 }
 
-/// The due deliveries that may go now, oldest first.
-fn candidates(now: DateTime<Utc>, limit: u64) -> sea_orm::Select<webhook_delivery::Entity> {
+/// The database's clock: PostgreSQL's `clock_timestamp()`, or this
+/// process's clock on SQLite (an embedded database shares it).
+pub async fn database_now(db: &impl ConnectionTrait) -> AppResult<DateTime<Utc>> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(Utc::now());
+    }
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT clock_timestamp() AS now",
+        ))
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("clock_timestamp()".to_owned()))?;
+    Ok(row.try_get::<DateTime<Utc>>("", "now")?)
+}
+
+/// A lease deadline as the database stores it (microseconds), so that
+/// [`finish`] can compare it for equality.
+pub fn lease_deadline(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    at.trunc_subsecs(6)
+}
+
+/// The due deliveries that may go now, oldest first, leaving out the
+/// endpoints in `busy` (their share of the worker is taken).
+fn candidates(
+    now: DateTime<Utc>,
+    limit: u64,
+    busy: &[i64],
+) -> sea_orm::Select<webhook_delivery::Entity> {
     use webhook_delivery::Column as D;
     let earlier = Alias::new("earlier");
     let mut older = Query::select();
@@ -59,7 +93,11 @@ fn candidates(now: DateTime<Utc>, limit: u64) -> sea_orm::Select<webhook_deliver
         .from(webhook::Entity)
         .and_where(webhook::Column::Enabled.eq(true))
         .to_owned();
-    webhook_delivery::Entity::find()
+    let mut select = webhook_delivery::Entity::find();
+    if !busy.is_empty() {
+        select = select.filter(D::WebhookId.is_not_in(busy.iter().copied()));
+    }
+    select
         .filter(D::Status.eq(DeliveryStatus::Pending))
         .filter(D::NextAttemptAt.lte(now))
         .filter(D::WebhookId.in_subquery(enabled))
@@ -68,18 +106,20 @@ fn candidates(now: DateTime<Utc>, limit: u64) -> sea_orm::Select<webhook_deliver
         .limit(limit)
 }
 
-/// Claims up to `limit` due deliveries until `lease_until`.
+/// Claims up to `limit` due deliveries until `lease_until` (a
+/// [`lease_deadline`]), except those of the endpoints in `busy`.
 pub async fn claim(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: u64,
+    busy: &[i64],
 ) -> AppResult<Vec<Claimed>> {
     use webhook_delivery::Column as D;
     let claimed: Vec<webhook_delivery::Model> = if db.get_database_backend() == DbBackend::Postgres
     {
         let txn = crate::platform::db::begin_write(db).await?;
-        let rows = candidates(now, limit)
+        let rows = candidates(now, limit, busy)
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
             .all(&txn)
             .await?;
@@ -95,7 +135,7 @@ pub async fn claim(
         rows
     } else {
         let mut won = Vec::new();
-        for row in candidates(now, limit).all(db).await? {
+        for row in candidates(now, limit, busy).all(db).await? {
             let taken = webhook_delivery::Entity::update_many()
                 .col_expr(D::NextAttemptAt, Expr::value(lease_until))
                 .filter(D::Id.eq(row.id))
@@ -151,18 +191,50 @@ pub enum Outcome {
     },
 }
 
-/// Records the outcome of an attempt on delivery `id`.
+/// Gives back a claimed delivery untried: due again at `now`, if this
+/// worker still holds its lease.
+pub async fn release(
+    db: &impl ConnectionTrait,
+    id: i64,
+    lease: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    use webhook_delivery::Column as D;
+    webhook_delivery::Entity::update_many()
+        .col_expr(D::NextAttemptAt, Expr::value(now))
+        .filter(D::Id.eq(id))
+        .filter(D::Status.eq(DeliveryStatus::Pending))
+        .filter(D::NextAttemptAt.eq(lease))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether [`finish`] recorded the attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Recorded {
+    Yes,
+    /// The lease ran out and another worker claimed the delivery since:
+    /// its attempt counts, this one does not.
+    LeaseLost,
+}
+
+/// Records the outcome of an attempt on delivery `id`, claimed until
+/// `lease`: only while that lease is still the row's (a worker that
+/// overran it and lost the row to another records nothing).
 pub async fn finish(
     db: &impl ConnectionTrait,
     id: i64,
+    lease: DateTime<Utc>,
     outcome: Outcome,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<Recorded> {
     use webhook_delivery::Column as D;
     let update = webhook_delivery::Entity::update_many()
         .col_expr(D::Attempts, Expr::col(D::Attempts).add(1))
         .filter(D::Id.eq(id))
-        .filter(D::Status.eq(DeliveryStatus::Pending));
+        .filter(D::Status.eq(DeliveryStatus::Pending))
+        .filter(D::NextAttemptAt.eq(lease));
     let update = match outcome {
         Outcome::Delivered { status } => update
             .col_expr(D::Status, Expr::value(DeliveryStatus::Delivered))
@@ -183,6 +255,28 @@ pub async fn finish(
             }
         }
     };
-    update.exec(db).await?;
-    Ok(())
+    let done = update.exec(db).await?;
+    Ok(if done.rows_affected == 1 {
+        Recorded::Yes
+    } else {
+        Recorded::LeaseLost
+    })
+}
+
+/// Deletes up to `limit` delivered or failed deliveries last queued
+/// before `cutoff`; returns how many.
+pub async fn prune(db: &impl ConnectionTrait, cutoff: DateTime<Utc>, limit: u64) -> AppResult<u64> {
+    use webhook_delivery::Column as D;
+    let old = Query::select()
+        .column(D::Id)
+        .from(webhook_delivery::Entity)
+        .and_where(D::Status.is_in([DeliveryStatus::Delivered, DeliveryStatus::Failed]))
+        .and_where(D::QueuedAt.lt(cutoff))
+        .limit(limit)
+        .to_owned();
+    let deleted = webhook_delivery::Entity::delete_many()
+        .filter(D::Id.in_subquery(old))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
 }

@@ -7,6 +7,7 @@ pub mod limits;
 pub mod load;
 pub mod persisted;
 pub mod rate_limit;
+pub mod shutdown;
 
 use std::net::SocketAddr;
 
@@ -110,6 +111,15 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_RETRY_WINDOW_SECS", default_value_t = 24 * 3600)]
     pub webhook_retry_window_secs: u64,
 
+    /// Days delivered and failed webhook deliveries are kept (counted from
+    /// their last queueing); older ones are deleted hourly. 0 keeps them.
+    #[arg(long, env = "WEBHOOK_RETENTION_DAYS", default_value_t = 30)]
+    pub webhook_retention_days: u32,
+
+    /// How a replica stops (`SHUTDOWN_GRACE_SECS`, `SHUTDOWN_DELAY_SECS`).
+    #[command(flatten)]
+    pub shutdown: shutdown::ShutdownConfig,
+
     /// Let webhooks reach loopback, private, link-local and other
     /// non-public addresses (`on`/`off`, default off, in development too:
     /// a local receiver needs it said out loud). Off, such URLs are refused
@@ -188,7 +198,9 @@ impl Config {
             webhook_timeout_secs: 10,
             webhook_retry_base_ms: 10_000,
             webhook_retry_window_secs: 24 * 3600,
+            webhook_retention_days: 30,
             webhook_allow_private: false,
+            shutdown: shutdown::ShutdownConfig::default(),
             content_version_poll_ms: 1000,
             response_cache_mb: 64,
             persisted_queries: persisted::Mode::Auto,

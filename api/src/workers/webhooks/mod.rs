@@ -1,37 +1,47 @@
 //! The delivery worker, a task inside the binary (started by `serve`, like
 //! the scheduler). Every poll it claims due deliveries from the outbox
-//! ([`store::claim`]), POSTs them signed, concurrently, with a
-//! timeout, and records the outcome: delivered on a 2xx answer; otherwise
-//! retried after a random delay up to `base × 2^attempts` (full jitter,
-//! capped at an hour), until the delivery is older than the retry window
-//! (24 hours by default), then FAILED.
+//! ([`store::claim`]) under a lease timed by the database's clock, and
+//! POSTs each one signed, with a timeout ([`attempt`]). Deliveries run
+//! side by side and the next poll does not wait for them: a slow endpoint
+//! holds at most [`Settings::per_endpoint`] of the worker's
+//! [`Settings::max_in_flight`] slots, never the others' deliveries.
+//!
+//! On shutdown the worker claims nothing more and lets the deliveries in
+//! flight finish (each within the endpoint timeout). Once an hour it
+//! deletes delivered and failed deliveries older than the retention.
 //!
 //! Unless `WEBHOOK_ALLOW_PRIVATE=on`, only public addresses are reached
 //! (`domain::webhooks::target`): names through a resolver that drops the
 //! others, IP literals checked before sending, no proxy (it would resolve
 //! names itself) and no redirects followed.
 
-use std::time::Duration;
+mod attempt;
+mod in_flight;
 
-use chrono::{DateTime, Utc};
+use std::time::{Duration, Instant};
+
 use sea_orm::DatabaseConnection;
-use tokio::task::JoinSet;
 
-use crate::domain::webhooks::{
-    random_bytes, signature,
-    store::{self, Claimed, Outcome},
-    target,
-};
+pub use attempt::backoff_ceiling;
+use attempt::{Leased, chrono_duration};
+use in_flight::InFlight;
+
 use crate::{
+    domain::webhooks::store,
     platform::config::Config,
     platform::error::{AppError, AppResult},
     platform::net::resolver::PublicOnly,
+    platform::shutdown::Shutdown,
 };
 
-/// Deliveries claimed per poll.
-const BATCH: u64 = 50;
-/// The longest wait between two attempts.
-const MAX_DELAY: Duration = Duration::from_secs(3600);
+/// Deliveries claimed per poll, at most.
+const BATCH: usize = 50;
+/// How often old deliveries are pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// Rows deleted per statement when pruning, and statements per prune: a
+/// backlog is worked off over several hours rather than in one long lock.
+const PRUNE_BATCH: u64 = 1000;
+const PRUNE_BATCHES: usize = 20;
 
 /// How the worker paces itself.
 #[derive(Clone, Debug)]
@@ -50,12 +60,22 @@ pub struct Settings {
     /// Whether endpoints may be on loopback, private and other non-public
     /// addresses (`WEBHOOK_ALLOW_PRIVATE`).
     pub allow_private: bool,
+    /// How long delivered and failed deliveries are kept; `None`: forever.
+    pub retention: Option<Duration>,
+    /// Deliveries in flight at once, all endpoints together.
+    pub max_in_flight: usize,
+    /// Deliveries in flight at once to one endpoint.
+    pub per_endpoint: usize,
 }
 
 impl Settings {
     /// The settings of `config` (`WEBHOOK_*`).
     pub fn from_config(config: &Config) -> Self {
         let timeout = Duration::from_secs(config.webhook_timeout_secs.max(1));
+        let retention = match config.webhook_retention_days {
+            0 => None,
+            days => Some(Duration::from_secs(u64::from(days) * 86_400)),
+        };
         Self {
             poll: Duration::from_millis(config.webhook_poll_ms.max(10)),
             timeout,
@@ -63,6 +83,9 @@ impl Settings {
             retry_window: Duration::from_secs(config.webhook_retry_window_secs),
             lease: timeout + Duration::from_secs(30),
             allow_private: config.webhook_allow_private,
+            retention,
+            max_in_flight: 64,
+            per_endpoint: 8,
         }
     }
 }
@@ -100,155 +123,110 @@ impl Worker {
         })
     }
 
-    /// Claims and delivers one batch; returns how many were attempted.
+    /// Claims one batch, delivers it and waits for every attempt; returns
+    /// how many were attempted.
     pub async fn run_once(&self) -> AppResult<usize> {
-        let now = Utc::now();
-        let lease_until = now + chrono_duration(self.settings.lease);
-        let batch = store::claim(&self.db, now, lease_until, BATCH).await?;
-        let count = batch.len();
-        let mut attempts = JoinSet::new();
-        for claimed in batch {
-            let worker = self.clone();
-            attempts.spawn(async move { worker.attempt(claimed).await });
-        }
-        while let Some(done) = attempts.join_next().await {
-            match done {
-                Ok(Ok(())) => {}
-                Ok(Err(err)) => tracing::warn!(?err, "recording a webhook attempt failed"),
-                Err(err) => tracing::warn!(%err, "a webhook attempt panicked"),
-            }
-        }
+        let mut in_flight = InFlight::default();
+        let count = self.poll(&mut in_flight).await?;
+        in_flight.drain().await;
         Ok(count)
     }
 
-    /// POSTs one delivery and records what happened.
-    async fn attempt(&self, claimed: Claimed) -> AppResult<()> {
-        let delivery = &claimed.delivery;
-        if let Some(error) = self.refused(&claimed.url) {
-            let now = Utc::now();
-            tracing::info!(delivery = delivery.id, %error, "webhook target refused");
-            let retry_at = self.retry_at(delivery.attempts, delivery.queued_at, now);
-            let outcome = Outcome::Failed {
-                status: None,
-                error,
-                retry_at,
-            };
-            return store::finish(&self.db, delivery.id, outcome, now).await;
+    /// Claims what the free slots allow and starts those attempts;
+    /// returns how many started.
+    async fn poll(&self, in_flight: &mut InFlight) -> AppResult<usize> {
+        let free = self.settings.max_in_flight.saturating_sub(in_flight.len());
+        if free == 0 {
+            return Ok(0);
         }
-        let sent_at = Utc::now();
-        let header =
-            signature::header_value(&claimed.secret, sent_at.timestamp(), &delivery.payload);
-        let answer = self
-            .client
-            .post(&claimed.url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(signature::HEADER, header)
-            .header("Toasoan-Event", &delivery.event)
-            .header("Toasoan-Delivery", &delivery.event_id)
-            .body(delivery.payload.clone())
-            .send()
-            .await;
-        let now = Utc::now();
-        let failed = |status: Option<u16>, error: String| Outcome::Failed {
-            status,
-            error,
-            retry_at: self.retry_at(delivery.attempts, delivery.queued_at, now),
-        };
-        let outcome = match answer {
-            Ok(response) if response.status().is_success() => Outcome::Delivered {
-                status: response.status().as_u16(),
-            },
-            Ok(response) => {
-                let status = response.status();
-                failed(
-                    Some(status.as_u16()),
-                    format!("the endpoint answered HTTP {status}"),
-                )
+        let busy = in_flight.saturated(self.settings.per_endpoint);
+        let now = store::database_now(&self.db).await?;
+        let since = Instant::now();
+        let lease = store::lease_deadline(now + chrono_duration(self.settings.lease));
+        let batch = store::claim(&self.db, now, lease, free.min(BATCH) as u64, &busy).await?;
+        let mut started = 0;
+        for claimed in batch {
+            let endpoint = claimed.delivery.webhook_id;
+            if in_flight.count(endpoint) >= self.settings.per_endpoint {
+                // Its share is taken: back to the outbox, untried.
+                store::release(&self.db, claimed.delivery.id, lease, now).await?;
+                continue;
             }
-            Err(err) if err.is_timeout() => failed(
-                None,
-                format!("no answer within {} s", self.settings.timeout.as_secs()),
-            ),
-            Err(err) => failed(None, describe(&err.without_url())),
+            let leased = Leased {
+                claimed,
+                lease,
+                claimed_at: now,
+                since,
+            };
+            let worker = self.clone();
+            in_flight.spawn(endpoint, async move { worker.attempt(leased).await });
+            started += 1;
+        }
+        Ok(started)
+    }
+
+    /// Deletes delivered and failed deliveries older than the retention;
+    /// returns how many.
+    pub async fn prune_once(&self) -> AppResult<u64> {
+        let Some(retention) = self.settings.retention else {
+            return Ok(0);
         };
-        if let Outcome::Failed { error, .. } = &outcome {
-            tracing::info!(delivery = delivery.id, %error, "webhook attempt failed");
+        let cutoff = store::database_now(&self.db).await? - chrono_duration(retention);
+        let mut total = 0;
+        for _ in 0..PRUNE_BATCHES {
+            let deleted = store::prune(&self.db, cutoff, PRUNE_BATCH).await?;
+            total += deleted;
+            if deleted < PRUNE_BATCH {
+                break;
+            }
         }
-        store::finish(&self.db, delivery.id, outcome, now).await
+        if total > 0 {
+            tracing::info!(deleted = total, "old webhook deliveries pruned");
+        }
+        Ok(total)
     }
 
-    /// Why `url` may not be reached, judged before connecting: IP literals
-    /// bypass the resolver, so they are checked here.
-    fn refused(&self, url: &str) -> Option<String> {
-        if self.settings.allow_private {
-            return None;
-        }
-        let Ok(url) = reqwest::Url::parse(url) else {
-            return Some("the endpoint URL does not parse".to_owned());
-        };
-        target::literal_refusal(&url).map(|why| {
-            format!(
-                "refused: the endpoint is a {} address (WEBHOOK_ALLOW_PRIVATE is off)",
-                why.describe()
-            )
-        })
-    }
-
-    /// When to try again after failed attempt number `attempts + 1`, or
-    /// `None` once the delivery was queued (or replayed) longer than the
-    /// retry window ago.
-    fn retry_at(
-        &self,
-        attempts: i32,
-        queued_at: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Option<DateTime<Utc>> {
-        if now - queued_at >= chrono_duration(self.settings.retry_window) {
-            return None;
-        }
-        let ceiling = backoff_ceiling(self.settings.retry_base, attempts);
-        let fraction = random_bytes::<8>()
-            .map(|b| u64::from_le_bytes(b) as f64 / u64::MAX as f64)
-            .unwrap_or(1.0);
-        Some(now + chrono_duration(ceiling.mul_f64(fraction)))
-    }
-
-    /// Runs [`Self::run_once`] every `poll` until the process ends.
+    /// Polls every `poll` until the process ends.
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(self.settings.poll);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                if let Err(err) = self.run_once().await {
-                    tracing::warn!(?err, "delivering webhooks failed");
+        self.spawn_until(Shutdown::new())
+    }
+
+    /// Polls every `poll` until `shutdown` starts, then lets the
+    /// deliveries in flight finish; the task ends after them.
+    pub fn spawn_until(self, shutdown: Shutdown) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move { self.run(shutdown).await })
+    }
+
+    async fn run(self, shutdown: Shutdown) {
+        let mut ticker = tokio::time::interval(self.settings.poll);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut in_flight = InFlight::default();
+        let mut next_prune = Instant::now();
+        loop {
+            tokio::select! {
+                () = shutdown.started() => break,
+                () = in_flight.next_done(), if !in_flight.is_empty() => {}
+                _ = ticker.tick() => {
+                    if let Err(err) = self.poll(&mut in_flight).await {
+                        tracing::warn!(?err, "delivering webhooks failed");
+                    }
+                    if Instant::now() >= next_prune {
+                        next_prune = Instant::now() + PRUNE_EVERY;
+                        if let Err(err) = self.prune_once().await {
+                            tracing::warn!(?err, "pruning old webhook deliveries failed");
+                        }
+                    }
                 }
             }
-        })
+        }
+        if !in_flight.is_empty() {
+            tracing::info!(
+                in_flight = in_flight.len(),
+                "shutting down: waiting for the webhook deliveries in flight"
+            );
+        }
+        in_flight.drain().await;
     }
-}
-
-/// The longest wait after `attempts` earlier failures: base × 2^attempts,
-/// at most an hour.
-pub fn backoff_ceiling(base: Duration, attempts: i32) -> Duration {
-    let factor = 2u32.saturating_pow(attempts.clamp(0, 31) as u32);
-    base.saturating_mul(factor).min(MAX_DELAY)
-}
-
-fn chrono_duration(d: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
-}
-
-/// An error with its causes ("connection refused" sits a few levels down).
-fn describe(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]
@@ -256,18 +234,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_up_to_an_hour() {
-        let base = Duration::from_secs(10);
-        assert_eq!(backoff_ceiling(base, 0), Duration::from_secs(10));
-        assert_eq!(backoff_ceiling(base, 3), Duration::from_secs(80));
-        assert_eq!(backoff_ceiling(base, 12), MAX_DELAY);
-        assert_eq!(backoff_ceiling(base, 1000), MAX_DELAY);
-    }
-
-    #[test]
     fn retries_cover_the_window_then_stop() {
-        let worker_settings = Settings::from_config(&Config::for_database("sqlite::memory:"));
-        assert!(worker_settings.retry_window >= Duration::from_secs(24 * 3600));
-        assert!(worker_settings.lease > worker_settings.timeout);
+        let settings = Settings::from_config(&Config::for_database("sqlite::memory:"));
+        assert!(settings.retry_window >= Duration::from_secs(24 * 3600));
+        assert!(settings.lease > settings.timeout);
+        assert_eq!(settings.retention, Some(Duration::from_secs(30 * 86_400)));
+        assert!(settings.per_endpoint < settings.max_in_flight);
     }
 }
