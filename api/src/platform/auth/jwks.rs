@@ -298,7 +298,15 @@ impl JwksSource {
                          (set JWT_JWKS_CACHE to start from the last fetched keys)"
                     )));
                 };
-                match cache.load() {
+                let cached = cache.load().and_then(|document| {
+                    KeySet::parse(&document)
+                        .map_err(|err| {
+                            tracing::warn!(file = %cache.path().display(), %err,
+                                "JWT_JWKS_CACHE is unusable");
+                        })
+                        .ok()
+                });
+                match cached {
                     Some(keys) => {
                         tracing::warn!(url, %err, keys = keys.len(),
                             "cannot fetch the JWKS: starting with the keys of JWT_JWKS_CACHE, retrying");
