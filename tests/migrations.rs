@@ -306,3 +306,28 @@ async fn a_runtime_user_without_ddl_rights_serves_with_migrate_off() {
         .unwrap();
     admin.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_schema_migrated_by_a_newer_release_still_serves() {
+    // During a rolling upgrade the old replicas restart on a database the
+    // new release has already migrated.
+    for backend in backends() {
+        let fresh = FreshDb::new(backend).await;
+        let db = db::connect(&fresh.url, 2).await.unwrap();
+        db::migrate(&db).await.unwrap();
+        db.execute_unprepared(
+            "INSERT INTO seaql_migrations (version, applied_at) \
+             VALUES ('m20991231_000001_from_the_future', 0)",
+        )
+        .await
+        .unwrap();
+
+        let status = db::status(&db).await.unwrap();
+
+        assert!(status.pending.is_empty());
+        assert_eq!(status.unknown, ["m20991231_000001_from_the_future"]);
+        db::prepare(&db, Mode::Off).await.unwrap();
+        db::prepare(&db, Mode::Auto).await.unwrap();
+        db.close().await.unwrap();
+    }
+}
