@@ -1,5 +1,5 @@
 //! The `toasoan` command line: `serve` (the default), `migrate`, `reindex`,
-//! `generate`, `seed-demo`, `export-schema`, `token`.
+//! `generate`, `seed-demo`, `export-schema`, `token`, `backup`.
 
 use std::{process::ExitCode, time::Duration};
 
@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use api::{
     graphql,
     platform::auth::{self, Role},
-    platform::config::Config,
+    platform::config::{Config, migrate::Mode as MigrateMode},
     platform::db,
 };
 
@@ -33,8 +33,12 @@ enum Command {
     /// development the demo newsroom on an empty database (never with
     /// APP_ENV=production: use `seed-demo`).
     Serve,
-    /// Apply pending database migrations and exit.
+    /// Apply pending database migrations and exit (whatever MIGRATE says:
+    /// the deploy step of MIGRATE=off).
     Migrate,
+    /// Copy the SQLite database to PATH, online and consistent, while the
+    /// server serves (PostgreSQL: use pg_dump).
+    Backup(crate::backup::BackupArgs),
     /// Load the demo newsroom (refuses a database that has articles).
     SeedDemo,
     /// Print the GraphQL schema (SDL) to standard output.
@@ -145,8 +149,20 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
         }
         _ => None,
     };
+    if let Command::Backup(args) = &command {
+        println!(
+            "{}",
+            crate::backup::run(&config.database_url, &args.path).await?
+        );
+        return Ok(());
+    }
     let conn = db::connect(&config.database_url, config.database_max_connections).await?;
-    db::migrate(&conn).await?;
+    // `migrate` always migrates; the others follow MIGRATE.
+    let mode = match command {
+        Command::Migrate => MigrateMode::Auto,
+        _ => config.migrate,
+    };
+    db::prepare(&conn, mode).await?;
     match command {
         Command::Migrate => {
             close(conn).await?;
@@ -182,7 +198,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
             };
             crate::serve::run(config, verifier, dev_credentials).await?;
         }
-        Command::ExportSchema | Command::Token(_) => {}
+        Command::ExportSchema | Command::Token(_) | Command::Backup(_) => {}
     }
     Ok(())
 }

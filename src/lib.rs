@@ -3,6 +3,7 @@
 //! server's domain (`api::body`, `api::search`, `api::changes`…); the server
 //! never uses them.
 
+pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod generate;

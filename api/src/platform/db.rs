@@ -1,10 +1,15 @@
-//! Connecting to SQLite or PostgreSQL and migrating the schema.
+//! Connecting to SQLite or PostgreSQL and migrating the schema
+//! ([`schema`]).
 
+mod schema;
 mod timeout;
+
+pub use schema::{
+    MIGRATION_LOCK_KEY, SchemaError, SchemaStatus, ensure_current, migrate, prepare, status,
+};
 
 use std::time::Duration;
 
-use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DbErr, SqliteTransactionMode, TransactionOptions,
     TransactionTrait,
@@ -83,11 +88,6 @@ pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Database
 /// cache mostly holds statements that never run again, in every pooled
 /// connection; the statements of the loaders are few and stay in.
 const SQLITE_STATEMENT_CACHE: usize = 24;
-
-/// Applies every pending migration.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
-}
 
 /// Starts a transaction that will write. On SQLite it is `BEGIN
 /// IMMEDIATE`: it takes the write lock at once, waiting for it under the

@@ -5,6 +5,7 @@ pub mod environment;
 pub mod exposure;
 pub mod limits;
 pub mod load;
+pub mod migrate;
 pub mod persisted;
 pub mod rate_limit;
 pub mod shutdown;
@@ -66,6 +67,13 @@ pub struct Config {
     /// CPU core, between 4 and 32).
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = default_pool_size())]
     pub database_max_connections: u32,
+
+    /// Schema migrations at start: `auto` applies pending ones (under a
+    /// lock on PostgreSQL), `off` refuses to start while one is pending
+    /// (run `toasoan migrate` first; for users without DDL rights).
+    #[arg(long, env = "MIGRATE", value_enum,
+          default_value_t = migrate::Mode::Auto)]
+    pub migrate: migrate::Mode,
 
     /// Do not load the demo newsroom into an empty database.
     #[arg(long, env = "NO_DEMO", action = clap::ArgAction::SetTrue,
@@ -189,6 +197,7 @@ impl Config {
             query_limits: limits::QueryLimits::default(),
             request_timeout_secs: 30,
             database_max_connections: default_pool_size(),
+            migrate: migrate::Mode::Auto,
             no_demo: false,
             scheduler_interval_secs: 1,
             publication_name: "Toà Soạn".to_owned(),
