@@ -79,6 +79,20 @@ impl Server {
         }
     }
 
+    /// The process id (to signal it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The status of `GET path` on a new connection.
+    pub async fn get_status(&self, path: &str) -> u16 {
+        let url = format!("http://{}{path}", self.addr);
+        match self.client.get(url).send().await {
+            Ok(response) => response.status().as_u16(),
+            Err(err) => panic!("GET {path}: {err}"),
+        }
+    }
+
     /// Everything the process printed so far.
     pub fn output(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
