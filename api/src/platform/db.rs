@@ -1,6 +1,12 @@
 //! Connecting to SQLite or PostgreSQL and migrating the schema.
 
+pub mod lsn;
+pub mod read_replicas;
+mod replica_health;
+pub mod replica_metrics;
 mod timeout;
+
+pub use read_replicas::{Databases, Reader, Routed};
 
 use std::time::Duration;
 

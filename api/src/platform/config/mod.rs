@@ -7,6 +7,7 @@ pub mod limits;
 pub mod load;
 pub mod persisted;
 pub mod rate_limit;
+pub mod read_replicas;
 
 use std::net::SocketAddr;
 
@@ -164,6 +165,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub rate_limit: rate_limit::RateLimitConfig,
+
+    #[command(flatten)]
+    pub read_replicas: read_replicas::ReadReplicaConfig,
 }
 
 impl Config {
@@ -199,6 +203,7 @@ impl Config {
             exposure: exposure::ExposureConfig::default(),
             // Off: a test that limits turns it on.
             rate_limit: rate_limit::RateLimitConfig::off(),
+            read_replicas: read_replicas::ReadReplicaConfig::default(),
         }
     }
 
