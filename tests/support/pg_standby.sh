@@ -8,7 +8,7 @@
 #   tests/support/pg_standby.sh status              exit 0 when it accepts connections
 #
 # Settings (environment): PG_PRIMARY_HOST (127.0.0.1), PG_PRIMARY_PORT
-# (5432), PG_STANDBY_PORT (54329), PG_STANDBY_DIR
+# (5432), PG_PRIMARY_SOCKET (/var/run/postgresql), PG_STANDBY_PORT (54329), PG_STANDBY_DIR
 # (/tmp/toasoan-pg-standby-$PG_STANDBY_PORT), PG_BIN (the newest
 # /usr/lib/postgresql/*/bin). Runs as root (the server's files are the
 # postgres user's: commands run as postgres through runuser) or as postgres.
@@ -16,6 +16,7 @@ set -euo pipefail
 
 PRIMARY_HOST="${PG_PRIMARY_HOST:-127.0.0.1}"
 PRIMARY_PORT="${PG_PRIMARY_PORT:-5432}"
+PRIMARY_SOCKET="${PG_PRIMARY_SOCKET:-/var/run/postgresql}"
 PORT="${PG_STANDBY_PORT:-54329}"
 DIR="${PG_STANDBY_DIR:-/tmp/toasoan-pg-standby-$PORT}"
 LOCK="$DIR.lock"
@@ -36,8 +37,10 @@ as_postgres() {
   fi
 }
 
+# Over the Unix socket (peer authentication as postgres): TCP may need a
+# password.
 primary_sql() {
-  as_postgres "$PG_BIN/psql" -h "$PRIMARY_HOST" -p "$PRIMARY_PORT" -U postgres -d postgres -XAtqc "$1"
+  as_postgres "$PG_BIN/psql" -h "$PRIMARY_SOCKET" -p "$PRIMARY_PORT" -U postgres -d postgres -XAtqc "$1"
 }
 
 allow_replication() {
