@@ -19,6 +19,7 @@ use crate::{
     http::{Rest, RestState, rate_limit::RateLimitState},
     platform::auth::Verifier,
     platform::config::Config,
+    platform::db::Databases,
     platform::generation::ContentGeneration,
     platform::metrics::Metrics,
     platform::ratelimit::RateLimits,
@@ -28,7 +29,10 @@ use crate::{
 
 /// The application's long-lived parts, shared by both faces.
 pub struct App {
+    /// The primary database.
     pub db: DatabaseConnection,
+    /// The primary and the read replicas (`DATABASE_READ_URL`).
+    pub databases: Arc<Databases>,
     pub config: Arc<Config>,
     /// Verifies bearer tokens once per request.
     pub verifier: Arc<Verifier>,
@@ -103,8 +107,13 @@ impl AppState {
         let verifier = Arc::new(verifier);
         let generation = Arc::new(ContentGeneration::new(config.content_version_poll_ms > 0));
         let signals = Signals::new(background.clone());
-        let graphql = EndpointState::new(
+        let databases = Arc::new(Databases::from_config(
             db.clone(),
+            background.clone(),
+            &config,
+        ));
+        let graphql = EndpointState::new(
+            databases.clone(),
             background,
             config.clone(),
             verifier.clone(),
@@ -115,6 +124,7 @@ impl AppState {
         let rate_limits = rate_limits(&config);
         Self(Arc::new(App {
             db,
+            databases,
             config,
             verifier,
             generation,
@@ -130,7 +140,8 @@ impl AppState {
     /// listener of their notices (PostgreSQL) and the response cache's
     /// invalidation (notices, the change log and the content generation,
     /// checked every `CONTENT_VERSION_POLL_MS`, or every second when that
-    /// is 0). The tasks end with the runtime.
+    /// is 0), and the read replicas' health check. The tasks end with the
+    /// runtime.
     pub async fn spawn_signals(&self) -> Vec<tokio::task::JoinHandle<()>> {
         let mut tasks = Vec::new();
         if let Some(invalidator) = self.graphql.invalidator.clone() {
@@ -142,6 +153,7 @@ impl AppState {
             tasks.push(invalidator.spawn(&self.signals, std::time::Duration::from_millis(every)));
         }
         tasks.extend(self.signals.clone().spawn_listener());
+        tasks.extend(self.databases.spawn_health());
         tasks
     }
 
@@ -154,6 +166,8 @@ impl AppState {
     fn rest(&self) -> RestState {
         RestState(Arc::new(Rest {
             db: self.db.clone(),
+            databases: self.databases.clone(),
+            generation: self.generation.clone(),
             config: self.config.clone(),
             verifier: self.verifier.clone(),
             metrics: self.metrics.clone(),

@@ -14,6 +14,10 @@ use axum::{
 use chrono::Utc;
 
 use super::RestState;
+use crate::domain::viewer::Viewer;
+
+/// Feeds are read anonymously.
+const ANONYMOUS: Viewer = Viewer::Anonymous;
 use crate::platform::conditional;
 use crate::{
     domain::feeds::{self, FeedFormat, FeedParams, Scope, ScopeKind},
@@ -39,8 +43,14 @@ pub async fn scoped(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
+    let slug = &slug;
     let scope = match ScopeKind::from_path(&kind) {
-        Some(kind) => match Scope::find(&state.db, kind, &slug).await {
+        Some(kind) => match state
+            .read(&ANONYMOUS, &headers, |db| async move {
+                Scope::find(&db, kind, slug).await
+            })
+            .await
+        {
             Ok(Some(scope)) => Some(scope),
             Ok(None) => {
                 return AppError::NotFound(format!("{} `{slug}`", kind.noun())).into_response();
@@ -68,7 +78,13 @@ async fn answer(
     };
     let Query(query) = query.map_err(|e| AppError::bad_input("query", e.body_text()))?;
     let params = FeedParams::parse(&query)?;
-    let feed = feeds::build(&state.db, &state.config, &scope, &params, Utc::now()).await?;
+    let now = Utc::now();
+    let (scope, params) = (&scope, &params);
+    let feed = state
+        .read(&ANONYMOUS, headers, |db| async move {
+            feeds::build(&db, &state.config, scope, params, now).await
+        })
+        .await?;
     let body = match format {
         FeedFormat::Rss => feeds::rss::render(&feed)?,
         FeedFormat::Atom => feeds::atom::render(&feed)?,

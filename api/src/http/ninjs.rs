@@ -31,14 +31,19 @@ pub async fn article(
 ) -> Result<Response, ApiError> {
     let viewer = viewer(&state, &headers).await?;
     let now = Utc::now();
-    let row = references::find_row::<article::Entity>(&state.db, &key, "id").await?;
-    let Some(row) = row.filter(|a| viewer.can_read(a, now)) else {
-        return Err(AppError::NotFound("article".into()).into());
-    };
-    let item = ninjs::articles(&state.db, &[row], state.config.base_url(), now)
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::Internal("ninjs built no item".into()))?;
+    let (rest, key, reader) = (&state, &key, &viewer);
+    let item = state
+        .read(&viewer, &headers, |db| async move {
+            let row = references::find_row::<article::Entity>(&db, key, "id").await?;
+            let Some(row) = row.filter(|a| reader.can_read(a, now)) else {
+                return Err(AppError::NotFound("article".into()));
+            };
+            ninjs::articles(&db, &[row], rest.config.base_url(), now)
+                .await?
+                .pop()
+                .ok_or_else(|| AppError::Internal("ninjs built no item".into()))
+        })
+        .await?;
     let cache = match viewer {
         crate::domain::viewer::Viewer::Anonymous => "public, max-age=60",
         crate::domain::viewer::Viewer::User(_) => "private, no-store",

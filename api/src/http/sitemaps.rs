@@ -12,6 +12,10 @@ use axum::{
 use chrono::Utc;
 
 use super::RestState;
+use crate::domain::viewer::Viewer;
+
+/// Sitemaps are read anonymously.
+const ANONYMOUS: Viewer = Viewer::Anonymous;
 use crate::platform::conditional;
 use crate::{
     domain::sitemaps::{self, PageEntry, xml},
@@ -29,9 +33,14 @@ fn answer(headers: &HeaderMap, body: AppResult<Vec<u8>>) -> Response {
 
 /// The sitemap index.
 pub async fn index(State(state): State<RestState>, headers: HeaderMap) -> Response {
+    let state = &state;
     let body = async {
         let now = Utc::now();
-        let pages = sitemaps::article_pages(&state.db, state.config.sitemap_page_size, now).await?;
+        let pages = state
+            .read(&ANONYMOUS, &headers, |db| async move {
+                sitemaps::article_pages(&db, state.config.sitemap_page_size, now).await
+            })
+            .await?;
         let sections = PageEntry {
             page: 0,
             lastmod: pages.iter().filter_map(|p| p.lastmod).max(),
@@ -47,11 +56,17 @@ pub async fn page(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    let state = &state;
     let body = async {
         let now = Utc::now();
         let base = state.config.base_url();
         if file == "sections.xml" {
-            return xml::urlset(&sitemaps::section_page(&state.db, base, now).await?);
+            let page = state
+                .read(&ANONYMOUS, &headers, |db| async move {
+                    sitemaps::section_page(&db, base, now).await
+                })
+                .await?;
+            return xml::urlset(&page);
         }
         let page = file
             .strip_prefix("articles-")
@@ -63,7 +78,11 @@ pub async fn page(
             })
             .ok_or_else(|| AppError::NotFound(format!("sitemap `{file}`")))?;
         let size = state.config.sitemap_page_size;
-        let entries = sitemaps::article_page(&state.db, base, page, size, now).await?;
+        let entries = state
+            .read(&ANONYMOUS, &headers, |db| async move {
+                sitemaps::article_page(&db, base, page, size, now).await
+            })
+            .await?;
         if entries.is_empty() {
             // Not listed in the index either.
             return Err(AppError::NotFound(format!("sitemap `{file}`")));
@@ -75,8 +94,14 @@ pub async fn page(
 
 /// The Google News sitemap: the last two days, at most 1,000 articles.
 pub async fn news(State(state): State<RestState>, headers: HeaderMap) -> Response {
+    let state = &state;
     let body = async {
-        let entries = sitemaps::news(&state.db, state.config.base_url(), Utc::now()).await?;
+        let now = Utc::now();
+        let entries = state
+            .read(&ANONYMOUS, &headers, |db| async move {
+                sitemaps::news(&db, state.config.base_url(), now).await
+            })
+            .await?;
         xml::news(&state.config.publication_name, &entries)
     };
     answer(&headers, body.await)

@@ -1,9 +1,14 @@
 //! Connecting to SQLite or PostgreSQL and migrating the schema
 //! ([`schema`]).
 
+pub mod lsn;
+pub mod read_replicas;
+mod replica_health;
+pub mod replica_metrics;
 mod schema;
 mod timeout;
 
+pub use read_replicas::{Databases, Reader, Routed};
 pub use schema::{
     MIGRATION_LOCK_KEY, SchemaError, SchemaStatus, ensure_current, migrate, prepare, status,
 };

@@ -64,6 +64,11 @@ impl ContentGeneration {
         }
     }
 
+    /// The generation last read (0: none yet), without reading.
+    pub fn known(&self) -> u64 {
+        self.value.load(Ordering::Acquire)
+    }
+
     /// Reads the generation from the database and keeps it (never going
     /// back: a slow read must not undo a newer one).
     pub async fn refresh(&self, db: &impl ConnectionTrait) -> Result<u64, DbErr> {

@@ -8,6 +8,7 @@ mod exposure;
 mod graphiql;
 mod negotiate;
 pub mod persisted;
+pub mod read_route;
 pub mod response_cache;
 mod state;
 
@@ -36,11 +37,11 @@ use self::{
 use crate::{
     domain::viewer::Viewer,
     graphql::{
-        RequestContext, dataloader,
-        limits::{self, RootFieldSlots},
+        limits,
         surrogate::{self, SurrogateKeys},
     },
     platform::auth,
+    platform::db::lsn::Lsn,
     platform::error::code,
     platform::ratelimit::Ticket,
     platform::signals::Notice,
@@ -109,7 +110,17 @@ pub async fn get(
         early_tag,
     };
     let ticket = ticket.map(|Extension(ticket)| ticket);
-    execute(&state, request, ticket, viewer, response_type, Some(get)).await
+    let seen = read_route::seen(&headers);
+    execute(
+        &state,
+        request,
+        ticket,
+        viewer,
+        response_type,
+        Some(get),
+        seen,
+    )
+    .await
 }
 
 /// What a `GET` adds to a request: its headers and the validator known
@@ -167,7 +178,8 @@ pub async fn post(
         }
     };
     let ticket = ticket.map(|Extension(ticket)| ticket);
-    execute(&state, request, ticket, viewer, response_type, None).await
+    let seen = read_route::seen(&headers);
+    execute(&state, request, ticket, viewer, response_type, None, seen).await
 }
 
 /// Who sends the request: no `Authorization` header is an anonymous
@@ -205,6 +217,7 @@ async fn execute(
     viewer: Viewer,
     response_type: ResponseType,
     get: Option<Get<'_>>,
+    seen: Option<Lsn>,
 ) -> Response {
     state.metrics.graphql_request();
     let over_get = get.is_some();
@@ -336,17 +349,14 @@ async fn execute(
         }
         keys
     });
-    let mut request = request
-        .data(dataloader::for_request(state.db.clone(), keys.clone()))
-        .data(RootFieldSlots::new(state.root_field_concurrency))
-        .data(RequestContext {
-            viewer,
-            now: Utc::now(),
-        });
-    if let Some(keys) = &keys {
-        request = request.data(keys.clone());
-    }
-    let mut response = state.schema.execute(request).await;
+    let sub = viewer.sub().map(str::to_owned);
+    let run = read_route::Run {
+        primary: read_route::needs_primary(mutation, &roots),
+        viewer,
+        keys: keys.clone(),
+        seen,
+    };
+    let mut response = read_route::run(state, request, run).await;
     if response.data == async_graphql::Value::Null
         && let Some(measure) = limits::refused_by_validation(&response.errors)
     {
@@ -358,8 +368,12 @@ async fn execute(
     {
         state.persisted.register(registration);
     }
+    let mut commit_lsn = None;
     if mutation {
         after_write(state, &roots, executed).await;
+        if executed {
+            commit_lsn = read_route::after_write(state, sub.as_deref()).await;
+        }
     }
     if response.data == async_graphql::Value::Null {
         // No data at all: the request failed validation (or a limit).
@@ -375,7 +389,10 @@ async fn execute(
     let without_errors = response.errors.is_empty();
     let hint = response.cache_control;
     let keys = keys.map(|k| k.finish()).unwrap_or_default();
-    let http = respond(response_type, response);
+    let mut http = respond(response_type, response);
+    if let Some(lsn) = commit_lsn {
+        http.headers_mut().insert(read_route::COMMIT_LSN, lsn);
+    }
     if let Some(lead) = lead {
         let (parts, body) = http.into_parts();
         let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {

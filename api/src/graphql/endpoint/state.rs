@@ -13,13 +13,16 @@ use super::{
 };
 use crate::{
     graphql::AppSchema, graphql::limits::Limits, platform::auth::Verifier,
-    platform::config::Config, platform::generation::ContentGeneration, platform::metrics::Metrics,
-    platform::signals::Signals,
+    platform::config::Config, platform::db::Databases, platform::generation::ContentGeneration,
+    platform::metrics::Metrics, platform::signals::Signals,
 };
 
 /// The endpoint's long-lived parts.
 pub struct Endpoint {
+    /// The primary database.
     pub db: DatabaseConnection,
+    /// The primary and the read replicas: where each read goes.
+    pub databases: Arc<Databases>,
     pub schema: AppSchema,
     /// The schema without limits that measures refused documents.
     pub measuring: AppSchema,
@@ -59,10 +62,10 @@ impl Deref for EndpointState {
 }
 
 impl EndpointState {
-    /// The endpoint over `db` (its upkeep over `background`): the schema, the persisted-query store and
+    /// The endpoint over `databases` (its upkeep over `background`): the schema, the persisted-query store and
     /// the validators of `GET` answers.
     pub fn new(
-        db: DatabaseConnection,
+        databases: Arc<Databases>,
         background: DatabaseConnection,
         config: Arc<Config>,
         verifier: Arc<Verifier>,
@@ -70,6 +73,7 @@ impl EndpointState {
         metrics: Arc<Metrics>,
         signals: Arc<Signals>,
     ) -> Self {
+        let db = databases.primary().clone();
         let schema = crate::graphql::build_schema(db.clone(), config.clone());
         let persisted = PersistedQueries::new(
             config.persisted_queries,
@@ -101,6 +105,7 @@ impl EndpointState {
             invalidator,
             signals,
             db,
+            databases,
             schema,
             measuring: crate::graphql::measuring_schema(),
             limits: Limits::of(&config),

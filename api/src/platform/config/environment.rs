@@ -57,6 +57,7 @@ pub fn check(config: &Config) -> Result<(), ConfigError> {
         }
     }
     config.cors()?;
+    config.read_replicas.check(&config.database_url)?;
     if config.graphiql_on() && config.introspection() == Introspection::Off {
         return Err(ConfigError::new(
             "GRAPHIQL=on contradicts INTROSPECTION=off: GraphiQL needs introspection \

@@ -8,6 +8,7 @@ pub mod load;
 pub mod migrate;
 pub mod persisted;
 pub mod rate_limit;
+pub mod read_replicas;
 pub mod shutdown;
 
 use std::net::SocketAddr;
@@ -182,6 +183,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub rate_limit: rate_limit::RateLimitConfig,
+
+    #[command(flatten)]
+    pub read_replicas: read_replicas::ReadReplicaConfig,
 }
 
 impl Config {
@@ -220,6 +224,7 @@ impl Config {
             exposure: exposure::ExposureConfig::default(),
             // Off: a test that limits turns it on.
             rate_limit: rate_limit::RateLimitConfig::off(),
+            read_replicas: read_replicas::ReadReplicaConfig::default(),
         }
     }
 
