@@ -92,7 +92,8 @@ fn token(args: &TokenArgs, config: &Config) -> Result<String, auth::AuthSetupErr
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    // Kept to the end: dropping it sends the last buffered spans.
+    let _telemetry = crate::telemetry::init(&cli.config);
     match &cli.command {
         Some(Command::ExportSchema) => {
             print!("{}", graphql::sdl());
@@ -196,6 +197,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
             let _generation = (state.generation.clone()).spawn_poll(conn_for_generation, poll);
             let _signals = state.spawn_signals().await;
             let signals = state.signals();
+            let metrics_state = state.clone();
             let router = app::build_router(state);
             if let Some(credentials) = dev_credentials {
                 // The one deliberate print of a token: development only.
@@ -204,6 +206,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
             let every = std::time::Duration::from_secs(config.scheduler_interval_secs.max(1));
             let _scheduler = scheduler::spawn(conn_for_scheduler, every, signals);
             let _webhooks = webhook_worker.spawn();
+            let _metrics = app::serve_metrics(&metrics_state).await?;
             app::serve(router, &config).await?;
         }
         Command::ExportSchema | Command::Token(_) => {}
@@ -216,10 +219,4 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
 /// complete on its own (`bench/run.sh` moves a generated archive).
 async fn close(conn: sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     conn.close().await
-}
-
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }

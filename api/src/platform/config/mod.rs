@@ -5,6 +5,7 @@ pub mod environment;
 pub mod exposure;
 pub mod limits;
 pub mod load;
+pub mod observability;
 pub mod persisted;
 pub mod rate_limit;
 
@@ -164,6 +165,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub rate_limit: rate_limit::RateLimitConfig,
+
+    #[command(flatten)]
+    pub observability: observability::ObservabilityConfig,
 }
 
 impl Config {
@@ -199,6 +203,7 @@ impl Config {
             exposure: exposure::ExposureConfig::default(),
             // Off: a test that limits turns it on.
             rate_limit: rate_limit::RateLimitConfig::off(),
+            observability: observability::ObservabilityConfig::default(),
         }
     }
 
