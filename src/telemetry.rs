@@ -1,8 +1,8 @@
 //! Logs and traces of the process.
 //!
 //! Logs: `LOG_FORMAT=json|text` (JSON by default when
-//! `APP_ENV=production`), filtered by `RUST_LOG` (default
-//! `info,sqlx=warn,sea_orm=warn`). JSON lines are flat objects
+//! `APP_ENV=production`; text is coloured on a terminal only), filtered
+//! by `RUST_LOG` (default `info,sqlx=warn,sea_orm=warn`). JSON lines are flat objects
 //! (`timestamp`, `level`, `target`, `message`, the event's fields) with
 //! the enclosing spans in `spans`, so a request's lines all carry its
 //! `request_id`.
@@ -12,6 +12,8 @@
 //! OTLP/HTTP with protobuf, batched (`OTEL_BSP_*`), under
 //! `OTEL_SERVICE_NAME` (default `toasoan`). Unset, no exporter and no layer
 //! exist.
+
+use std::io::IsTerminal;
 
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::{Protocol, SpanExporter, WithExportConfig};
@@ -52,7 +54,9 @@ pub fn init(config: &Config) -> Telemetry {
             .with_current_span(false)
             .with_span_list(true)
             .boxed(),
-        LogFormat::Text => tracing_subscriber::fmt::layer().boxed(),
+        LogFormat::Text => tracing_subscriber::fmt::layer()
+            .with_ansi(std::io::stdout().is_terminal())
+            .boxed(),
     };
     let (provider, problem) = match tracer_provider() {
         Ok(provider) => (provider, None),
