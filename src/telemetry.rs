@@ -24,8 +24,9 @@ use api::platform::config::{Config, observability::LogFormat};
 
 /// The log filter when `RUST_LOG` is unset.
 const DEFAULT_FILTER: &str = "info,sqlx=warn,sea_orm=warn";
-/// What traces get: every span at `info`, SQL statements included.
-const TRACE_FILTER: &str = "info,sqlx=warn";
+/// What traces get: every span at `info`, SQL statements and DataLoader
+/// batches (a `debug` span, so that logs at `info` skip it) included.
+const TRACE_FILTER: &str = "info,sqlx=warn,api::graphql::dataloader=debug";
 
 /// Keeps the trace exporter; dropping it sends the spans still buffered.
 pub struct Telemetry {

@@ -46,7 +46,8 @@ impl<K: BatchKey + Reads> Loader<K> for DbLoader {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[K]) -> Result<HashMap<K, K::Value>, Self::Error> {
-        let span = tracing::info_span!(
+        // At debug: the log (at info) pays nothing for it; traces take it.
+        let span = tracing::debug_span!(
             "graphql.batch",
             loader = short_name::<K>(),
             keys = keys.len()
