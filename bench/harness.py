@@ -116,10 +116,14 @@ class Server:
 
     def counters(self):
         values = {}
+        # Unlabelled series only (the toasoan_* counters read here); labelled
+        # ones (histograms, families) and float gauges are skipped or kept
+        # as floats.
         for line in self.get("/metrics").splitlines():
-            if line and not line.startswith("#"):
+            if line and not line.startswith("#") and "{" not in line:
                 name, value = line.split()
-                values[name] = int(value)
+                number = float(value)
+                values[name] = int(number) if number.is_integer() else number
         return values
 
     def reset_peak_rss(self):

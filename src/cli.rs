@@ -95,7 +95,8 @@ fn token(args: &TokenArgs, config: &Config) -> Result<String, auth::AuthSetupErr
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    // Kept to the end: dropping it sends the last buffered spans.
+    let _telemetry = crate::telemetry::init(&cli.config);
     match &cli.command {
         Some(Command::ExportSchema) => {
             print!("{}", graphql::sdl());
@@ -208,10 +209,4 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
 /// complete on its own (`bench/run.sh` moves a generated archive).
 async fn close(conn: sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     conn.close().await
-}
-
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }

@@ -8,3 +8,4 @@ pub mod cli;
 pub mod demo;
 pub mod generate;
 pub mod serve;
+pub mod telemetry;

@@ -41,6 +41,7 @@ pub async fn run(
     upkeep.extend((state.generation.clone()).spawn_poll(conn_for_upkeep.clone(), poll));
     upkeep.extend(state.spawn_signals().await);
     let signals = state.signals();
+    upkeep.extend(app::serve_metrics(&state).await?);
     let router = app::build_router(state);
     if let Some(credentials) = dev_credentials {
         // The one deliberate print of a token: development only.

@@ -272,8 +272,8 @@ async fn reads_go_to_the_replica_except_the_writers_and_survive_its_loss() {
         app.take_statement_count() > 0,
         "the primary serves the replica's reads"
     );
-    let mut metrics = String::new();
-    api::platform::db::replica_metrics::render(databases(&app.state), &mut metrics);
+    let scrape = Request::get("/metrics").body(Body::empty()).unwrap();
+    let metrics = common::body_text(app.send(scrape).await).await;
     let database = app.url.rsplit('/').next().unwrap();
     let up =
         format!("toasoan_db_replica_up{{replica=\"127.0.0.1:{STANDBY_PORT}/{database}\"}} 0\n");

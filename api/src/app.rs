@@ -3,15 +3,21 @@
 //! of middleware, and serving it. The composition root: it imports the
 //! faces; nothing imports it.
 
+mod access_log;
 mod cors;
 mod limits;
+mod request_id;
 
 use std::{net::SocketAddr, ops::Deref, sync::Arc};
 
 use axum::{Router, middleware};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
-use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+};
 
 pub use crate::graphql::build_schema;
 use crate::{
@@ -67,7 +73,8 @@ impl AppState {
     /// State over an open (and migrated) database.
     pub fn new(db: DatabaseConnection, config: Config, verifier: Verifier) -> Self {
         let background = db.clone();
-        Self::with_metrics(db, background, config, verifier, Arc::default())
+        let metrics = Arc::new(Metrics::new(config.observability.metrics_operation_names));
+        Self::with_metrics(db, background, config, verifier, metrics)
     }
 
     /// State whose own upkeep (cache invalidation, signals) runs through
@@ -79,7 +86,8 @@ impl AppState {
         config: Config,
         verifier: Verifier,
     ) -> Self {
-        Self::with_metrics(db, background, config, verifier, Arc::default())
+        let metrics = Arc::new(Metrics::new(config.observability.metrics_operation_names));
+        Self::with_metrics(db, background, config, verifier, metrics)
     }
 
     /// State whose `/metrics` counts the SQL statements run through `db`
@@ -91,7 +99,7 @@ impl AppState {
     ) -> Self {
         // Taken before counting: the upkeep's statements are not requests'.
         let background = db.clone();
-        let metrics = Arc::new(Metrics::default());
+        let metrics = Arc::new(Metrics::new(config.observability.metrics_operation_names));
         metrics.count_statements_of(&mut db);
         Self::with_metrics(db, background, config, verifier, metrics)
     }
@@ -103,6 +111,7 @@ impl AppState {
         verifier: Verifier,
         metrics: Arc<Metrics>,
     ) -> Self {
+        metrics.scrape_through(background.clone());
         let config = Arc::new(config);
         let verifier = Arc::new(verifier);
         let generation = Arc::new(ContentGeneration::new(config.content_version_poll_ms > 0));
@@ -176,10 +185,13 @@ impl AppState {
     }
 }
 
-/// The whole HTTP surface, with its middleware. Pure: binding a port is
-/// the caller's business.
+/// The whole HTTP surface, with its middleware (`/metrics` only when
+/// `METRICS_ADDR` is unset). Pure: binding a port is the caller's
+/// business.
 ///
-/// From the outside in: trace, CORS (so a browser can read a `503` or a
+/// From the outside in: the request id (a client's insane one dropped,
+/// then kept or generated, echoed in the response), the access log (the
+/// request's span, its line and its series), CORS (so a browser can read a `503` or a
 /// `429` too), the rate limit, load shedding, the request timeout,
 /// compression, the body limit.
 pub fn build_router(state: AppState) -> Router {
@@ -199,9 +211,44 @@ pub fn build_router(state: AppState) -> Router {
     // Outside load shedding: a client over its budget is refused before
     // it takes a permit. Inside CORS: preflights are free, and a 429
     // carries the CORS headers a browser needs to read it.
+    let access = access_log::AccessLog {
+        metrics: state.metrics.clone(),
+        trusted_proxies: config.rate_limit.trusted_proxies.clone().into(),
+    };
     with_rate_limit(router, &state)
         .layer(cors::layer(config))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            access,
+            access_log::access_log,
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(middleware::from_fn(request_id::drop_insane))
+}
+
+/// `GET /metrics` alone, for the listener of `METRICS_ADDR`.
+pub fn build_metrics_router(state: &AppState) -> Router {
+    crate::http::metrics_routes(state.rest())
+}
+
+/// When `METRICS_ADDR` is set: binds it and serves `/metrics` there until
+/// the task is aborted (the server does it last, so that a draining
+/// replica can still be scraped). A bind failure stops the start-up.
+pub async fn serve_metrics(
+    state: &AppState,
+) -> std::io::Result<Option<tokio::task::JoinHandle<()>>> {
+    let Some(addr) = state.config.observability.metrics_addr else {
+        return Ok(None);
+    };
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "serving /metrics");
+    let router = build_metrics_router(state);
+    Ok(Some(tokio::spawn(async move {
+        let served = axum::serve(listener, router).await;
+        if let Err(err) = served {
+            tracing::error!(%err, "the metrics listener failed");
+        }
+    })))
 }
 
 /// The budgets of the settings, announced in the log; `None` when rate

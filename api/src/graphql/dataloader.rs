@@ -11,6 +11,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{DatabaseConnection, DbErr};
+use tracing::Instrument;
 
 use super::surrogate::{self, SurrogateKeys};
 use crate::domain::{
@@ -30,9 +31,14 @@ pub type Loaders = DataLoader<DbLoader>;
 
 /// A fresh set of loaders for one request. No added delay: the keys of
 /// one level are queued before the spawned fetch runs, and the default
-/// 1 ms only added latency per level (docs/ARCHITECTURE.md).
+/// 1 ms only added latency per level (docs/ARCHITECTURE.md). Each batch
+/// runs in the span of the request that queued it (its SQL statements
+/// nest under the batch's own span in a trace).
 pub fn for_request(db: DatabaseConnection, reads: Option<SurrogateKeys>) -> Loaders {
-    DataLoader::new(DbLoader { db, reads }, tokio::spawn).delay(std::time::Duration::ZERO)
+    DataLoader::new(DbLoader { db, reads }, |batch| {
+        tokio::spawn(batch.in_current_span())
+    })
+    .delay(std::time::Duration::ZERO)
 }
 
 impl<K: BatchKey + Reads> Loader<K> for DbLoader {
@@ -40,7 +46,16 @@ impl<K: BatchKey + Reads> Loader<K> for DbLoader {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[K]) -> Result<HashMap<K, K::Value>, Self::Error> {
-        let rows = K::fetch(&self.db, keys).await.map_err(Arc::new)?;
+        // At debug: the log (at info) pays nothing for it; traces take it.
+        let span = tracing::debug_span!(
+            "graphql.batch",
+            loader = short_name::<K>(),
+            keys = keys.len()
+        );
+        let rows = K::fetch(&self.db, keys)
+            .instrument(span)
+            .await
+            .map_err(Arc::new)?;
         if let Some(reads) = &self.reads {
             for kind in K::KINDS {
                 reads.insert((*kind).to_owned());
@@ -53,6 +68,13 @@ impl<K: BatchKey + Reads> Loader<K> for DbLoader {
         }
         Ok(rows)
     }
+}
+
+/// The key type's own name, without its module path.
+fn short_name<K>() -> &'static str {
+    let full = std::any::type_name::<K>();
+    let bare = full.split('<').next().unwrap_or(full);
+    bare.rsplit("::").next().unwrap_or(bare)
 }
 
 /// The surrogate keys a batch of `Self` reads: the kinds of content it

@@ -19,12 +19,17 @@ use axum::{Router, routing::get};
 
 pub use state::{Rest, RestState};
 
-/// Every REST route, with its state.
+/// Every REST route, with its state; `/metrics` only when `METRICS_ADDR`
+/// does not serve it apart.
 pub fn routes(state: RestState) -> Router {
-    Router::new()
+    let router = if state.config.observability.metrics_addr.is_some() {
+        Router::new()
+    } else {
+        Router::new().route("/metrics", get(metrics::metrics))
+    };
+    router
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::metrics))
         .route("/feeds/{file}", get(feeds::site))
         .route("/feeds/{kind}/{slug}/{file}", get(feeds::scoped))
         .route("/sitemap.xml", get(sitemaps::index))
@@ -32,5 +37,12 @@ pub fn routes(state: RestState) -> Router {
         .route("/sitemap-news.xml", get(sitemaps::news))
         .route("/v1/ninjs/articles/{key}", get(ninjs::article))
         .route("/v1/sync", get(sync::sync))
+        .with_state(state)
+}
+
+/// `GET /metrics` alone (the router of `METRICS_ADDR`).
+pub fn metrics_routes(state: RestState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::metrics))
         .with_state(state)
 }

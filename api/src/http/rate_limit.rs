@@ -116,7 +116,7 @@ pub async fn limit(
 }
 
 /// Every `X-Forwarded-For` line, in order, as one list.
-fn forwarded_for(headers: &HeaderMap) -> Option<String> {
+pub fn forwarded_for(headers: &HeaderMap) -> Option<String> {
     let lines: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()

@@ -1,7 +1,8 @@
 //! Errors of the REST routes (feeds, sitemaps, ninjs, sync): the HTTP status of the
 //! error's code and a JSON body shaped like a GraphQL error, so clients
 //! parse one error format everywhere:
-//! `{"errors":[{"message":"…","extensions":{"code":"NOT_FOUND"}}]}`.
+//! `{"errors":[{"message":"…","extensions":{"code":"NOT_FOUND","requestId":"…"}}]}`
+//! (`requestId` is the response's `X-Request-Id`).
 
 use axum::{
     Json,
@@ -10,7 +11,10 @@ use axum::{
 };
 use serde_json::json;
 
-use crate::platform::error::{AppError, code};
+use crate::platform::{
+    error::{AppError, code},
+    request_scope,
+};
 
 /// The HTTP status of an error code.
 pub fn status_of(code: &str) -> StatusCode {
@@ -87,6 +91,9 @@ impl IntoResponse for ApiError {
         let mut extensions = json!({ "code": self.code });
         if let Some(field) = self.field {
             extensions["field"] = json!(field);
+        }
+        if let Some(id) = request_scope::request_id() {
+            extensions["requestId"] = json!(id);
         }
         let body = json!({
             "errors": [{ "message": self.message, "extensions": extensions }]

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod net;
 pub mod pagination;
 pub mod ratelimit;
+pub mod request_scope;
 pub mod shutdown;
 pub mod signals;
 pub mod slug;

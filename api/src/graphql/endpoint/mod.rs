@@ -10,6 +10,7 @@ mod negotiate;
 pub mod persisted;
 pub mod read_route;
 pub mod response_cache;
+mod stamp;
 mod state;
 
 pub use state::{Endpoint, EndpointState};
@@ -44,6 +45,7 @@ use crate::{
     platform::db::lsn::Lsn,
     platform::error::code,
     platform::ratelimit::Ticket,
+    platform::request_scope,
     platform::signals::Notice,
 };
 
@@ -201,7 +203,7 @@ async fn viewer(
     result.map(Viewer::User).map_err(|message| {
         let response =
             async_graphql::Response::from_errors(vec![coded_error(message, code::UNAUTHENTICATED)]);
-        let mut response = respond_with_status(StatusCode::UNAUTHORIZED, response_type, &response);
+        let mut response = respond_with_status(StatusCode::UNAUTHORIZED, response_type, response);
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,
             HeaderValue::from_static("Bearer error=\"invalid_token\""),
@@ -220,6 +222,7 @@ async fn execute(
     seen: Option<Lsn>,
 ) -> Response {
     state.metrics.graphql_request();
+    request_scope::graphql_operation(request.operation_name.as_deref());
     let over_get = get.is_some();
     let anonymous = matches!(viewer, Viewer::Anonymous);
     let mut request = request;
@@ -247,6 +250,7 @@ async fn execute(
             Lookup::Alone => None,
         };
         if let Some((entry, status)) = found {
+            request_scope::graphql_operation(entry.operation.as_deref());
             if let Some(refusal) = charge(state, ticket.as_ref(), &entry, &request).await {
                 return respond(response_type, refusal);
             }
@@ -259,8 +263,12 @@ async fn execute(
     // it a second time. Its size is checked before validation walks it.
     let operation_name = request.operation_name.clone();
     let may_introspect = state.exposure.may_introspect(&viewer);
-    let (mutation, roots) = match request.parsed_query() {
+    let (mutation, roots, named) = match request.parsed_query() {
         Ok(document) => {
+            let named = operation_name
+                .clone()
+                .or_else(|| only_name(&document.operations));
+            request_scope::graphql_operation(named.as_deref());
             if let Err(error) = state.limits.check(document) {
                 return respond(
                     response_type,
@@ -285,6 +293,7 @@ async fn execute(
             (
                 is_mutation(&document.operations, operation_name.as_deref()),
                 root_fields(document, operation_name.as_deref()),
+                named,
             )
         }
         Err(err) => {
@@ -407,6 +416,7 @@ async fn execute(
             hint,
         );
         entry.cost = cost;
+        entry.operation = named;
         let entry = Arc::new(entry);
         let status = lead.finish(entry.clone());
         return served(&entry, get, status).await;
@@ -570,6 +580,16 @@ fn request_from_url(raw: &str) -> Result<async_graphql::Request, String> {
     Ok(request)
 }
 
+/// The name of a document's only operation, when it is named.
+fn only_name(operations: &DocumentOperations) -> Option<String> {
+    match operations {
+        DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+            ops.keys().next().map(|name| name.to_string())
+        }
+        _ => None,
+    }
+}
+
 fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
     match operations {
         DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
@@ -596,7 +616,8 @@ fn respond(response_type: ResponseType, response: async_graphql::Response) -> Re
     http
 }
 
-fn respond_as_is(response_type: ResponseType, response: async_graphql::Response) -> Response {
+fn respond_as_is(response_type: ResponseType, mut response: async_graphql::Response) -> Response {
+    stamp::errors(&mut response.errors);
     let request_error = response.data == async_graphql::Value::Null && response.is_err();
     let status = match response_type {
         ResponseType::GraphqlResponseJson if request_error => StatusCode::BAD_REQUEST,
@@ -656,16 +677,17 @@ fn coded_error(message: impl Into<String>, code: &str) -> ServerError {
 fn status_error(status: StatusCode, response_type: ResponseType, message: &str) -> Response {
     let response =
         async_graphql::Response::from_errors(vec![coded_error(message, code::BAD_REQUEST)]);
-    respond_with_status(status, response_type, &response)
+    respond_with_status(status, response_type, response)
 }
 
 /// Serializes an error-only response (no `data` entry) with `status`.
 fn respond_with_status(
     status: StatusCode,
     response_type: ResponseType,
-    response: &async_graphql::Response,
+    mut response: async_graphql::Response,
 ) -> Response {
-    let body = serde_json::to_vec(&WithoutData::from(response)).unwrap_or_default();
+    stamp::errors(&mut response.errors);
+    let body = serde_json::to_vec(&WithoutData::from(&response)).unwrap_or_default();
     let content_type = match response_type {
         ResponseType::Html => ResponseType::Json.content_type(),
         other => other.content_type(),

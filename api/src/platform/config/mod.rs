@@ -6,6 +6,7 @@ pub mod exposure;
 pub mod limits;
 pub mod load;
 pub mod migrate;
+pub mod observability;
 pub mod persisted;
 pub mod rate_limit;
 pub mod read_replicas;
@@ -186,6 +187,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub read_replicas: read_replicas::ReadReplicaConfig,
+
+    #[command(flatten)]
+    pub observability: observability::ObservabilityConfig,
 }
 
 impl Config {
@@ -225,6 +229,7 @@ impl Config {
             // Off: a test that limits turns it on.
             rate_limit: rate_limit::RateLimitConfig::off(),
             read_replicas: read_replicas::ReadReplicaConfig::default(),
+            observability: observability::ObservabilityConfig::default(),
         }
     }
 

@@ -60,6 +60,8 @@ pub struct Entry {
     /// The operation's complexity, when the request that built it was
     /// rate limited (a hit charges it to the next limited client).
     pub cost: Option<usize>,
+    /// The operation's name (the metrics and access log of a hit).
+    pub operation: Option<String>,
     stored_at: Instant,
 }
 
@@ -81,6 +83,7 @@ impl Entry {
             without_errors,
             hint,
             cost: None,
+            operation: None,
             stored_at: Instant::now(),
         }
     }
