@@ -3,13 +3,9 @@
 //! `TEST_DATABASE_URL`.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use sea_orm::{ConnectionTrait, Database};
 
 use crate::common::Backend;
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// An empty database and its URL.
 pub struct FreshDb {
@@ -21,15 +17,7 @@ pub struct FreshDb {
 }
 
 fn unique_name() -> String {
-    format!(
-        "toasoan_f{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0)
-    )
+    crate::common::unique_name_with("toasoan_f")
 }
 
 /// `TEST_DATABASE_URL` (the admin connection).

@@ -62,8 +62,14 @@ enum Cleanup {
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 fn unique_name() -> String {
+    unique_name_with("toasoan_t")
+}
+
+/// A database name no other test of any run uses: `prefix`, the process,
+/// a counter and the clock.
+pub fn unique_name_with(prefix: &str) -> String {
     format!(
-        "toasoan_t{}_{}_{}",
+        "{prefix}{}_{}_{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::SeqCst),
         std::time::SystemTime::now()
