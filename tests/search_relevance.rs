@@ -555,6 +555,7 @@ struct Scores {
     misses: Vec<String>,
 }
 
+/// Runs the judged set on a fresh demo newsroom over `backend`.
 async fn score(backend: Backend) -> Scores {
     let app = TestApp::demo(backend).await;
     for (_, expected, _) in JUDGED {
