@@ -202,7 +202,8 @@ async fn the_index_follows_writes_in_the_same_transaction() {
             .await;
         let a = &created["createArticle"]["article"];
         assert!(
-            titles(&app.data(SEARCH, json!({"q": "cau treo huoi long"})).await).is_empty(),
+            !titles(&app.data(SEARCH, json!({"q": "cau treo huoi long"})).await)
+                .contains(&"Khánh thành cầu treo Huổi Lóng".to_owned()),
             "a draft is not public"
         );
         let published = app
@@ -218,7 +219,9 @@ async fn the_index_follows_writes_in_the_same_transaction() {
             json!({"id": a["id"], "v": v, "i": {"title": "Khánh thành cầu treo bản Pá Khoang"}}))
             .await;
         assert!(
-            titles(&app.data(SEARCH, json!({"q": "huoi long"})).await).is_empty(),
+            !titles(&app.data(SEARCH, json!({"q": "huoi long"})).await)
+                .iter()
+                .any(|t| t.contains("Pá Khoang")),
             "the old title is gone from the index"
         );
         assert_eq!(

@@ -17,6 +17,7 @@ mod m20261127_000005_search_visibility;
 mod m20261127_000006_webhooks;
 mod m20261127_000007_content_generation;
 mod m20261127_000008_article_order;
+mod m20261203_000009_search_fields;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_webhooks::Migration),
             Box::new(m20261127_000007_content_generation::Migration),
             Box::new(m20261127_000008_article_order::Migration),
+            Box::new(m20261203_000009_search_fields::Migration),
         ])
     }
 }

@@ -1,7 +1,7 @@
 //! `search` and `suggest`: Vietnamese-aware full-text search over articles
 //! and autocomplete of names.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::article;
@@ -14,26 +14,29 @@ use super::{
 use crate::{
     domain::articles::ArticleScope,
     domain::body,
-    domain::loaders::{ArticleId, EventId, OrganizationId, PersonId, SectionId, TagId},
+    domain::loaders::{ArticleId, EventId, MediaId, OrganizationId, PersonId, SectionId, TagId},
     domain::search::{
-        highlight,
+        highlight::{self, Terms},
+        index::{body_text, captions_of},
         names::NameKind,
-        query::{self, Hit, Order, ParsedQuery},
+        query::{self, Hit, Order, Outcome},
         suggest,
     },
     platform::error::AppResult,
     platform::ids::{self, NodeType},
-    platform::pagination::{Page, PageInfo, page_ranked},
+    platform::pagination::{Page, PageInfo, SortKey, page_ranked},
 };
 
 /// How search results are ordered.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SearchOrder {
-    /// Best match first: exact diacritics, phrases, title matches, then
-    /// the engine's relevance; recent articles break ties.
+    /// Best match first, over every match: the engine's field-weighted
+    /// relevance (title, lead, captions and linked names, body), the
+    /// words as a phrase or close together anywhere, exact diacritics,
+    /// and recency as a gentle prior.
     #[default]
     Relevance,
-    /// Newest first among the matches.
+    /// Newest first among all the matches.
     Newest,
 }
 
@@ -84,8 +87,13 @@ pub struct Suggestion {
 pub struct SearchHighlights {
     /// The whole title, matched words in `<mark>`.
     pub title: String,
-    /// A few lines of the lead and body around the first match.
+    /// The passage of the lead or body where the query's words are
+    /// densest, matched words in `<mark>` (exact diacritics preferred);
+    /// the opening of the lead when only other fields matched.
     pub snippet: String,
+    /// The photo caption that matched best, marked; null when no caption
+    /// holds a word of the query.
+    pub caption: Option<String>,
 }
 
 /// One search result.
@@ -93,7 +101,7 @@ pub struct ArticleSearchEdge {
     cursor: String,
     hit: Hit,
     article: article::Model,
-    query: std::sync::Arc<ParsedQuery>,
+    terms: std::sync::Arc<Terms>,
 }
 
 /// One search result: the article, its cursor, score and highlights.
@@ -114,25 +122,52 @@ impl ArticleSearchEdge {
         self.hit.score
     }
 
-    /// The title and a snippet with the matched words marked, ready to
-    /// show as HTML.
-    async fn highlights(&self) -> SearchHighlights {
-        let terms: HashSet<String> = self.query.all_words();
-        let prefix = self
-            .query
-            .prefix_last
-            .then(|| self.query.words.last().cloned())
-            .flatten();
+    /// The title, the best passage and the matching caption, with the
+    /// matched words marked, ready to show as HTML.
+    async fn highlights(&self, ctx: &Context<'_>) -> AppResult<SearchHighlights> {
+        let terms = &*self.terms;
         let blocks = body::parse(&self.article.body).unwrap_or_default();
-        let text = format!(
-            "{}\n{}",
-            self.article.lead,
-            crate::domain::search::index::body_text(&blocks, &HashMap::new(), None)
-        );
-        SearchHighlights {
-            title: highlight::mark(&self.article.title, &terms, prefix.as_deref()),
-            snippet: highlight::snippet(&text, &terms, prefix.as_deref()),
-        }
+        let lead = highlight::best_passage(&self.article.lead, terms);
+        let body = highlight::best_passage(&body_text(&blocks), terms);
+        let snippet = match (lead, body) {
+            (Some(l), Some(b)) if b.density > l.density => b.snippet,
+            (Some(l), _) => l.snippet,
+            (None, Some(b)) => b.snippet,
+            (None, None) => highlight::opening(&self.article.lead),
+        };
+        let media_ids: Vec<MediaId> = self
+            .article
+            .lead_image_id
+            .into_iter()
+            .chain(blocks.iter().filter_map(|b| match b {
+                body::Block::Image { media_id } => Some(*media_id),
+                _ => None,
+            }))
+            .map(MediaId)
+            .collect();
+        let captions: HashMap<i64, String> = if media_ids.is_empty() {
+            HashMap::new()
+        } else {
+            loaders(ctx)?
+                .load_many(media_ids)
+                .await?
+                .into_iter()
+                .filter_map(|(id, m)| m.caption.map(|c| (id.0, c)))
+                .collect()
+        };
+        let caption = captions_of(&blocks, &captions, self.article.lead_image_id)
+            .iter()
+            .filter_map(|c| highlight::best_passage(c, terms))
+            .fold(None, |best: Option<highlight::Passage>, p| match best {
+                Some(b) if b.density >= p.density => Some(b),
+                _ => Some(p),
+            })
+            .map(|p| p.snippet);
+        Ok(SearchHighlights {
+            title: highlight::mark(&self.article.title, terms),
+            snippet,
+            caption,
+        })
     }
 }
 
@@ -140,8 +175,10 @@ impl ArticleSearchEdge {
 pub struct ArticleSearchConnection {
     edges: Vec<ArticleSearchEdge>,
     page_info: PageInfo,
-    /// How many ranked matches there are, all pages together.
+    /// How many matches there are, all pages together.
     total: usize,
+    /// Whether every result holds every word of the query.
+    matched_all_terms: bool,
 }
 
 /// A page of search results, best first (or newest first).
@@ -165,10 +202,17 @@ impl ArticleSearchConnection {
         &self.page_info
     }
 
-    /// How many results can be paged through: the ranked matches, which
-    /// are the 200 most recent visible matches at most.
+    /// How many articles match, all pages together: every visible match
+    /// is ranked, whatever the archive's size.
     async fn total_count(&self) -> u64 {
         self.total as u64
+    }
+
+    /// `true` when the results hold every word and phrase of the query;
+    /// `false` when no article holds them all and the results are those
+    /// holding most of them instead.
+    async fn matched_all_terms(&self) -> bool {
+        self.matched_all_terms
     }
 }
 
@@ -181,7 +225,10 @@ impl SearchQuery {
     /// Full-text search over articles: title, lead, body, captions, tags
     /// and the names of linked people, organizations and events. Typing
     /// without diacritics, in decomposed Unicode or either tone placement
-    /// finds the same articles; `"quoted phrases"` must match exactly.
+    /// finds the same articles. Every word must match (when no article
+    /// holds them all, articles holding most of them are shown and
+    /// `matchedAllTerms` is false); `"quoted phrases"` must match exactly;
+    /// `-word` leaves out articles holding the word.
     /// Anonymous readers search published articles; staff may add
     /// `filter.status`.
     #[graphql(complexity = "crate::graphql::cost::search(first, child_complexity)")]
@@ -189,7 +236,7 @@ impl SearchQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "What to look for: words (with or without diacritics) and `\"quoted phrases\"`; not empty, at most 200 characters."
+            desc = "What to look for: words (with or without diacritics), `\"quoted phrases\"` and `-excluded` words; not empty, at most 200 characters."
         )]
         query: String,
         #[graphql(
@@ -203,7 +250,7 @@ impl SearchQuery {
         after: Option<String>,
     ) -> AppResult<ArticleSearchConnection> {
         let page = Page::forward(first, after)?;
-        let parsed = std::sync::Arc::new(query::parse(&query)?);
+        let parsed = query::parse(&query)?;
         let req = request(ctx)?;
         let db = db(ctx)?;
         let scope = match filter {
@@ -219,6 +266,7 @@ impl SearchQuery {
                 edges: Vec::new(),
                 page_info: PageInfo::default(),
                 total: 0,
+                matched_all_terms: true,
             });
         }
         let section = scope.section_root();
@@ -228,9 +276,23 @@ impl SearchQuery {
             SearchOrder::Relevance => Order::Relevance,
             SearchOrder::Newest => Order::Newest,
         };
-        let hits = query::run(db, &parsed, scope, order).await?;
+        // Rank cursors carry the position: rank deep enough to hold the
+        // page after it.
+        let depth = match &page.after {
+            Some(after) => match after.key {
+                SortKey::Int(i) => usize::try_from(i).unwrap_or(0) + 1,
+                _ => 0,
+            },
+            None => 0,
+        } + page.limit as usize
+            + 1;
+        let Outcome {
+            hits,
+            total,
+            matched_all_terms,
+        } = query::run(db, &parsed, scope, order, depth, req.now).await?;
         surrogate::article_list(ctx, section);
-        let total = hits.len();
+        let terms = std::sync::Arc::new(Terms::of(&parsed));
         let (edges, page_info) = page_ranked(hits, &page, |h| h.id);
         let rows = loaders(ctx)?
             .load_many(edges.iter().map(|(h, _)| ArticleId(h.id)))
@@ -245,7 +307,7 @@ impl SearchQuery {
                         cursor,
                         hit,
                         article,
-                        query: parsed.clone(),
+                        terms: terms.clone(),
                     })
             })
             .collect();
@@ -253,6 +315,7 @@ impl SearchQuery {
             edges,
             page_info,
             total,
+            matched_all_terms,
         })
     }
 

@@ -1,17 +1,58 @@
 //! Highlights: the matched words wrapped in `<mark>`, everything else
-//! HTML-escaped, and a short snippet of the body around the first match.
+//! HTML-escaped, and a snippet of the passage where the query's words are
+//! densest.
+//!
+//! A word typed with diacritics ("bàn") marks only the words written the
+//! same way when the text holds one; words that merely fold to the same
+//! letters ("Ban") are marked only when nothing better is there.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::fold::fold;
+use super::{
+    fold::{accent_key, fold},
+    parse::ParsedQuery,
+};
 use crate::domain::body::escape;
 
-/// Words kept around the first match in a snippet.
-const BEFORE: usize = 12;
-const AFTER: usize = 24;
+/// Words in a snippet, and how many of them come before its first match.
+const WINDOW: usize = 32;
+const LEAD_IN: usize = 6;
 
-/// The words of `text` with their byte ranges (marks stay in their word).
-fn words(text: &str) -> Vec<(usize, usize)> {
+/// The query's words, as highlighting reads them.
+#[derive(Clone, Debug, Default)]
+pub struct Terms {
+    words: HashSet<String>,
+    /// Folded word → the accent keys it was typed with.
+    exact: HashMap<String, HashSet<String>>,
+    prefix: Option<String>,
+}
+
+impl Terms {
+    /// The terms of a parsed query.
+    pub fn of(q: &ParsedQuery) -> Self {
+        let mut exact: HashMap<String, HashSet<String>> = HashMap::new();
+        for (word, key) in &q.exact {
+            exact.entry(word.clone()).or_default().insert(key.clone());
+        }
+        Self {
+            words: q.all_words(),
+            exact,
+            prefix: q.prefix().map(str::to_owned),
+        }
+    }
+}
+
+/// One word of a text: its byte range and the query word it matches.
+struct Word {
+    start: usize,
+    end: usize,
+    term: Option<String>,
+    exact: bool,
+}
+
+/// The words of `text`, each with the query word it matches, preferring
+/// exact-diacritic matches (see the module's docs).
+fn words(text: &str, terms: &Terms) -> Vec<Word> {
     let mut spans = Vec::new();
     let mut start = None;
     for (i, ch) in text.char_indices() {
@@ -28,78 +69,135 @@ fn words(text: &str) -> Vec<(usize, usize)> {
     if let Some(s) = start {
         spans.push((s, text.len()));
     }
-    spans
-}
-
-/// Whether a word of the text matches the query's words (the word being
-/// typed also as a prefix).
-fn matches(word: &str, terms: &HashSet<String>, prefix: Option<&str>) -> bool {
-    let folded = fold(word);
-    terms.contains(&folded) || prefix.is_some_and(|p| folded.starts_with(p))
-}
-
-/// `text` escaped, with matches in `<mark>`.
-pub fn mark(text: &str, terms: &HashSet<String>, prefix: Option<&str>) -> String {
-    mark_range(text, &words(text), 0, usize::MAX, terms, prefix)
-}
-
-fn mark_range(
-    text: &str,
-    spans: &[(usize, usize)],
-    first: usize,
-    last: usize,
-    terms: &HashSet<String>,
-    prefix: Option<&str>,
-) -> String {
-    let mut out = String::new();
-    let chosen: Vec<&(usize, usize)> = spans
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i >= first && *i <= last)
-        .map(|(_, s)| s)
+    let mut out: Vec<Word> = spans
+        .into_iter()
+        .map(|(start, end)| {
+            let word = &text[start..end];
+            let folded = fold(word);
+            let term = if terms.words.contains(&folded) {
+                Some(folded)
+            } else {
+                terms
+                    .prefix
+                    .as_ref()
+                    .filter(|p| folded.starts_with(p.as_str()))
+                    .cloned()
+            };
+            let exact = term.as_ref().is_some_and(|t| {
+                terms
+                    .exact
+                    .get(t)
+                    .is_some_and(|keys| accent_key(word).is_some_and(|k| keys.contains(&k)))
+            });
+            Word {
+                start,
+                end,
+                term,
+                exact,
+            }
+        })
         .collect();
-    let Some(begin) = chosen.first().map(|s| s.0) else {
-        return escape(text);
-    };
-    let mut cursor = begin;
-    for &&(s, e) in &chosen {
-        out.push_str(&escape(&text[cursor..s]));
-        let word = &text[s..e];
-        if matches(word, terms, prefix) {
-            out.push_str("<mark>");
-            out.push_str(&escape(word));
-            out.push_str("</mark>");
-        } else {
-            out.push_str(&escape(word));
+    let with_exact: HashSet<String> = out
+        .iter()
+        .filter(|w| w.exact)
+        .filter_map(|w| w.term.clone())
+        .collect();
+    for w in &mut out {
+        if !w.exact && w.term.as_ref().is_some_and(|t| with_exact.contains(t)) {
+            w.term = None;
         }
-        cursor = e;
     }
     out
 }
 
-/// A snippet of `text` around its first match (its start when nothing
-/// matches), with `…` where it was cut.
-pub fn snippet(text: &str, terms: &HashSet<String>, prefix: Option<&str>) -> String {
-    let spans = words(text);
-    if spans.is_empty() {
-        return String::new();
-    }
-    let hit = spans
-        .iter()
-        .position(|&(s, e)| matches(&text[s..e], terms, prefix))
-        .unwrap_or(0);
-    let first = hit.saturating_sub(BEFORE);
-    let last = (hit + AFTER).min(spans.len() - 1);
+/// `text` escaped, with matches in `<mark>`.
+pub fn mark(text: &str, terms: &Terms) -> String {
+    let words = words(text, terms);
+    mark_range(text, &words, 0, words.len())
+}
+
+fn mark_range(text: &str, words: &[Word], first: usize, end: usize) -> String {
+    let chosen = &words[first.min(words.len())..end.min(words.len())];
+    let Some(begin) = chosen.first().map(|w| w.start) else {
+        return escape(text);
+    };
     let mut out = String::new();
-    if first > 0 {
-        out.push('…');
+    let mut cursor = begin;
+    for w in chosen {
+        out.push_str(&escape(&text[cursor..w.start]));
+        let word = escape(&text[w.start..w.end]);
+        if w.term.is_some() {
+            out.push_str("<mark>");
+            out.push_str(&word);
+            out.push_str("</mark>");
+        } else {
+            out.push_str(&word);
+        }
+        cursor = w.end;
     }
-    out.push_str(&mark_range(text, &spans, first, last, terms, prefix));
-    if last + 1 < spans.len() {
-        out.push('…');
-    } else {
+    out
+}
+
+/// How well `words[start..start + WINDOW]` answers the query: distinct
+/// words found, then words found next to each other, then exact ones.
+fn density(words: &[Word], start: usize) -> (usize, usize, usize) {
+    let window = &words[start..(start + WINDOW).min(words.len())];
+    let distinct: HashSet<&String> = window.iter().filter_map(|w| w.term.as_ref()).collect();
+    let adjacent = window
+        .windows(2)
+        .filter(|p| matches!((&p[0].term, &p[1].term), (Some(a), Some(b)) if a != b))
+        .count();
+    let exact = window.iter().filter(|w| w.exact).count();
+    (distinct.len(), adjacent, exact)
+}
+
+/// A passage of `text`: the snippet and how well it answers the query
+/// (`None` when no word of the text matches).
+pub struct Passage {
+    pub snippet: String,
+    pub density: (usize, usize, usize),
+}
+
+/// The passage of `text` where the query's words are densest, marked,
+/// with `…` where it was cut; `None` when nothing matches.
+pub fn best_passage(text: &str, terms: &Terms) -> Option<Passage> {
+    let words = words(text, terms);
+    let (best, density) = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.term.is_some())
+        .map(|(i, _)| (i, density(&words, i)))
+        // The first of equally dense passages.
+        .fold(
+            None,
+            |acc: Option<(usize, (usize, usize, usize))>, (i, d)| match acc {
+                Some((_, best)) if best >= d => acc,
+                _ => Some((i, d)),
+            },
+        )?;
+    let first = best.saturating_sub(LEAD_IN);
+    let end = (first + WINDOW).min(words.len());
+    let mut snippet = String::new();
+    if first > 0 {
+        snippet.push('…');
+    }
+    snippet.push_str(&mark_range(text, &words, first, end));
+    if end < words.len() {
+        snippet.push('…');
+    } else if let Some(last) = words.last() {
         // Keep the closing punctuation of the text.
-        out.push_str(&escape(&text[spans[last].1..]));
+        snippet.push_str(&escape(&text[last.end..]));
+    }
+    Some(Passage { snippet, density })
+}
+
+/// The snippet of `text` when nothing matches: its first words.
+pub fn opening(text: &str) -> String {
+    let words = words(text, &Terms::default());
+    let end = WINDOW.min(words.len());
+    let mut out = mark_range(text, &words, 0, end);
+    if end < words.len() {
+        out.push('…');
     }
     out
 }
@@ -107,37 +205,61 @@ pub fn snippet(text: &str, terms: &HashSet<String>, prefix: Option<&str>) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::search::parse::parse;
 
-    fn terms(words: &[&str]) -> HashSet<String> {
-        words.iter().map(|w| (*w).to_owned()).collect()
+    fn terms(query: &str) -> Terms {
+        Terms::of(&parse(query).unwrap())
     }
 
     #[test]
     fn matches_are_marked_and_the_rest_escaped() {
-        let marked = mark("Ban Dân vận <Tỉnh ủy> & dân", &terms(&["dan", "van"]), None);
         assert_eq!(
-            marked,
+            mark("Ban Dân vận <Tỉnh ủy> & dân", &terms("dan van ")),
             "Ban <mark>Dân</mark> <mark>vận</mark> &lt;Tỉnh ủy&gt; &amp; <mark>dân</mark>"
+        );
+    }
+
+    #[test]
+    fn exact_diacritics_are_marked_rather_than_folded_lookalikes() {
+        assert_eq!(
+            mark("Ban dân vận: dân bàn", &terms("dân bàn ")),
+            "Ban <mark>dân</mark> vận: <mark>dân</mark> <mark>bàn</mark>"
+        );
+        // Nothing better: the folded match is marked.
+        assert_eq!(
+            mark("Ban dân vận", &terms("bàn ")),
+            "<mark>Ban</mark> dân vận"
         );
     }
 
     #[test]
     fn the_word_being_typed_matches_as_a_prefix() {
         assert_eq!(
-            mark("Nguyễn Đức Trung", &terms(&["nguyen"]), Some("tru")),
+            mark("Nguyễn Đức Trung", &terms("nguyen tru")),
             "<mark>Nguyễn</mark> Đức <mark>Trung</mark>"
         );
     }
 
     #[test]
-    fn snippets_are_cut_around_the_first_match() {
-        let text = (1..=60)
-            .map(|i| format!("từ{i}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-            + " hội nghị kết thúc.";
-        let s = snippet(&text, &terms(&["hoi"]), None);
-        assert!(s.starts_with('…'));
-        assert!(s.contains("<mark>hội</mark> nghị kết thúc."));
+    fn the_snippet_is_the_densest_passage() {
+        let filler = |n: usize| {
+            (1..=n)
+                .map(|i| format!("từ{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let text = format!(
+            "Hội nghị mở đầu. {} Dân biết, dân bàn, dân làm, dân kiểm tra. {}",
+            filler(60),
+            filler(60)
+        );
+        let p = best_passage(&text, &terms("dân biết dân bàn hội ")).unwrap();
+        assert!(p.snippet.starts_with('…'), "{}", p.snippet);
+        assert!(
+            p.snippet
+                .contains("<mark>Dân</mark> <mark>biết</mark>, <mark>dân</mark> <mark>bàn</mark>")
+        );
+        assert!(!p.snippet.contains("Hội"));
+        assert!(best_passage("không có gì", &terms("dan ")).is_none());
     }
 }

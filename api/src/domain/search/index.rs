@@ -1,6 +1,6 @@
 //! Keeping the search index in step with articles: the folded text of the
-//! title, the lead, the body (captions included) and the names of what the
-//! article links to. Called inside the writer's transaction, so a change
+//! title, the lead, the photo captions, the body and the names of what
+//! the article links to, each in a field of its own (weighted apart). Called inside the writer's transaction, so a change
 //! is searchable (or gone) the moment it commits.
 
 use std::collections::HashMap;
@@ -23,6 +23,7 @@ pub struct Document {
     pub title: String,
     pub lead: String,
     pub body: String,
+    pub captions: String,
     pub extra: String,
     pub marked: String,
 }
@@ -136,7 +137,8 @@ async fn documents(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<Docu
         }
     }
 
-    // Captions are part of what readers see: index them with the body.
+    // Captions are part of what readers see: indexed in a field of their
+    // own, weighted above the body.
     let mut bodies: HashMap<i64, Vec<body::Block>> = HashMap::new();
     let mut media_ids = Vec::new();
     for a in &articles {
@@ -159,21 +161,20 @@ async fn documents(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<Docu
     Ok(articles
         .into_iter()
         .map(|a| {
-            let body_text = body_text(
-                bodies.get(&a.id).map(Vec::as_slice).unwrap_or_default(),
-                &captions,
-                a.lead_image_id,
-            );
+            let blocks = bodies.get(&a.id).map(Vec::as_slice).unwrap_or_default();
+            let body_text = body_text(blocks);
+            let caption_text = captions_of(blocks, &captions, a.lead_image_id).join("\n");
             let extra_text = extra.remove(&a.id).unwrap_or_default().join(" ");
             let marked = accent_keys(&format!(
-                "{} {} {} {}",
-                a.title, a.lead, body_text, extra_text
+                "{} {} {} {} {}",
+                a.title, a.lead, caption_text, body_text, extra_text
             ));
             Document {
                 id: a.id,
                 title: fold(&a.title),
                 lead: fold(&a.lead),
                 body: fold(&body_text),
+                captions: fold(&caption_text),
                 extra: fold(&extra_text),
                 marked,
             }
@@ -181,16 +182,29 @@ async fn documents(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<Docu
         .collect())
 }
 
-/// The plain text of a body, captions included.
-pub fn body_text(
+/// The captions of an article's photos (`captions` by media id): the lead
+/// image's first, then those of the body, empty ones left out.
+pub fn captions_of(
     blocks: &[body::Block],
     captions: &HashMap<i64, String>,
     lead_image: Option<i64>,
-) -> String {
+) -> Vec<String> {
+    lead_image
+        .into_iter()
+        .chain(blocks.iter().filter_map(|b| match b {
+            body::Block::Image { media_id } => Some(*media_id),
+            _ => None,
+        }))
+        .filter_map(|id| captions.get(&id))
+        .filter(|c| !c.trim().is_empty())
+        .cloned()
+        .collect()
+}
+
+/// The plain text of a body, without captions (they have a field of
+/// their own).
+pub fn body_text(blocks: &[body::Block]) -> String {
     let mut text = Vec::new();
-    if let Some(caption) = lead_image.and_then(|id| captions.get(&id)) {
-        text.push(caption.clone());
-    }
     for block in blocks {
         match block {
             body::Block::Paragraph { text: t } | body::Block::Heading { text: t, .. } => {
@@ -204,7 +218,7 @@ pub fn body_text(
                 text.extend(attribution.clone());
             }
             body::Block::List { items, .. } => text.extend(items.iter().cloned()),
-            body::Block::Image { media_id } => text.extend(captions.get(media_id).cloned()),
+            body::Block::Image { .. } => {}
             body::Block::Embed { title, .. } => text.extend(title.clone()),
         }
     }
@@ -232,32 +246,28 @@ async fn insert(db: &impl ConnectionTrait, documents: &[Document]) -> AppResult<
         _ => "rowid",
     };
     let mut rows = Vec::with_capacity(documents.len());
-    let mut values: Vec<Value> = Vec::with_capacity(documents.len() * 6);
+    let mut values: Vec<Value> = Vec::with_capacity(documents.len() * 7);
     for (i, d) in documents.iter().enumerate() {
         let p = |n: usize| match backend {
-            DbBackend::Postgres => format!("${}", i * 6 + n),
+            DbBackend::Postgres => format!("${}", i * 7 + n),
             _ => "?".to_owned(),
         };
         rows.push(format!(
-            "({}, {}, {}, {}, {}, {})",
-            p(1),
-            p(2),
-            p(3),
-            p(4),
-            p(5),
-            p(6)
+            "({})",
+            (1..=7).map(p).collect::<Vec<_>>().join(", ")
         ));
         values.extend([
             d.id.into(),
             d.title.clone().into(),
             d.lead.clone().into(),
             d.body.clone().into(),
+            d.captions.clone().into(),
             d.extra.clone().into(),
             d.marked.clone().into(),
         ]);
     }
     let sql = format!(
-        "INSERT INTO article_search ({id_column}, title, lead, body, extra, marked) VALUES {}",
+        "INSERT INTO article_search ({id_column}, title, lead, body, captions, extra, marked) VALUES {}",
         rows.join(", ")
     );
     db.execute_raw(Statement::from_sql_and_values(backend, sql, values))

@@ -3,6 +3,7 @@
 //! folded by [`fold`]: no second system to keep in sync, and stateless
 //! replicas keep working.
 
+pub mod engine;
 pub mod fold;
 pub mod highlight;
 pub mod index;

@@ -1,65 +1,29 @@
-//! Running a search: parse the reader's query, fetch candidates from the
-//! database's full-text engine, then rank them: exact diacritics first,
-//! whole phrases and title matches next, the engine's relevance, then
-//! recency.
+//! Running a search: parse the reader's query, let the database's
+//! full-text engine rank every visible match (first stage, [`engine`]),
+//! then re-rank its best [`RERANK`] in Rust ([`rank`]).
+//!
+//! Every word must match; when no article holds them all, any word may,
+//! and the result says so ([`Outcome::matched_all_terms`]). The word
+//! being typed is first taken as typed and widened to a prefix only when
+//! that finds less than a page.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, Select, Statement, Value,
-};
+use sea_orm::{ConnectionTrait, Select};
 
+use super::engine::{self, Candidate, Combine, EngineOrder};
+pub use super::engine::{fts5_match, tsquery};
 pub use super::parse::{MAX_QUERY_CHARS, ParsedQuery, parse};
 use super::rank;
 use crate::platform::error::AppResult;
 
-/// How many of the newest visible matches are ranked per query: a news
-/// search favours recent articles, and this bounds the cost of a query
-/// that matches most of the archive.
-pub const WINDOW: usize = 200;
-/// Engine matches read in the first round (a few are not visible).
-const FIRST_ROUND: u64 = 240;
+/// How many of the engine's best candidates are re-ranked in Rust; the
+/// rest follow in the engine's order.
+pub const RERANK: usize = 200;
 /// Fewer results than this for the words as typed widen the last word to
 /// a prefix (a page of results).
-const PREFIX_BELOW: usize = 10;
-/// The most engine matches read in one round.
-const MAX_ROUND: u64 = 5_000;
-
-/// The FTS5 query: every word (the last one also as a prefix) and every
-/// phrase, in the text columns. Words are `[a-z0-9]` only, quoted anyway.
-pub fn fts5_match(q: &ParsedQuery) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for (i, word) in q.words.iter().enumerate() {
-        if q.prefix_last && i + 1 == q.words.len() {
-            parts.push(format!("\"{word}\"*"));
-        } else {
-            parts.push(format!("\"{word}\""));
-        }
-    }
-    for phrase in &q.phrases {
-        parts.push(format!("\"{}\"", phrase.join(" ")));
-    }
-    format!("{{title lead body extra}} : ({})", parts.join(" AND "))
-}
-
-/// The PostgreSQL `tsquery`: `&` between words, `<->` inside phrases,
-/// `:*` for the word being typed.
-pub fn tsquery(q: &ParsedQuery) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for (i, word) in q.words.iter().enumerate() {
-        if q.prefix_last && i + 1 == q.words.len() {
-            parts.push(format!("{word}:*"));
-        } else {
-            parts.push(word.clone());
-        }
-    }
-    for phrase in &q.phrases {
-        parts.push(format!("({})", phrase.join(" <-> ")));
-    }
-    parts.join(" & ")
-}
+const PREFIX_BELOW: i64 = 10;
 
 /// How results are ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,192 +40,134 @@ pub struct Hit {
     pub published_at: Option<DateTime<Utc>>,
 }
 
-/// A match as the engine returns it, with its folded title and lead.
-#[derive(FromQueryResult)]
-struct Match {
-    id: i64,
-    title: String,
-    lead: String,
-}
-
-/// What the reader may see of a match.
-struct Visible {
-    published_at: Option<DateTime<Utc>>,
-    /// The original title and lead, with the diacritics as written.
-    original: String,
+/// The ranked matches of a search.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcome {
+    /// The best `depth` matches at least (fewer when there are fewer).
+    pub hits: Vec<Hit>,
+    /// How many visible articles match, all pages together.
+    pub total: usize,
+    /// `false` when no article held every word, and articles holding some
+    /// of them are shown instead.
+    pub matched_all_terms: bool,
 }
 
 /// Ranked matches of `q` among the articles `scope` selects (visibility
-/// and filters): the [`WINDOW`] newest visible matches.
-///
-/// The engine only finds matches, newest first, which costs the same
-/// whatever the archive's size (FTS5 and the primary-key order walk the
-/// postings backwards and stop at the limit); `scope` is checked on those
-/// ids through a covering index, in rounds until the window is full or
-/// the matches run out; [`rank`](super::rank) scores each match from its
-/// title and lead.
-///
-/// The last word, when still being typed, is first taken as typed: only
-/// when that finds less than [`PREFIX_BELOW`] results is it widened to a
-/// prefix, which costs the engine a merge of every word it begins.
+/// and filters), at least the first `depth` of them (the page asked for
+/// and those before it).
 pub async fn run(
     db: &impl ConnectionTrait,
     q: &ParsedQuery,
     scope: Select<entity::article::Entity>,
     order: Order,
-) -> AppResult<Vec<Hit>> {
+    depth: usize,
+    now: DateTime<Utc>,
+) -> AppResult<Outcome> {
     if q.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Outcome {
+            matched_all_terms: true,
+            ..Outcome::default()
+        });
     }
-    if q.prefix_last {
-        let typed = ParsedQuery {
-            prefix_last: false,
-            ..q.clone()
-        };
-        let hits = run_window(db, &typed, scope.clone(), order).await?;
-        if hits.len() >= PREFIX_BELOW {
-            return Ok(hits);
-        }
-    }
-    run_window(db, q, scope, order).await
-}
-
-/// [`run`] for `q` exactly as parsed.
-async fn run_window(
-    db: &impl ConnectionTrait,
-    q: &ParsedQuery,
-    scope: Select<entity::article::Entity>,
-    order: Order,
-) -> AppResult<Vec<Hit>> {
-    let mut hits: Vec<Hit> = Vec::new();
-    let mut before = None;
-    let mut limit = FIRST_ROUND;
-    loop {
-        let matches = matches(db, q, before, limit).await?;
-        let exhausted = (matches.len() as u64) < limit;
-        before = matches.last().map(|m| m.id);
-        let mut visible = visible(db, scope.clone(), &matches, !q.accents.is_empty()).await?;
-        for m in matches {
-            let Some(v) = visible.remove(&m.id) else {
-                continue;
-            };
-            let fields = rank::Fields {
-                title: &m.title,
-                lead: &m.lead,
-                original: &v.original,
-            };
-            hits.push(Hit {
-                id: m.id,
-                score: (rank::score(q, &fields) * 1000.0).round() / 1000.0,
-                published_at: v.published_at,
-            });
-        }
-        if exhausted || hits.len() >= WINDOW {
-            break;
-        }
-        // Most matches were out of scope (a narrow filter): look further
-        // back, in larger steps.
-        limit = (limit * 2).min(MAX_ROUND);
-    }
-    hits.truncate(WINDOW);
-    hits.sort_by(|a, b| match order {
-        Order::Relevance => b
-            .score
-            .total_cmp(&a.score)
-            .then(b.published_at.cmp(&a.published_at))
-            .then(b.id.cmp(&a.id)),
-        Order::Newest => b.published_at.cmp(&a.published_at).then(b.id.cmp(&a.id)),
-    });
-    Ok(hits)
-}
-
-/// The newest `limit` matches of `q` with an id below `before`.
-async fn matches(
-    db: &impl ConnectionTrait,
-    q: &ParsedQuery,
-    before: Option<i64>,
-    limit: u64,
-) -> AppResult<Vec<Match>> {
-    let backend = db.get_database_backend();
-    let mut values = vec![Value::from(match backend {
-        DbBackend::Postgres => tsquery(q),
-        _ => fts5_match(q),
-    })];
-    values.extend(before.map(Value::from));
-    let sql = match (backend, before.is_some()) {
-        (DbBackend::Postgres, below) => format!(
-            "SELECT article_id AS id, title, lead FROM article_search
-             WHERE document @@ to_tsquery('simple', $1) {}
-             ORDER BY article_id DESC LIMIT {limit}",
-            if below { "AND article_id < $2" } else { "" }
-        ),
-        (_, below) => format!(
-            "SELECT rowid AS id, title, lead FROM article_search
-             WHERE article_search MATCH ? {}
-             ORDER BY rowid DESC LIMIT {limit}",
-            if below { "AND rowid < ?" } else { "" }
-        ),
+    let limit = depth.max(RERANK) as u64;
+    let engine_order = match order {
+        Order::Relevance => EngineOrder::Relevance,
+        Order::Newest => EngineOrder::Newest,
     };
-    Ok(
-        Match::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-            .all(db)
-            .await?,
-    )
+    let typed = ParsedQuery {
+        prefix_last: false,
+        ..q.clone()
+    };
+    let mut used = typed.clone();
+    let mut found =
+        engine::candidates(db, &typed, Combine::All, scope.clone(), engine_order, limit).await?;
+    if q.prefix_last && total(&found) < PREFIX_BELOW {
+        used = q.clone();
+        found = engine::candidates(db, q, Combine::All, scope.clone(), engine_order, limit).await?;
+    }
+    let mut all = true;
+    if found.is_empty() && q.units() > 1 {
+        all = false;
+        found = engine::candidates(db, &used, Combine::Any, scope, engine_order, limit).await?;
+    }
+    let total = usize::try_from(total(&found)).unwrap_or(0);
+    let hits = match order {
+        Order::Relevance => rerank(db, &used, found, now).await?,
+        Order::Newest => {
+            let best = best_rank(&found);
+            engine_scores(found, best)
+        }
+    };
+    Ok(Outcome {
+        hits,
+        total,
+        matched_all_terms: all,
+    })
 }
 
-/// Which of `matches` `scope` lets the reader see; with the original
-/// title and lead when `accents` asks for them.
-async fn visible(
+fn total(found: &[Candidate]) -> i64 {
+    found.first().map_or(0, |c| c.total)
+}
+
+/// Candidates in the engine's order, scored by the engine alone (over
+/// `best`, the best candidate's rank).
+fn engine_scores(found: Vec<Candidate>, best: f64) -> Vec<Hit> {
+    found
+        .into_iter()
+        .map(|c| Hit {
+            id: c.id,
+            score: ((c.rank / best).max(0.0) * 1000.0).round() / 1000.0,
+            published_at: c.published_at,
+        })
+        .collect()
+}
+
+fn best_rank(found: &[Candidate]) -> f64 {
+    let best = found.iter().map(|c| c.rank).fold(0.0_f64, f64::max);
+    if best > 0.0 { best } else { 1.0 }
+}
+
+/// The first [`RERANK`] candidates re-ranked from their text, the rest
+/// after them in the engine's order.
+async fn rerank(
     db: &impl ConnectionTrait,
-    scope: Select<entity::article::Entity>,
-    matches: &[Match],
-    accents: bool,
-) -> AppResult<HashMap<i64, Visible>> {
-    if matches.is_empty() {
-        return Ok(HashMap::new());
-    }
-    use entity::article::Column;
-    // Two statements, each served by one index: the scope check reads
-    // only the covering `idx_articles_visibility`, the titles only the
-    // head of each row (before the large body).
-    let mut visible: HashMap<i64, Visible> = scope
-        .filter(Column::Id.is_in(matches.iter().map(|m| m.id)))
-        .select_only()
-        .column(Column::Id)
-        .column(Column::PublishedAt)
-        .into_tuple::<(i64, Option<DateTime<Utc>>)>()
-        .all(db)
+    q: &ParsedQuery,
+    mut found: Vec<Candidate>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Hit>> {
+    let best = best_rank(&found);
+    let tail = found.split_off(found.len().min(RERANK));
+    let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
+    let mut texts: HashMap<i64, engine::Texts> = engine::texts(db, &ids, !q.accents.is_empty())
         .await?
         .into_iter()
-        .map(|(id, published_at)| {
-            let original = String::new();
-            (
-                id,
-                Visible {
-                    published_at,
-                    original,
-                },
-            )
+        .map(|t| (t.id, t))
+        .collect();
+    let mut head: Vec<Hit> = found
+        .into_iter()
+        .map(|c| {
+            let ctx = rank::Context {
+                engine: (c.rank / best).max(0.0),
+                age_days: c
+                    .published_at
+                    .map(|p| (now - p).num_seconds() as f64 / 86_400.0),
+            };
+            let text = texts.remove(&c.id).unwrap_or_default();
+            Hit {
+                id: c.id,
+                score: rank::score(q, &text, &ctx),
+                published_at: c.published_at,
+            }
         })
         .collect();
-    if !accents || visible.is_empty() {
-        return Ok(visible);
-    }
-    let originals = entity::article::Entity::find()
-        .filter(Column::Id.is_in(visible.keys().copied().collect::<Vec<_>>()))
-        .select_only()
-        .column(Column::Id)
-        .column(Column::Title)
-        .column(Column::Lead)
-        .into_tuple::<(i64, String, String)>()
-        .all(db)
-        .await?;
-    for (id, title, lead) in originals {
-        if let Some(v) = visible.get_mut(&id) {
-            v.original = format!("{title} {lead}");
-        }
-    }
-    Ok(visible)
+    head.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.published_at.cmp(&a.published_at))
+            .then(b.id.cmp(&a.id))
+    });
+    head.extend(engine_scores(tail, best));
+    Ok(head)
 }
 
 #[cfg(test)]
@@ -269,18 +175,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quotes_make_phrases_and_syntax_is_only_separators() {
+    fn every_word_must_match_and_excluded_words_must_not() {
         let q = parse(r#"Đức "ban dân vận" NEAR( x:* 'a' -b"#).unwrap();
         assert_eq!(
             q.phrases,
             vec![vec!["ban".to_owned(), "dan".into(), "van".into()]]
         );
-        assert_eq!(q.words, vec!["duc", "near", "x", "a", "b"]);
+        assert_eq!(q.words, vec!["duc", "near", "x", "a"]);
+        assert_eq!(q.excluded, vec!["b"]);
         assert_eq!(q.accents, vec!["đưcs", "dân", "vânj"]);
-        assert!(fts5_match(&q).starts_with("{title lead body extra} : (\"duc\" AND \"near\""));
         assert_eq!(
-            tsquery(&q),
-            "duc & near & x & a & b & (ban <-> dan <-> van)"
+            fts5_match(&q, Combine::All),
+            "{title lead captions extra body} : ((\"duc\" AND \"near\" AND \"x\" AND \"a\" AND \"ban dan van\") NOT (\"b\"))"
+        );
+        assert_eq!(
+            tsquery(&q, Combine::All),
+            "(duc & near & x & a & (ban <-> dan <-> van)) & !b"
+        );
+        assert_eq!(
+            tsquery(&parse("dan thu huong ").unwrap(), Combine::Any),
+            "(dan | thu | huong)"
         );
     }
 
@@ -288,8 +202,9 @@ mod tests {
     fn the_word_being_typed_is_a_prefix() {
         let q = parse("nguyen du").unwrap();
         assert!(q.prefix_last);
-        assert!(tsquery(&q).ends_with("du:*"));
+        assert!(tsquery(&q, Combine::All).ends_with("du:*)"));
         assert!(!parse("nguyen du ").unwrap().prefix_last);
+        assert!(!parse("nguyen -du").unwrap().prefix_last);
     }
 
     #[test]

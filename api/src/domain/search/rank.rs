@@ -1,78 +1,109 @@
-//! Scoring one match, in Rust, from its title and lead: the engines only
-//! find matches (newest first), which is cheap at any archive size, while
-//! their own relevance functions (bm25, `ts_rank_cd`) read every match's
-//! postings or whole document and dominated the cost of a search.
-//!
-//! What counts, strongest first: the words typed with diacritics found
-//! with the same diacritics, the query as a phrase, the words close
-//! together, the words in the title, then in the lead. Matches only in
-//! the body, captions or linked names score 0 here and fall back to
-//! recency.
+//! The second stage of a search: re-ranking the engine's best candidates
+//! in Rust, from their indexed (folded) text. The engine's relevance
+//! (BM25-style, field-weighted) is the base; on top of it count, strongest
+//! first: how many of the query's words a match holds (only in the
+//! fallback, when none holds them all), the query's words as a phrase in
+//! any field (the body too), each two consecutive words of the query side
+//! by side, all the words close together, the words typed
+//! with diacritics found with the same diacritics, and, gently, recency.
 
 use std::collections::HashSet;
 
-use super::{fold::accent_keys, parse::ParsedQuery};
+use super::{engine::Texts, parse::ParsedQuery};
 
-/// The text of one match that ranking reads.
-pub struct Fields<'a> {
-    /// Folded title and lead, as indexed.
-    pub title: &'a str,
-    pub lead: &'a str,
-    /// The original title and lead, with the diacritics as written.
-    pub original: &'a str,
+/// Weight of each signal in a score.
+const ENGINE: f64 = 2.0;
+const COVERAGE: f64 = 4.0;
+const PHRASE: f64 = 3.0;
+const PAIRS: f64 = 2.0;
+const PROXIMITY: f64 = 1.5;
+const ACCENTS: f64 = 2.0;
+const RECENCY: f64 = 0.4;
+/// Age, in days, at which the recency prior halves.
+const HALF_LIFE_DAYS: f64 = 365.0;
+
+/// What ranking knows of one candidate besides its text.
+pub struct Context {
+    /// The engine's relevance over the best candidate's: in (0, 1].
+    pub engine: f64,
+    /// Days since publication (`None`: unpublished).
+    pub age_days: Option<f64>,
 }
 
-/// The score of a match of `q`: higher is better, at most 6.5.
-pub fn score(q: &ParsedQuery, fields: &Fields<'_>) -> f64 {
-    let title: Vec<&str> = fields.title.split(' ').collect();
-    let lead: Vec<&str> = fields.lead.split(' ').collect();
-    let m = Matcher {
-        prefix: q
-            .prefix_last
-            .then(|| q.words.last())
-            .flatten()
-            .map(String::as_str),
-    };
-    let words = q.all_words();
-    let share = |tokens: &[&str]| {
-        let found = words.iter().filter(|w| m.in_tokens(tokens, w)).count();
-        found as f64 / words.len().max(1) as f64
-    };
-    let phrases: Vec<&[String]> = if q.words.len() > 1 {
-        vec![q.words.as_slice()]
-    } else {
-        q.phrases.iter().map(Vec::as_slice).collect()
-    };
-    let has_phrase = phrases
+/// The score of a candidate: higher is better.
+pub fn score(q: &ParsedQuery, texts: &Texts, ctx: &Context) -> f64 {
+    let fields: [(&str, f64); 5] = [
+        (&texts.title, 1.0),
+        (&texts.lead, 0.9),
+        (&texts.captions, 0.9),
+        (&texts.extra, 0.8),
+        (&texts.body, 0.8),
+    ];
+    let tokens: Vec<(Vec<&str>, f64)> = fields
         .iter()
-        .any(|p| m.run_in(&title, p) || m.run_in(&lead, p));
-    let span = q.words.len() + 3;
-    let close =
-        q.words.len() > 1 && (m.within(&title, &q.words, span) || m.within(&lead, &q.words, span));
-    let (in_title, in_lead) = (share(&title), share(&lead));
-    // A word with the typed diacritics folds to a typed word: without one
-    // in the title or lead there is nothing to compare (and keying every
-    // word of the original is the costly part of ranking).
-    let accents = if in_title + in_lead > 0.0 {
-        accent_share(&q.accents, fields.original)
-    } else {
-        0.0
+        .map(|(text, w)| (text.split(' ').filter(|t| !t.is_empty()).collect(), *w))
+        .collect();
+    let m = Matcher { prefix: q.prefix() };
+    let distinct: Vec<&str> = {
+        let mut seen = HashSet::new();
+        q.words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| seen.insert(*w))
+            .collect()
     };
-    3.0 * accents
-        + 1.5 * f64::from(u8::from(has_phrase))
-        + 0.5 * f64::from(u8::from(close))
-        + in_title
-        + 0.5 * in_lead
+    let mut phrase: f64 = 0.0;
+    let mut proximity: f64 = 0.0;
+    let mut pairs: f64 = 0.0;
+    if distinct.len() > 1 {
+        let typed: Vec<&[String]> = q.words.windows(2).filter(|p| p[0] != p[1]).collect();
+        for pair in &typed {
+            pairs += tokens
+                .iter()
+                .filter(|(toks, _)| m.run_in(toks, pair))
+                .map(|(_, w)| *w)
+                .fold(0.0, f64::max);
+        }
+        pairs /= typed.len().max(1) as f64;
+        for (toks, w) in &tokens {
+            if m.run_in(toks, &q.words) {
+                phrase = phrase.max(*w);
+            }
+            if let Some(span) = m.shortest_span(toks, &distinct) {
+                proximity = proximity.max(w * distinct.len() as f64 / span as f64);
+            }
+        }
+    }
+    let units = distinct.len() + q.phrases.len();
+    let found = distinct
+        .iter()
+        .filter(|w| tokens.iter().any(|(t, _)| m.in_tokens(t, w)))
+        .count()
+        + q.phrases
+            .iter()
+            .filter(|p| tokens.iter().any(|(t, _)| m.run_in(t, p)))
+            .count();
+    let coverage = found as f64 / units.max(1) as f64;
+    let recency = ctx
+        .age_days
+        .map_or(0.0, |d| 0.5_f64.powf(d.max(0.0) / HALF_LIFE_DAYS));
+    let score = ENGINE * ctx.engine
+        + COVERAGE * coverage
+        + PHRASE * phrase
+        + PAIRS * pairs
+        + PROXIMITY * proximity
+        + ACCENTS * accent_share(&q.accents, &texts.marked)
+        + RECENCY * recency;
+    (score * 1000.0).round() / 1000.0
 }
 
 /// The share of `accents` (keys of the words typed with diacritics) that
-/// `original` holds with the same diacritics.
-fn accent_share(accents: &[String], original: &str) -> f64 {
+/// `marked` (the accent keys of a document) holds.
+fn accent_share(accents: &[String], marked: &str) -> f64 {
     if accents.is_empty() {
         return 0.0;
     }
-    let keys = accent_keys(original);
-    let keys: HashSet<&str> = keys.split(' ').collect();
+    let keys: HashSet<&str> = marked.split(' ').collect();
     accents.iter().filter(|k| keys.contains(k.as_str())).count() as f64 / accents.len() as f64
 }
 
@@ -94,16 +125,39 @@ impl Matcher<'_> {
     /// Whether `run` appears in `tokens` as consecutive words.
     fn run_in(&self, tokens: &[&str], run: &[String]) -> bool {
         !run.is_empty()
+            && tokens.len() >= run.len()
             && tokens
                 .windows(run.len())
                 .any(|w| w.iter().zip(run).all(|(t, r)| self.hit(t, r)))
     }
 
-    /// Whether every word of `words` appears in some span of `span` tokens.
-    fn within(&self, tokens: &[&str], words: &[String], span: usize) -> bool {
-        tokens
-            .windows(span.min(tokens.len()).max(1))
-            .any(|window| words.iter().all(|w| self.in_tokens(window, w)))
+    /// The fewest consecutive tokens holding every one of `words`.
+    fn shortest_span(&self, tokens: &[&str], words: &[&str]) -> Option<usize> {
+        let which = |t: &str| words.iter().position(|w| self.hit(t, w));
+        let mut counts = vec![0usize; words.len()];
+        let mut held = 0;
+        let mut best: Option<usize> = None;
+        let mut start = 0;
+        for (end, token) in tokens.iter().enumerate() {
+            if let Some(i) = which(token) {
+                counts[i] += 1;
+                if counts[i] == 1 {
+                    held += 1;
+                }
+            }
+            while held == words.len() {
+                let len = end - start + 1;
+                best = Some(best.map_or(len, |b| b.min(len)));
+                if let Some(i) = which(tokens[start]) {
+                    counts[i] -= 1;
+                    if counts[i] == 0 {
+                        held -= 1;
+                    }
+                }
+                start += 1;
+            }
+        }
+        best
     }
 }
 
@@ -112,14 +166,20 @@ mod tests {
     use super::*;
     use crate::domain::search::{fold::fold, parse::parse};
 
-    fn score_of(query: &str, title: &str, lead: &str) -> f64 {
+    fn score_of(query: &str, title: &str, body: &str) -> f64 {
         let q = parse(query).unwrap();
+        let texts = Texts {
+            title: fold(title),
+            body: fold(body),
+            marked: crate::domain::search::fold::accent_keys(&format!("{title} {body}")),
+            ..Texts::default()
+        };
         score(
             &q,
-            &Fields {
-                title: &fold(title),
-                lead: &fold(lead),
-                original: &format!("{title} {lead}"),
+            &texts,
+            &Context {
+                engine: 0.5,
+                age_days: Some(30.0),
             },
         )
     }
@@ -130,10 +190,19 @@ mod tests {
     }
 
     #[test]
-    fn phrases_beat_scattered_words_and_close_words_beat_far_ones() {
-        let phrase = score_of("dan van kheo", "Phong trào dân vận khéo", "");
-        let scattered = score_of("dan van kheo", "Khéo léo vận động dân", "");
-        assert!(phrase > scattered);
+    fn a_phrase_in_the_body_beats_scattered_words() {
+        let q = "dân biết dân bàn dân làm";
+        let phrase = score_of(
+            q,
+            "Hội nghị",
+            "Phương châm dân biết, dân bàn, dân làm được phát huy",
+        );
+        let scattered = score_of(q, "Hội nghị", "Người dân làm ruộng biết cách bàn bạc");
+        assert!(phrase > scattered + 2.0, "{phrase} {scattered}");
+    }
+
+    #[test]
+    fn close_words_beat_far_ones() {
         let close = score_of("kinh te", "", "kinh doanh và thuế tế");
         let far = score_of(
             "kinh te",
@@ -144,16 +213,23 @@ mod tests {
     }
 
     #[test]
-    fn title_matches_beat_lead_matches_and_body_only_scores_nothing() {
-        let title = score_of("giao duc", "Giáo dục vùng cao", "Tin ngắn");
-        let lead = score_of("giao duc", "Tin ngắn", "Giáo dục vùng cao");
-        assert!(title > lead && lead > 0.0);
-        assert_eq!(score_of("giao duc", "Tin ngắn", "Thời tiết"), 0.0);
+    fn more_words_found_rank_higher_in_the_fallback() {
+        assert!(score_of("dan thu huong", "", "dân thu") > score_of("dan thu huong", "", "dân"));
     }
 
     #[test]
     fn the_word_being_typed_matches_as_a_prefix() {
-        assert!(score_of("viet da tru", "Giải việt dã truyền thống", "") > 1.9);
-        assert!(score_of("viet da tru ", "Giải việt dã truyền thống", "") < 1.9);
+        assert!(
+            score_of("viet da tru", "Giải việt dã truyền thống", "")
+                > score_of("viet da tru ", "Giải việt dã truyền thống", "")
+        );
+    }
+
+    #[test]
+    fn the_shortest_span_holds_every_word() {
+        let m = Matcher { prefix: None };
+        let toks = ["a", "x", "b", "a", "c", "b"];
+        assert_eq!(m.shortest_span(&toks, &["a", "b"]), Some(2));
+        assert_eq!(m.shortest_span(&toks, &["a", "d"]), None);
     }
 }
