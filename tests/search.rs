@@ -366,3 +366,112 @@ async fn reindex_rebuilds_the_same_index() {
         );
     }
 }
+
+const HIGHLIGHTS: &str = r#"query($q: String!) {
+    search(query: $q, first: 3) {
+        totalCount matchedAllTerms
+        edges { node { slug } highlights { title snippet caption } } } }"#;
+
+#[tokio::test]
+async fn the_snippet_is_the_passage_that_answers_with_exact_diacritics() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let data = app
+            .data(
+                HIGHLIGHTS,
+                json!({"q": "Dân biết, dân bàn, dân làm, dân kiểm tra"}),
+            )
+            .await;
+        let first = &data["search"]["edges"][0];
+        let snippet = first["highlights"]["snippet"].as_str().unwrap();
+        assert!(
+            snippet.contains(
+                "<mark>Dân</mark> <mark>biết</mark>, <mark>dân</mark> <mark>bàn</mark>, <mark>dân</mark> <mark>làm</mark>"
+            ),
+            "{backend:?}: {snippet}"
+        );
+        // "Ban" only folds to "bàn": not marked when "bàn" itself is there.
+        assert!(!snippet.contains("<mark>Ban</mark>"), "{snippet}");
+        assert!(data["search"]["matchedAllTerms"].as_bool().unwrap());
+    }
+}
+
+#[tokio::test]
+async fn a_matching_caption_is_shown_marked() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let data = app
+            .data(
+                HIGHLIGHTS,
+                json!({"q": "Ngọc Kim Nam phát biểu tại Hội nghị"}),
+            )
+            .await;
+        let caption = data["search"]["edges"][0]["highlights"]["caption"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{backend:?}: no caption in {data}"));
+        assert!(
+            caption.contains("<mark>Ngọc</mark> <mark>Kim</mark> <mark>Nam</mark>"),
+            "{caption}"
+        );
+        // A query no caption answers has no caption highlight.
+        let data = app
+            .data(HIGHLIGHTS, json!({"q": "đường dây đánh bạc"}))
+            .await;
+        assert!(data["search"]["edges"][0]["highlights"]["caption"].is_null());
+    }
+}
+
+#[tokio::test]
+async fn every_word_must_match_else_the_result_says_it_shows_some() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let all = app.data(HIGHLIGHTS, json!({"q": "dân vận khéo"})).await;
+        assert!(all["search"]["matchedAllTerms"].as_bool().unwrap());
+        let with_one = app.data(HIGHLIGHTS, json!({"q": "dân"})).await["search"]["totalCount"]
+            .as_u64()
+            .unwrap();
+        let with_all = all["search"]["totalCount"].as_u64().unwrap();
+        assert!(
+            with_all < with_one,
+            "{backend:?}: every word narrows ({with_all} vs {with_one})"
+        );
+
+        // No article holds a made-up word: the articles holding the others
+        // are shown, flagged.
+        let some = app
+            .data(HIGHLIGHTS, json!({"q": "dân vận khéo xylophon"}))
+            .await;
+        assert!(!some["search"]["matchedAllTerms"].as_bool().unwrap());
+        assert!(some["search"]["totalCount"].as_u64().unwrap() > 0);
+
+        // A made-up word alone finds nothing, and says all terms matched
+        // (nothing was left out).
+        let none = app.data(HIGHLIGHTS, json!({"q": "xylophon "})).await;
+        assert_eq!(none["search"]["totalCount"], 0);
+    }
+}
+
+#[tokio::test]
+async fn excluded_words_leave_articles_out() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let slugs = |data: &Value| -> Vec<String> {
+            data["search"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let with = app.data(HIGHLIGHTS, json!({"q": "đánh bạc"})).await;
+        let first = slugs(&with)[0].clone();
+        let without = app.data(HIGHLIGHTS, json!({"q": "đánh bạc -đường"})).await;
+        assert!(
+            !slugs(&without).contains(&first),
+            "{backend:?}: -đường keeps {first} out"
+        );
+        // Excluded words alone find nothing rather than everything.
+        let only = app.data(HIGHLIGHTS, json!({"q": "-đường"})).await;
+        assert_eq!(only["search"]["totalCount"], 0);
+    }
+}
