@@ -84,7 +84,12 @@ pub fn measuring_schema() -> AppSchema {
 /// It has no extension, so its fields resolve on async-graphql's fast
 /// path: rate limits are charged by the endpoint ([`rate_limit`]).
 pub fn build_schema(db: DatabaseConnection, config: std::sync::Arc<Config>) -> AppSchema {
-    schema_builder(&config).data(db).data(config).finish()
+    let gate = crate::domain::search::gate::SearchGate::new(config.search_concurrency());
+    schema_builder(&config)
+        .data(db)
+        .data(gate)
+        .data(config)
+        .finish()
 }
 
 /// The SDL of the schema, as kept in `schema.graphql`.

@@ -16,6 +16,7 @@ use crate::{
     domain::body,
     domain::loaders::{ArticleId, EventId, MediaId, OrganizationId, PersonId, SectionId, TagId},
     domain::search::{
+        gate::SearchGate,
         highlight::{self, Terms},
         index::{body_text, captions_of},
         names::NameKind,
@@ -286,11 +287,18 @@ impl SearchQuery {
             None => 0,
         } + page.limit as usize
             + 1;
+        // A turn at the database (see `gate.rs`): searches beyond the
+        // replica's share of the pool wait here, holding no connection.
+        let turn = match ctx.data_opt::<SearchGate>() {
+            Some(gate) => Some(gate.enter().await),
+            None => None,
+        };
         let Outcome {
             hits,
             total,
             matched_all_terms,
         } = query::run(db, &parsed, scope, order, depth, req.now).await?;
+        drop(turn);
         surrogate::article_list(ctx, section);
         let terms = std::sync::Arc::new(Terms::of(&parsed));
         let (edges, page_info) = page_ranked(hits, &page, |h| h.id);

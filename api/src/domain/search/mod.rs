@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod fold;
+pub mod gate;
 pub mod highlight;
 pub mod index;
 pub mod names;

@@ -70,6 +70,13 @@ pub struct Config {
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = default_pool_size())]
     pub database_max_connections: u32,
 
+    /// Searches that may run against the database at once on this
+    /// replica (default: half the pool, at least 1); more wait their
+    /// turn, so a burst of searches cannot take every connection from
+    /// the other reads.
+    #[arg(long, env = "SEARCH_CONCURRENCY")]
+    pub search_concurrency: Option<u32>,
+
     /// Schema migrations at start: `auto` applies pending ones (under a
     /// lock on PostgreSQL), `off` refuses to start while one is pending
     /// (run `toasoan migrate` first; for users without DDL rights).
@@ -205,6 +212,7 @@ impl Config {
             query_limits: limits::QueryLimits::default(),
             request_timeout_secs: 30,
             database_max_connections: default_pool_size(),
+            search_concurrency: None,
             migrate: migrate::Mode::Auto,
             no_demo: false,
             scheduler_interval_secs: 1,
@@ -233,6 +241,14 @@ impl Config {
         }
     }
 
+    /// Searches running at once: `SEARCH_CONCURRENCY`, else half the pool
+    /// (at least 1).
+    pub fn search_concurrency(&self) -> usize {
+        self.search_concurrency
+            .unwrap_or(self.database_max_connections / 2)
+            .max(1) as usize
+    }
+
     /// `public_base_url` without a trailing slash.
     pub fn base_url(&self) -> &str {
         self.public_base_url.trim_end_matches('/')
@@ -252,6 +268,23 @@ pub fn default_pool_size() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn searches_take_half_the_pool_unless_told() {
+        let mut config = Config::for_database("sqlite::memory:");
+        config.database_max_connections = 8;
+        assert_eq!(config.search_concurrency(), 4);
+        config.database_max_connections = 1;
+        assert_eq!(config.search_concurrency(), 1);
+        config.search_concurrency = Some(0);
+        assert_eq!(
+            config.search_concurrency(),
+            1,
+            "never zero: searches would never run"
+        );
+        config.search_concurrency = Some(3);
+        assert_eq!(config.search_concurrency(), 3);
+    }
 
     #[test]
     fn debug_shows_no_secret() {
