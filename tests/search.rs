@@ -13,11 +13,20 @@ const SEARCH: &str = r#"query($q: String!, $first: Int, $after: String, $f: Arti
         edges { cursor score node { title status } highlights { title snippet } } } }"#;
 
 fn titles(data: &Value) -> Vec<String> {
+    node_strings(data, "title")
+}
+
+fn slugs(data: &Value) -> Vec<String> {
+    node_strings(data, "slug")
+}
+
+/// One string field of every result's article, in order.
+fn node_strings(data: &Value, field: &str) -> Vec<String> {
     data["search"]["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["node"]["title"].as_str().unwrap().to_owned())
+        .map(|e| e["node"][field].as_str().unwrap().to_owned())
         .collect()
 }
 
@@ -455,14 +464,6 @@ async fn every_word_must_match_else_the_result_says_it_shows_some() {
 async fn excluded_words_leave_articles_out() {
     for backend in backends() {
         let app = TestApp::demo(backend).await;
-        let slugs = |data: &Value| -> Vec<String> {
-            data["search"]["edges"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
-                .collect()
-        };
         let with = app.data(HIGHLIGHTS, json!({"q": "đánh bạc"})).await;
         let first = slugs(&with)[0].clone();
         let without = app.data(HIGHLIGHTS, json!({"q": "đánh bạc -đường"})).await;
