@@ -149,8 +149,9 @@ impl AppState {
     /// listener of their notices (PostgreSQL) and the response cache's
     /// invalidation (notices, the change log and the content generation,
     /// checked every `CONTENT_VERSION_POLL_MS`, or every second when that
-    /// is 0), and the read replicas' health check. The tasks end with the
-    /// runtime.
+    /// is 0), the read replicas' health check, and the search index's
+    /// follower (a small archive is indexed before this returns). The
+    /// tasks end with the runtime.
     pub async fn spawn_signals(&self) -> Vec<tokio::task::JoinHandle<()>> {
         let mut tasks = Vec::new();
         if let Some(invalidator) = self.graphql.invalidator.clone() {
@@ -163,6 +164,16 @@ impl AppState {
         }
         tasks.extend(self.signals.clone().spawn_listener());
         tasks.extend(self.databases.spawn_health());
+        if let Some(index) = &self.graphql.search_index {
+            let db = self.graphql.background.clone();
+            index.start(&db).await;
+            tasks.push(index.spawn_follower(
+                db,
+                &self.signals,
+                self.shutdown.clone(),
+                self.metrics.clone(),
+            ));
+        }
         tasks
     }
 

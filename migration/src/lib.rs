@@ -18,6 +18,7 @@ mod m20261127_000006_webhooks;
 mod m20261127_000007_content_generation;
 mod m20261127_000008_article_order;
 mod m20261203_000009_search_fields;
+mod m20261203_000010_search_journal;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_content_generation::Migration),
             Box::new(m20261127_000008_article_order::Migration),
             Box::new(m20261203_000009_search_fields::Migration),
+            Box::new(m20261203_000010_search_journal::Migration),
         ])
     }
 }

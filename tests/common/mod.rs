@@ -327,6 +327,8 @@ impl Drop for TestApp {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
+                // The embedded search index beside it.
+                let _ = std::fs::remove_dir_all(format!("{}.search", path.display()));
             }
             Some(Cleanup::PostgresDatabase { admin_url, name }) => {
                 // Drop is synchronous: do the async clean-up on a thread of

@@ -83,13 +83,18 @@ pub fn measuring_schema() -> AppSchema {
 /// The executable schema, with the database and configuration attached.
 /// It has no extension, so its fields resolve on async-graphql's fast
 /// path: rate limits are charged by the endpoint ([`rate_limit`]).
-pub fn build_schema(db: DatabaseConnection, config: std::sync::Arc<Config>) -> AppSchema {
+/// `search_index` is the replica's embedded search index, if it has one.
+pub fn build_schema(
+    db: DatabaseConnection,
+    config: std::sync::Arc<Config>,
+    search_index: Option<std::sync::Arc<crate::domain::search::embedded::EmbeddedIndex>>,
+) -> AppSchema {
     let gate = crate::domain::search::gate::SearchGate::new(config.search_concurrency());
-    schema_builder(&config)
-        .data(db)
-        .data(gate)
-        .data(config)
-        .finish()
+    let mut builder = schema_builder(&config).data(db).data(gate).data(config);
+    if let Some(index) = search_index {
+        builder = builder.data(index);
+    }
+    builder.finish()
 }
 
 /// The SDL of the schema, as kept in `schema.graphql`.

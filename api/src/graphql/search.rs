@@ -1,7 +1,7 @@
 //! `search` and `suggest`: Vietnamese-aware full-text search over articles
 //! and autocomplete of names.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::article;
@@ -16,11 +16,12 @@ use crate::{
     domain::body,
     domain::loaders::{ArticleId, EventId, MediaId, OrganizationId, PersonId, SectionId, TagId},
     domain::search::{
+        embedded::EmbeddedIndex,
         gate::SearchGate,
         highlight::{self, Terms},
         index::{body_text, captions_of},
         names::NameKind,
-        query::{self, Hit, Order, Outcome},
+        query::{self, Hit, Order, Outcome, Source},
         suggest,
     },
     platform::error::AppResult,
@@ -271,8 +272,6 @@ impl SearchQuery {
             });
         }
         let section = scope.section_root();
-        let scope =
-            scope.apply(article::Entity::find().filter(req.viewer.article_condition(req.now)));
         let order = match order_by {
             SearchOrder::Relevance => Order::Relevance,
             SearchOrder::Newest => Order::Newest,
@@ -293,11 +292,22 @@ impl SearchQuery {
             Some(gate) => Some(gate.enter().await),
             None => None,
         };
+        // The replica's embedded index when it is built (brought up to
+        // the journal's last entry first), else the database's engine.
+        let source = match ctx.data_opt::<Arc<EmbeddedIndex>>() {
+            Some(index) if index.current(db).await? => {
+                let public_at = (!req.viewer.sees_unpublished()).then_some(req.now);
+                Source::Embedded(index, scope.index_filter(public_at))
+            }
+            _ => Source::Database(Box::new(
+                scope.apply(article::Entity::find().filter(req.viewer.article_condition(req.now))),
+            )),
+        };
         let Outcome {
             hits,
             total,
             matched_all_terms,
-        } = query::run(db, &parsed, scope, order, depth, req.now).await?;
+        } = query::run(db, &parsed, source, order, depth, req.now).await?;
         drop(turn);
         surrogate::article_list(ctx, section);
         let terms = std::sync::Arc::new(Terms::of(&parsed));

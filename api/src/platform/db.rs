@@ -1,6 +1,7 @@
 //! Connecting to SQLite or PostgreSQL and migrating the schema
 //! ([`schema`]).
 
+pub mod append_lock;
 pub mod lsn;
 pub mod read_replicas;
 mod replica_health;

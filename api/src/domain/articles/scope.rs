@@ -141,6 +141,25 @@ impl ArticleScope {
             .is_some_and(|s| s.iter().any(|s| *s != ArticleStatus::Published))
     }
 
+    /// The same scope as the embedded search index filters it; anonymous
+    /// readers pass `public_at` (the request's "now").
+    pub fn index_filter(
+        &self,
+        public_at: Option<DateTime<Utc>>,
+    ) -> crate::domain::search::embedded::find::IndexFilter {
+        crate::domain::search::embedded::find::IndexFilter {
+            public_at,
+            statuses: self.statuses.clone(),
+            sections: self.section.as_ref().map(|tree| tree.ids.clone()),
+            person: self.person,
+            organization: self.organization,
+            event: self.event,
+            tag: self.tag,
+            published_after: self.published_after,
+            published_before: self.published_before,
+        }
+    }
+
     /// `select` narrowed to the scope. Check [`Self::is_empty`] first: an
     /// empty scope adds no condition here.
     pub fn apply(&self, mut select: Select<article::Entity>) -> Select<article::Entity> {

@@ -1,15 +1,8 @@
 //! Appending to and reading the log, so that readers never skip an entry.
 //!
-//! The danger: ids come from a sequence when a row is inserted, but rows
-//! become visible when their transaction commits. With two concurrent
-//! writers, id 7 can commit after id 8; a partner who read up to 8 in
-//! between would resume after 8 and never see 7. So on PostgreSQL every
-//! append first takes one transaction-level advisory lock: the next
-//! appender waits until the previous transaction has committed (or rolled
-//! back) before it even draws its id, hence ids become visible in id order
-//! and "everything up to the last id I saw" is always complete. SQLite has
-//! a single writer, which gives the same order for free. The lock is held
-//! only from the append to the commit: appends are the last statement of
+//! Appends take the database's append lock (`platform::db::append_lock`)
+//! so that entries become visible in id order. The lock is held only
+//! from the append to the commit: appends are the last statement of
 //! their transactions.
 
 use chrono::{DateTime, Utc};
@@ -18,26 +11,19 @@ use entity::{
     article_change::{self, ChangeKind},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, sea_query::Query,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::Query,
 };
 
 use super::Change;
 use crate::{domain::viewer, platform::error::AppResult};
-
-/// The advisory lock key of the log ("toasoan" in ASCII).
-const APPEND_LOCK: i64 = 32_773_561_637_626_222;
 
 /// Rows per backfill statement (6 values each): far below parameter caps.
 const BATCH: usize = 1_000;
 
 /// Serializes appends until the caller's transaction ends (PostgreSQL).
 async fn lock(db: &impl ConnectionTrait) -> AppResult<()> {
-    if db.get_database_backend() == DbBackend::Postgres {
-        db.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))
-            .await?;
-    }
-    Ok(())
+    crate::platform::db::append_lock::lock_appends(db).await
 }
 
 /// Appends one entry about `article`.

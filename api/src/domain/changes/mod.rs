@@ -47,6 +47,9 @@ pub async fn record(
     article: &article::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Option<Change>> {
+    // Every write, drafts included: the replicas' search indexes hold
+    // each article's status and links, not only what partners see.
+    crate::domain::search::journal::append(db, &[article.id]).await?;
     let last = last_kind(db, article.id).await?;
     let public = article.deleted_at.is_none() && viewer::is_public(article, now);
     match decide(last, public, article.deleted_at.is_some()) {

@@ -1,7 +1,9 @@
 //! Keeping the search index in step with articles: the folded text of the
 //! title, the lead, the photo captions, the body and the names of what
-//! the article links to, each in a field of its own (weighted apart). Called inside the writer's transaction, so a change
-//! is searchable (or gone) the moment it commits.
+//! the article links to, each in a field of its own (weighted apart).
+//! Called inside the writer's transaction, which also journals the ids
+//! (`journal.rs`), so a change is searchable (or gone) on every replica
+//! the moment it commits.
 
 use std::collections::HashMap;
 
@@ -38,6 +40,7 @@ pub async fn index_articles(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult
         let documents = documents(db, chunk).await?;
         remove(db, chunk).await?;
         insert(db, &documents).await?;
+        super::journal::append(db, chunk).await?;
     }
     Ok(())
 }

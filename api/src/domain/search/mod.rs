@@ -1,13 +1,16 @@
-//! Vietnamese-aware full-text search and autocomplete, in the database's
-//! own engine (FTS5 on SQLite, tsvector + GIN on PostgreSQL) over text
-//! folded by [`fold`]: no second system to keep in sync, and stateless
-//! replicas keep working.
+//! Vietnamese-aware full-text search and autocomplete over text folded
+//! by [`fold`]. The database holds the index's text (FTS5 on SQLite,
+//! tsvector + GIN on PostgreSQL, written with every write) and the
+//! search journal; each replica ranks in its embedded index
+//! ([`embedded`]), which follows that journal.
 
+pub mod embedded;
 pub mod engine;
 pub mod fold;
 pub mod gate;
 pub mod highlight;
 pub mod index;
+pub mod journal;
 pub mod names;
 pub mod parse;
 pub mod query;

@@ -1,17 +1,19 @@
-//! Running a search: parse the reader's query, let the database's
-//! full-text engine rank every visible match (first stage, [`engine`]),
-//! then re-rank its best [`RERANK`] in Rust ([`rank`]).
+//! Running a search: parse the reader's query, let an engine rank every
+//! visible match (first stage: the embedded index, [`embedded`], or the
+//! database's full-text engine, [`engine`]), then re-rank its best
+//! [`RERANK`] in Rust ([`rank`]).
 //!
 //! Every word must match; when no article holds them all, any word may,
 //! and the result says so ([`Outcome::matched_all_terms`]). The word
 //! being typed is first taken as typed and widened to a prefix only when
 //! that finds less than a page.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, Select};
 
+use super::embedded::{EmbeddedIndex, find::IndexFilter};
 use super::engine::{self, Candidate, Combine, EngineOrder};
 pub use super::engine::{fts5_match, tsquery};
 pub use super::parse::{MAX_QUERY_CHARS, ParsedQuery, parse};
@@ -52,13 +54,44 @@ pub struct Outcome {
     pub matched_all_terms: bool,
 }
 
-/// Ranked matches of `q` among the articles `scope` selects (visibility
-/// and filters), at least the first `depth` of them (the page asked for
-/// and those before it).
+/// Which engine finds the candidates, with the articles a search may
+/// return (visibility and filters) in that engine's terms.
+pub enum Source<'a> {
+    /// The database's engine over the articles the query selects.
+    Database(Box<Select<entity::article::Entity>>),
+    /// The replica's embedded index, brought up to date.
+    Embedded(&'a Arc<EmbeddedIndex>, IndexFilter),
+}
+
+impl Source<'_> {
+    async fn candidates(
+        &self,
+        db: &impl ConnectionTrait,
+        q: &ParsedQuery,
+        combine: Combine,
+        order: EngineOrder,
+        limit: u64,
+    ) -> AppResult<Vec<Candidate>> {
+        match self {
+            Self::Database(scope) => {
+                engine::candidates(db, q, combine, (**scope).clone(), order, limit).await
+            }
+            Self::Embedded(index, filter) => {
+                index
+                    .candidates(q, combine, filter, order, limit as usize)
+                    .await
+            }
+        }
+    }
+}
+
+/// Ranked matches of `q` among the articles `source` may return, at
+/// least the first `depth` of them (the page asked for and those before
+/// it).
 pub async fn run(
     db: &impl ConnectionTrait,
     q: &ParsedQuery,
-    scope: Select<entity::article::Entity>,
+    source: Source<'_>,
     order: Order,
     depth: usize,
     now: DateTime<Utc>,
@@ -79,16 +112,21 @@ pub async fn run(
         ..q.clone()
     };
     let mut used = typed.clone();
-    let mut found =
-        engine::candidates(db, &typed, Combine::All, scope.clone(), engine_order, limit).await?;
+    let mut found = source
+        .candidates(db, &typed, Combine::All, engine_order, limit)
+        .await?;
     if q.prefix_last && total(&found) < PREFIX_BELOW {
         used = q.clone();
-        found = engine::candidates(db, q, Combine::All, scope.clone(), engine_order, limit).await?;
+        found = source
+            .candidates(db, q, Combine::All, engine_order, limit)
+            .await?;
     }
     let mut all = true;
     if found.is_empty() && q.units() > 1 {
         all = false;
-        found = engine::candidates(db, &used, Combine::Any, scope, engine_order, limit).await?;
+        found = source
+            .candidates(db, &used, Combine::Any, engine_order, limit)
+            .await?;
     }
     let total = usize::try_from(total(&found)).unwrap_or(0);
     let hits = match order {

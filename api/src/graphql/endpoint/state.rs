@@ -12,9 +12,10 @@ use super::{
     response_cache::{ResponseCache, invalidate::Invalidator},
 };
 use crate::{
-    graphql::AppSchema, graphql::limits::Limits, platform::auth::Verifier,
-    platform::config::Config, platform::db::Databases, platform::generation::ContentGeneration,
-    platform::metrics::Metrics, platform::signals::Signals,
+    domain::search::embedded::EmbeddedIndex, graphql::AppSchema, graphql::limits::Limits,
+    platform::auth::Verifier, platform::config::Config, platform::config::search::SearchEngine,
+    platform::db::Databases, platform::generation::ContentGeneration, platform::metrics::Metrics,
+    platform::signals::Signals,
 };
 
 /// The endpoint's long-lived parts.
@@ -47,6 +48,11 @@ pub struct Endpoint {
     pub invalidator: Option<Arc<Invalidator>>,
     /// Notices to and from the other replicas.
     pub signals: Arc<Signals>,
+    /// This replica's embedded search index (`None`:
+    /// `SEARCH_ENGINE=database`, or it could not be opened).
+    pub search_index: Option<Arc<EmbeddedIndex>>,
+    /// The connection of upkeep (the search index's follower).
+    pub background: DatabaseConnection,
 }
 
 /// The endpoint's router state: cheap to clone.
@@ -74,7 +80,8 @@ impl EndpointState {
         signals: Arc<Signals>,
     ) -> Self {
         let db = databases.primary().clone();
-        let schema = crate::graphql::build_schema(db.clone(), config.clone());
+        let search_index = open_search_index(&config);
+        let schema = crate::graphql::build_schema(db.clone(), config.clone(), search_index.clone());
         let persisted = PersistedQueries::new(
             config.persisted_queries,
             config.persisted_queries_file.clone(),
@@ -99,7 +106,7 @@ impl EndpointState {
         let cache = ResponseCache::new(config.response_cache_mb, metrics.clone());
         let invalidator = cache
             .clone()
-            .map(|cache| Invalidator::new(cache, background));
+            .map(|cache| Invalidator::new(cache, background.clone()));
         Self(Arc::new(Endpoint {
             cache,
             invalidator,
@@ -117,6 +124,25 @@ impl EndpointState {
             validators,
             metrics,
             exposure,
+            search_index,
+            background,
         }))
+    }
+}
+
+/// The embedded search index `config` asks for; when it cannot be opened
+/// (an unwritable directory) the replica searches on the database and
+/// says so once.
+fn open_search_index(config: &Config) -> Option<Arc<EmbeddedIndex>> {
+    if config.search.search_engine != SearchEngine::Embedded {
+        return None;
+    }
+    let dir = config.search.index_dir(&config.database_url);
+    match EmbeddedIndex::open(dir.as_deref()) {
+        Ok(index) => Some(index),
+        Err(e) => {
+            tracing::warn!(error = ?e, "search index unavailable; searching on the database");
+            None
+        }
     }
 }

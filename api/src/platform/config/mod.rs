@@ -10,6 +10,7 @@ pub mod observability;
 pub mod persisted;
 pub mod rate_limit;
 pub mod read_replicas;
+pub mod search;
 pub mod shutdown;
 
 use std::net::SocketAddr;
@@ -197,6 +198,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub observability: observability::ObservabilityConfig,
+
+    #[command(flatten)]
+    pub search: search::SearchConfig,
 }
 
 impl Config {
@@ -238,6 +242,7 @@ impl Config {
             rate_limit: rate_limit::RateLimitConfig::off(),
             read_replicas: read_replicas::ReadReplicaConfig::default(),
             observability: observability::ObservabilityConfig::default(),
+            search: search::SearchConfig::default(),
         }
     }
 

@@ -13,6 +13,7 @@ mod cache;
 mod database;
 mod graphql;
 mod http;
+mod search;
 
 use std::sync::{Arc, OnceLock};
 
@@ -30,6 +31,7 @@ pub use self::{
     database::DatabaseMetrics,
     graphql::GraphqlMetrics,
     http::{HttpMetrics, RequestLabels, UNMATCHED_ROUTE, method_label},
+    search::SearchIndexMetrics,
 };
 use super::config::observability::DEFAULT_OPERATION_NAMES;
 
@@ -51,6 +53,8 @@ pub struct Metrics {
     /// Statement durations and the pool.
     pub database: DatabaseMetrics,
     backlog: BacklogMetrics,
+    /// The embedded search index (set by its follower).
+    pub search_index: SearchIndexMetrics,
     /// The connection the scrape reads the pool and the backlog through
     /// (not counted as requests' statements).
     scrape_db: OnceLock<DatabaseConnection>,
@@ -76,6 +80,7 @@ impl Metrics {
             graphql: GraphqlMetrics::new(operation_names),
             database: DatabaseMetrics::default(),
             backlog: BacklogMetrics::default(),
+            search_index: SearchIndexMetrics::default(),
             scrape_db: OnceLock::new(),
         };
         let registry = &mut metrics.registry;
@@ -104,6 +109,7 @@ impl Metrics {
         metrics.graphql.register(registry);
         metrics.database.register(registry);
         metrics.backlog.register(registry);
+        metrics.search_index.register(registry);
         metrics
     }
 

@@ -1,0 +1,104 @@
+//! The embedded index's fields: the folded text of each part of an
+//! article (as `article_search` holds it, weighted apart at query time)
+//! and what searches filter and sort on (status, publication time,
+//! section, links), as indexed and fast fields.
+
+use tantivy::{
+    Index,
+    schema::{FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions},
+    tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer},
+};
+
+/// The tokenizer of the text fields. The text is folded before it is
+/// indexed (`fold.rs`: lower-case ASCII words), so splitting on what is
+/// not a letter or digit is all that is left to do.
+pub const TOKENIZER: &str = "folded";
+
+/// The index's fields.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub lead: Field,
+    pub captions: Field,
+    pub extra: Field,
+    pub body: Field,
+    pub status: Field,
+    pub published_at: Field,
+    pub section: Field,
+    pub person: Field,
+    pub organization: Field,
+    pub event: Field,
+    pub tag: Field,
+}
+
+impl Fields {
+    /// The text fields with their weights: title > lead > captions and
+    /// linked names > body (the same order as the database engines').
+    pub fn weighted(&self) -> [(Field, f32); 5] {
+        [
+            (self.title, 10.0),
+            (self.lead, 5.0),
+            (self.captions, 3.0),
+            (self.extra, 3.0),
+            (self.body, 1.0),
+        ]
+    }
+}
+
+/// The fields of `schema` (an index opened from disk has the schema it
+/// was created with: a field that is missing is an error).
+pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
+    let f = |name: &str| schema.get_field(name);
+    Ok(Fields {
+        id: f("id")?,
+        title: f("title")?,
+        lead: f("lead")?,
+        captions: f("captions")?,
+        extra: f("extra")?,
+        body: f("body")?,
+        status: f("status")?,
+        published_at: f("published_at")?,
+        section: f("section")?,
+        person: f("person")?,
+        organization: f("organization")?,
+        event: f("event")?,
+        tag: f("tag")?,
+    })
+}
+
+/// Builds the schema and names its fields.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_u64_field("id", INDEXED | FAST),
+        title: b.add_text_field("title", text.clone()),
+        lead: b.add_text_field("lead", text.clone()),
+        captions: b.add_text_field("captions", text.clone()),
+        extra: b.add_text_field("extra", text.clone()),
+        body: b.add_text_field("body", text),
+        status: b.add_u64_field("status", INDEXED),
+        published_at: b.add_i64_field("published_at", INDEXED | FAST),
+        section: b.add_u64_field("section", INDEXED),
+        person: b.add_u64_field("person", INDEXED),
+        organization: b.add_u64_field("organization", INDEXED),
+        event: b.add_u64_field("event", INDEXED),
+        tag: b.add_u64_field("tag", INDEXED),
+    };
+    (b.build(), fields)
+}
+
+/// Registers [`TOKENIZER`] on `index`.
+pub fn register_tokenizer(index: &Index) {
+    index.tokenizers().register(
+        TOKENIZER,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(80))
+            .build(),
+    );
+}
