@@ -7,8 +7,6 @@
 //! by side, all the words close together, the words typed
 //! with diacritics found with the same diacritics, and, gently, recency.
 
-use std::collections::HashSet;
-
 use super::{engine::Texts, parse::ParsedQuery};
 
 /// Weight of each signal in a score.
@@ -32,6 +30,7 @@ pub struct Context {
 
 /// The score of a candidate: higher is better.
 pub fn score(q: &ParsedQuery, texts: &Texts, ctx: &Context) -> f64 {
+    let vocabulary = Vocabulary::of(q);
     let fields: [(&str, f64); 5] = [
         (&texts.title, 1.0),
         (&texts.lead, 0.9),
@@ -39,49 +38,54 @@ pub fn score(q: &ParsedQuery, texts: &Texts, ctx: &Context) -> f64 {
         (&texts.extra, 0.8),
         (&texts.body, 0.8),
     ];
-    let tokens: Vec<(Vec<&str>, f64)> = fields
+    // Each token becomes the set of query words it matches: every signal
+    // below is then a pass over small integers, not over strings.
+    let tokens: Vec<(Vec<Mask>, f64)> = fields
         .iter()
-        .map(|(text, w)| (text.split(' ').filter(|t| !t.is_empty()).collect(), *w))
+        .map(|(text, w)| (vocabulary.masks(text), *w))
         .collect();
-    let m = Matcher { prefix: q.prefix() };
-    let distinct: Vec<&str> = {
-        let mut seen = HashSet::new();
-        q.words
-            .iter()
-            .map(String::as_str)
-            .filter(|w| seen.insert(*w))
-            .collect()
-    };
+    let distinct = &vocabulary.words[..vocabulary.distinct];
+    let run = |words: &[String]| -> Vec<Mask> { words.iter().map(|w| vocabulary.bit(w)).collect() };
     let mut phrase: f64 = 0.0;
     let mut proximity: f64 = 0.0;
     let mut pairs: f64 = 0.0;
     if distinct.len() > 1 {
-        let typed: Vec<&[String]> = q.words.windows(2).filter(|p| p[0] != p[1]).collect();
+        let typed: Vec<Vec<Mask>> = q
+            .words
+            .windows(2)
+            .filter(|p| p[0] != p[1])
+            .map(|p| run(p))
+            .collect();
         for pair in &typed {
             pairs += tokens
                 .iter()
-                .filter(|(toks, _)| m.run_in(toks, pair))
+                .filter(|(toks, _)| run_in(toks, pair))
                 .map(|(_, w)| *w)
                 .fold(0.0, f64::max);
         }
         pairs /= typed.len().max(1) as f64;
+        let whole = run(&q.words);
         for (toks, w) in &tokens {
-            if m.run_in(toks, &q.words) {
+            if run_in(toks, &whole) {
                 phrase = phrase.max(*w);
             }
-            if let Some(span) = m.shortest_span(toks, &distinct) {
+            if let Some(span) = shortest_span(toks, distinct.len()) {
                 proximity = proximity.max(w * distinct.len() as f64 / span as f64);
             }
         }
     }
     let units = distinct.len() + q.phrases.len();
-    let found = distinct
+    let anywhere: Mask = tokens
         .iter()
-        .filter(|w| tokens.iter().any(|(t, _)| m.in_tokens(t, w)))
+        .flat_map(|(t, _)| t.iter())
+        .fold(0, |all, m| all | m);
+    let found = (0..distinct.len())
+        .filter(|i| anywhere & (1 << i) != 0)
         .count()
         + q.phrases
             .iter()
-            .filter(|p| tokens.iter().any(|(t, _)| m.run_in(t, p)))
+            .map(|p| run(p))
+            .filter(|p| tokens.iter().any(|(t, _)| run_in(t, p)))
             .count();
     let coverage = found as f64 / units.max(1) as f64;
     let recency = ctx
@@ -98,67 +102,132 @@ pub fn score(q: &ParsedQuery, texts: &Texts, ctx: &Context) -> f64 {
 }
 
 /// The share of `accents` (keys of the words typed with diacritics) that
-/// `marked` (the accent keys of a document) holds.
+/// `marked` (the accent keys of a document) holds. A few keys against
+/// one pass over the document: cheaper than hashing every word of it.
 fn accent_share(accents: &[String], marked: &str) -> f64 {
     if accents.is_empty() {
         return 0.0;
     }
-    let keys: HashSet<&str> = marked.split(' ').collect();
-    accents.iter().filter(|k| keys.contains(k.as_str())).count() as f64 / accents.len() as f64
+    let mut held = vec![false; accents.len()];
+    for key in marked.split(' ') {
+        for (i, accent) in accents.iter().enumerate() {
+            if !held[i] && key == accent {
+                held[i] = true;
+            }
+        }
+    }
+    held.iter().filter(|h| **h).count() as f64 / accents.len() as f64
 }
 
-/// Matches folded tokens against query words; the word being typed also
+/// The query words a token matches, one bit per word of [`Vocabulary`].
+/// A query is at most 200 characters (`MAX_QUERY_CHARS`), hence at most
+/// 100 words: 128 bits hold them all.
+type Mask = u128;
+
+/// The query's distinct words (those of `words` first, in order, then
+/// those only in phrases), each with its bit; the word being typed also
 /// matches as a prefix.
-struct Matcher<'a> {
+struct Vocabulary<'a> {
+    words: Vec<&'a str>,
+    /// How many of `words` come from `ParsedQuery::words`.
+    distinct: usize,
     prefix: Option<&'a str>,
 }
 
-impl Matcher<'_> {
-    fn hit(&self, token: &str, word: &str) -> bool {
-        token == word || (self.prefix == Some(word) && token.starts_with(word))
-    }
-
-    fn in_tokens(&self, tokens: &[&str], word: &str) -> bool {
-        tokens.iter().any(|t| self.hit(t, word))
-    }
-
-    /// Whether `run` appears in `tokens` as consecutive words.
-    fn run_in(&self, tokens: &[&str], run: &[String]) -> bool {
-        !run.is_empty()
-            && tokens.len() >= run.len()
-            && tokens
-                .windows(run.len())
-                .any(|w| w.iter().zip(run).all(|(t, r)| self.hit(t, r)))
-    }
-
-    /// The fewest consecutive tokens holding every one of `words`.
-    fn shortest_span(&self, tokens: &[&str], words: &[&str]) -> Option<usize> {
-        let which = |t: &str| words.iter().position(|w| self.hit(t, w));
-        let mut counts = vec![0usize; words.len()];
-        let mut held = 0;
-        let mut best: Option<usize> = None;
-        let mut start = 0;
-        for (end, token) in tokens.iter().enumerate() {
-            if let Some(i) = which(token) {
-                counts[i] += 1;
-                if counts[i] == 1 {
-                    held += 1;
-                }
-            }
-            while held == words.len() {
-                let len = end - start + 1;
-                best = Some(best.map_or(len, |b| b.min(len)));
-                if let Some(i) = which(tokens[start]) {
-                    counts[i] -= 1;
-                    if counts[i] == 0 {
-                        held -= 1;
-                    }
-                }
-                start += 1;
+impl<'a> Vocabulary<'a> {
+    fn of(q: &'a ParsedQuery) -> Self {
+        let mut words: Vec<&str> = Vec::new();
+        for w in &q.words {
+            if !words.contains(&w.as_str()) {
+                words.push(w);
             }
         }
-        best
+        let distinct = words.len();
+        for w in q.phrases.iter().flatten() {
+            if !words.contains(&w.as_str()) {
+                words.push(w);
+            }
+        }
+        words.truncate(Mask::BITS as usize);
+        Self {
+            words,
+            distinct: distinct.min(Mask::BITS as usize),
+            prefix: q.prefix(),
+        }
     }
+
+    /// The bit of `word` (0 when it is not in the vocabulary).
+    fn bit(&self, word: &str) -> Mask {
+        self.words
+            .iter()
+            .position(|w| *w == word)
+            .map_or(0, |i| 1 << i)
+    }
+
+    /// The masks of the space-separated tokens of `text`.
+    fn masks(&self, text: &str) -> Vec<Mask> {
+        text.split(' ')
+            .filter(|t| !t.is_empty())
+            .map(|token| {
+                let mut mask = 0;
+                for (i, w) in self.words.iter().enumerate() {
+                    if token == *w || (self.prefix == Some(*w) && token.starts_with(w)) {
+                        mask |= 1 << i;
+                    }
+                }
+                mask
+            })
+            .collect()
+    }
+}
+
+/// Whether `run` (a word's bit per position) appears in `tokens` as
+/// consecutive words.
+fn run_in(tokens: &[Mask], run: &[Mask]) -> bool {
+    !run.is_empty()
+        && run.iter().all(|b| *b != 0)
+        && tokens.len() >= run.len()
+        && tokens
+            .windows(run.len())
+            .any(|w| w.iter().zip(run).all(|(t, r)| t & r != 0))
+}
+
+/// The fewest consecutive tokens holding each of the first `words` words
+/// of the vocabulary (a token counts for the first of them it matches).
+fn shortest_span(tokens: &[Mask], words: usize) -> Option<usize> {
+    let wanted: Mask = if words >= Mask::BITS as usize {
+        Mask::MAX
+    } else {
+        (1 << words) - 1
+    };
+    let which = |m: Mask| {
+        let m = m & wanted;
+        (m != 0).then(|| m.trailing_zeros() as usize)
+    };
+    let mut counts = vec![0usize; words];
+    let mut held = 0;
+    let mut best: Option<usize> = None;
+    let mut start = 0;
+    for (end, token) in tokens.iter().enumerate() {
+        if let Some(i) = which(*token) {
+            counts[i] += 1;
+            if counts[i] == 1 {
+                held += 1;
+            }
+        }
+        while held == words {
+            let len = end - start + 1;
+            best = Some(best.map_or(len, |b| b.min(len)));
+            if let Some(i) = which(tokens[start]) {
+                counts[i] -= 1;
+                if counts[i] == 0 {
+                    held -= 1;
+                }
+            }
+            start += 1;
+        }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -227,9 +296,27 @@ mod tests {
 
     #[test]
     fn the_shortest_span_holds_every_word() {
-        let m = Matcher { prefix: None };
-        let toks = ["a", "x", "b", "a", "c", "b"];
-        assert_eq!(m.shortest_span(&toks, &["a", "b"]), Some(2));
-        assert_eq!(m.shortest_span(&toks, &["a", "d"]), None);
+        let q = parse("a b d").unwrap();
+        let v = Vocabulary::of(&q);
+        let toks = v.masks("a x b a c b");
+        assert_eq!(shortest_span(&toks, 2), Some(2));
+        assert_eq!(shortest_span(&toks, 3), None);
+    }
+
+    #[test]
+    fn a_token_matches_every_word_it_stands_for() {
+        // "du" is being typed: "dung" matches it as a prefix and "dung"
+        // as a word.
+        let q = parse("dung du").unwrap();
+        let v = Vocabulary::of(&q);
+        assert_eq!(v.masks("dung du dux"), vec![0b11, 0b10, 0b10]);
+        assert!(run_in(
+            &v.masks("x dung dung"),
+            &[v.bit("dung"), v.bit("du")]
+        ));
+        assert!(!run_in(
+            &v.masks("x dung"),
+            &[v.bit("dung"), v.bit("absent")]
+        ));
     }
 }
