@@ -376,3 +376,64 @@ async fn the_follower_reports_the_index_in_metrics() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+/// An index kept beside a database that was restored or replaced (its
+/// journal numbers mean other writes) is rebuilt, not trusted.
+#[tokio::test]
+async fn an_index_over_a_replaced_database_is_rebuilt() {
+    let x = TestApp::demo(Backend::Sqlite).await;
+    let y = TestApp::demo(Backend::Sqlite).await;
+    let index = EmbeddedIndex::open(None).unwrap();
+    publish(&x, "Bài chỉ có trong cơ sở dữ liệu cũ", "Hoa mận.").await;
+    index.catch_up(&x.db).await.unwrap();
+    // The other database's journal goes further, with other entries:
+    // edits of articles both have, none of the first one's new article.
+    let listed = y
+        .data_as(
+            &editor(),
+            "{ articles(first: 1) { edges { node { id version } } } }",
+            json!({}),
+        )
+        .await;
+    let node = &listed["articles"]["edges"][0]["node"];
+    let (id, mut version) = (node["id"].clone(), node["version"].clone());
+    for lead in ["Hoa đào nở sớm.", "Hoa đào nở muộn.", "Hoa đào đã tàn."] {
+        let updated = y
+            .data_as(
+                &editor(),
+                UPDATE,
+                json!({"id": id, "v": version, "i": {"lead": lead}}),
+            )
+            .await;
+        version = updated["updateArticle"]["article"]["version"].clone();
+    }
+    assert!(journal_head(&y.db).await > index.applied());
+    index.catch_up(&y.db).await.unwrap();
+    let live = article::Entity::find()
+        .filter(sea_orm::ColumnTrait::is_null(&article::Column::DeletedAt))
+        .all(&y.db)
+        .await
+        .unwrap()
+        .len() as u64;
+    assert_eq!(index.len(), live, "rebuilt from the other database");
+    let found = query::run(
+        &y.db,
+        &query::parse("co so du lieu cu").unwrap(),
+        Source::Embedded(&index, Default::default()),
+        Order::Relevance,
+        10,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        found.hits.is_empty() || !found.matched_all_terms,
+        "nothing of the first database is left"
+    );
+    // A journal shorter than the cursor (a database restored from an
+    // older backup) too.
+    let z = TestApp::demo(Backend::Sqlite).await;
+    assert!(journal_head(&z.db).await < index.applied());
+    index.catch_up(&z.db).await.unwrap();
+    assert_eq!(index.applied(), journal_head(&z.db).await);
+}

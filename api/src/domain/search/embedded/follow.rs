@@ -4,10 +4,10 @@
 
 use std::{sync::Arc, time::Duration};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult, Statement};
 
-use super::{EmbeddedIndex, documents, internal};
+use super::{Cursor, EmbeddedIndex, documents, internal};
 use crate::platform::{error::AppResult, metrics::Metrics, shutdown::Shutdown, signals::Signals};
 
 /// Journal entries replayed per commit.
@@ -28,6 +28,31 @@ const POLL: Duration = Duration::from_secs(1);
 struct Entry {
     seq: i64,
     article_id: i64,
+    recorded_at: DateTime<Utc>,
+}
+
+impl Entry {
+    fn cursor(&self) -> Cursor {
+        Cursor {
+            seq: self.seq,
+            stamp: self.recorded_at.timestamp_micros(),
+        }
+    }
+}
+
+/// The journal's entry `seq`, if it is there.
+async fn entry(db: &impl ConnectionTrait, seq: i64) -> AppResult<Option<Entry>> {
+    let backend = db.get_database_backend();
+    Ok(Entry::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "SELECT seq, article_id, recorded_at FROM search_journal WHERE seq = {}",
+            placeholder(backend)
+        ),
+        [seq.into()],
+    ))
+    .one(db)
+    .await?)
 }
 
 #[derive(FromQueryResult)]
@@ -70,20 +95,47 @@ pub async fn head(db: &impl ConnectionTrait) -> AppResult<i64> {
 
 impl EmbeddedIndex {
     /// Makes the index reflect every journal entry committed so far:
-    /// builds it when it has never been built or missed pruned entries,
-    /// else replays the entries after its cursor.
+    /// builds it when it has never been built, missed pruned entries, or
+    /// stands on a journal the database no longer has (a restored or
+    /// copied database); else replays the entries after its cursor.
     pub async fn catch_up(self: &Arc<Self>, db: &impl ConnectionTrait) -> AppResult<()> {
         let _turn = self.catching_up.lock().await;
-        let applied = self.applied();
+        let cursor = self.cursor();
         let Bounds { low, high } = bounds(db).await?;
-        let missed = applied >= 0 && low.is_some_and(|low| low > applied + 1);
-        if applied < 0 || missed {
-            return self.build(db, high.unwrap_or(0)).await;
+        if cursor.seq < 0 || !self.stands_on(db, cursor, low, high).await? {
+            let head = match high {
+                Some(seq) => entry(db, seq).await?.map(|e| e.cursor()),
+                None => None,
+            };
+            return self
+                .build(db, head.unwrap_or(Cursor { seq: 0, stamp: 0 }))
+                .await;
         }
-        if high.unwrap_or(0) > applied {
+        if high.unwrap_or(0) > cursor.seq {
             self.replay(db).await?;
         }
         Ok(())
+    }
+
+    /// Whether `cursor` is an entry of this database's journal, with
+    /// nothing pruned after it.
+    async fn stands_on(
+        &self,
+        db: &impl ConnectionTrait,
+        cursor: Cursor,
+        low: Option<i64>,
+        high: Option<i64>,
+    ) -> AppResult<bool> {
+        if low.is_some_and(|low| low > cursor.seq + 1) || high.unwrap_or(0) < cursor.seq {
+            return Ok(false);
+        }
+        if cursor.seq == 0 {
+            // Built on an empty journal: any journal may follow.
+            return Ok(true);
+        }
+        Ok(entry(db, cursor.seq)
+            .await?
+            .is_some_and(|e| e.cursor() == cursor))
     }
 
     /// Brings the index up to date before a search when the journal has
@@ -107,7 +159,7 @@ impl EmbeddedIndex {
             let entries = Entry::find_by_statement(Statement::from_sql_and_values(
                 backend,
                 format!(
-                    "SELECT seq, article_id FROM search_journal WHERE seq > {} \
+                    "SELECT seq, article_id, recorded_at FROM search_journal WHERE seq > {} \
                      ORDER BY seq LIMIT {REPLAY_BATCH}",
                     placeholder(backend)
                 ),
@@ -115,7 +167,7 @@ impl EmbeddedIndex {
             ))
             .all(db)
             .await?;
-            let Some(last) = entries.last().map(|e| e.seq) else {
+            let Some(last) = entries.last().map(Entry::cursor) else {
                 return Ok(());
             };
             let mut ids: Vec<i64> = entries.iter().map(|e| e.article_id).collect();
@@ -135,7 +187,7 @@ impl EmbeddedIndex {
 
     /// Indexes every live article anew, as of journal entry `head` (read
     /// before the articles, so entries after it are replayed after).
-    async fn build(self: &Arc<Self>, db: &impl ConnectionTrait, head: i64) -> AppResult<()> {
+    async fn build(self: &Arc<Self>, db: &impl ConnectionTrait, head: Cursor) -> AppResult<()> {
         use entity::article;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
         let started = std::time::Instant::now();
@@ -176,7 +228,7 @@ impl EmbeddedIndex {
         }
         tracing::info!(
             articles = ids.len(),
-            journal = head,
+            journal = head.seq,
             ms = started.elapsed().as_millis() as u64,
             "search index built"
         );

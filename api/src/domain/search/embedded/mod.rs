@@ -43,6 +43,32 @@ const WRITER_BYTES: usize = 32 << 20;
 /// The payload of a commit: a format tag and the journal cursor.
 const PAYLOAD_PREFIX: &str = "toasoan-search-v1:";
 
+/// Where the index stands in the journal: the last entry applied, and
+/// when that entry was recorded — so that a database restored or copied
+/// under the index (whose entry of that number is another, or gone) is
+/// noticed and the index rebuilt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub seq: i64,
+    /// `recorded_at` of entry `seq`, in microseconds (0: the journal was
+    /// empty).
+    pub stamp: i64,
+}
+
+impl Cursor {
+    fn payload(self) -> String {
+        format!("{PAYLOAD_PREFIX}{}:{}", self.seq, self.stamp)
+    }
+
+    fn parse(payload: &str) -> Option<Self> {
+        let (seq, stamp) = payload.strip_prefix(PAYLOAD_PREFIX)?.split_once(':')?;
+        Some(Self {
+            seq: seq.parse().ok()?,
+            stamp: stamp.parse().ok()?,
+        })
+    }
+}
+
 /// One replica's search index.
 pub struct EmbeddedIndex {
     reader: IndexReader,
@@ -51,6 +77,8 @@ pub struct EmbeddedIndex {
     /// The last journal entry the searchable index reflects; -1 until the
     /// index is built.
     applied: AtomicI64,
+    /// That entry's `recorded_at` (see [`Cursor`]).
+    stamp: AtomicI64,
     /// One catch-up at a time; whoever waited finds it done.
     catching_up: tokio::sync::Mutex<()>,
 }
@@ -98,17 +126,18 @@ impl EmbeddedIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let applied = index
+        let cursor = index
             .load_metas()
             .ok()
             .and_then(|m| m.payload)
-            .and_then(|p| p.strip_prefix(PAYLOAD_PREFIX)?.parse().ok())
-            .unwrap_or(-1);
+            .and_then(|p| Cursor::parse(&p))
+            .unwrap_or(Cursor { seq: -1, stamp: 0 });
         Ok(Arc::new(Self {
             reader,
             writer: Mutex::new(writer),
             fields,
-            applied: AtomicI64::new(applied),
+            applied: AtomicI64::new(cursor.seq),
+            stamp: AtomicI64::new(cursor.stamp),
             catching_up: tokio::sync::Mutex::new(()),
         }))
     }
@@ -121,6 +150,14 @@ impl EmbeddedIndex {
     /// The last journal entry the searchable index reflects (-1: none).
     pub fn applied(&self) -> i64 {
         self.applied.load(Ordering::Acquire)
+    }
+
+    /// The committed cursor (its seq is -1 before the first build).
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            seq: self.applied(),
+            stamp: self.stamp.load(Ordering::Acquire),
+        }
     }
 
     /// How many articles the index holds.
@@ -140,7 +177,7 @@ impl EmbeddedIndex {
         &self,
         ids: &[i64],
         articles: Vec<IndexedArticle>,
-        cursor: i64,
+        cursor: Cursor,
     ) -> tantivy::Result<()> {
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let result = (|| {
@@ -151,13 +188,16 @@ impl EmbeddedIndex {
                 writer.add_document(self.document(article))?;
             }
             let mut commit = writer.prepare_commit()?;
-            commit.set_payload(&format!("{PAYLOAD_PREFIX}{cursor}"));
+            commit.set_payload(&cursor.payload());
             commit.commit()?;
             self.reader.reload()
         })();
         match result {
             Ok(()) => {
-                self.applied.fetch_max(cursor, Ordering::AcqRel);
+                // Only catch-ups write, one at a time: the cursor moves
+                // forward, or back to a rebuild's head.
+                self.stamp.store(cursor.stamp, Ordering::Release);
+                self.applied.store(cursor.seq, Ordering::Release);
                 Ok(())
             }
             Err(e) => {
