@@ -54,7 +54,7 @@ pub fn score(q: &ParsedQuery, texts: &Texts, ctx: &Context) -> f64 {
             .words
             .windows(2)
             .filter(|p| p[0] != p[1])
-            .map(|p| run(p))
+            .map(&run)
             .collect();
         for pair in &typed {
             pairs += tokens
