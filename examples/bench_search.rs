@@ -3,13 +3,16 @@
 //! and prints p50/p95/p99 per query and overall, as Markdown.
 //!
 //! `cargo run --release --example bench_search -- [ROUNDS]` (see
-//! `bench/search.sh`, which also generates the archive).
+//! `bench/search.sh`, which also generates the archive). The embedded
+//! index is built (or caught up) first and its build time printed;
+//! `SEARCH_ENGINE=database` measures the database's engine instead.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 
 use api::{
     app,
+    domain::search::embedded::EmbeddedIndex,
     domain::viewer::Viewer,
     graphql::{RequestContext, dataloader},
     platform::config::Config,
@@ -59,10 +62,28 @@ async fn main() {
         .unwrap_or(30);
     let url = std::env::var("DATABASE_URL").expect("DATABASE_URL names the archive to search");
     let conn = db::connect(&url, 4).await.expect("connect");
-    let schema = app::build_schema(
-        conn.clone(),
-        std::sync::Arc::new(Config::for_database(url.clone())),
-    );
+    let config = Config::for_database(url.clone());
+    let engine = std::env::var("SEARCH_ENGINE").unwrap_or_default();
+    let index = if engine == "database" {
+        None
+    } else {
+        let dir = config.search.index_dir(&url);
+        let index = EmbeddedIndex::open(dir.as_deref()).expect("open the search index");
+        let start = Instant::now();
+        index.catch_up(&conn).await.expect("build the search index");
+        eprintln!(
+            "search index: {} articles ready in {:.1} s",
+            index.len(),
+            start.elapsed().as_secs_f64()
+        );
+        Some(index)
+    };
+    let engine_name = if index.is_some() {
+        "embedded index"
+    } else {
+        "database engine"
+    };
+    let schema = app::build_schema(conn.clone(), std::sync::Arc::new(config), index);
     let run = |q: &str| {
         let request = async_graphql::Request::new(SEARCH)
             .variables(async_graphql::Variables::from_json(
@@ -85,7 +106,9 @@ async fn main() {
     } else {
         "SQLite"
     };
-    println!("### {backend}: {rounds} rounds of 20 queries (first page of 10, highlights)\n");
+    println!(
+        "### {backend}, {engine_name}: {rounds} rounds of 20 queries (first page of 10, highlights)\n"
+    );
     println!("| query | hits on page | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|");
     let mut all = Vec::new();
     for q in QUERIES {
