@@ -38,6 +38,9 @@ pub struct Server {
     pub addr: SocketAddr,
     child: Child,
     log: PathBuf,
+    /// The server's `TMPDIR` (its search index on PostgreSQL), removed
+    /// on drop: a killed server cannot remove it itself.
+    tmp: PathBuf,
     client: reqwest::Client,
 }
 
@@ -51,6 +54,8 @@ impl Server {
             COUNTER.fetch_add(1, Ordering::SeqCst)
         ));
         let out = std::fs::File::create(&log).unwrap();
+        let tmp = log.with_extension("tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
         let mut command = Command::new(env!("CARGO_BIN_EXE_toasoan"));
         command
             .arg("serve")
@@ -58,6 +63,7 @@ impl Server {
             .env("LISTEN_ADDR", addr.to_string())
             .env("JWT_SECRET", crate::common::TEST_SECRET)
             .env("RUST_LOG", "info")
+            .env("TMPDIR", &tmp)
             .stdin(Stdio::null())
             .stdout(Stdio::from(out.try_clone().unwrap()))
             .stderr(Stdio::from(out));
@@ -75,6 +81,7 @@ impl Server {
             addr,
             child,
             log,
+            tmp,
             client,
         }
     }
@@ -176,5 +183,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_file(&self.log);
+        let _ = std::fs::remove_dir_all(&self.tmp);
     }
 }

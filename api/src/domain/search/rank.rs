@@ -164,20 +164,35 @@ impl<'a> Vocabulary<'a> {
             .map_or(0, |i| 1 << i)
     }
 
-    /// The masks of the space-separated tokens of `text`.
+    /// The masks of the space-separated tokens of `text`. A byte loop:
+    /// the re-rank reads about 800 KB of text per search, most of it
+    /// words of no query, which the first byte turns away.
     fn masks(&self, text: &str) -> Vec<Mask> {
-        text.split(' ')
-            .filter(|t| !t.is_empty())
-            .map(|token| {
-                let mut mask = 0;
+        let mut starts = [false; 256];
+        for w in &self.words {
+            if let Some(b) = w.as_bytes().first() {
+                starts[usize::from(*b)] = true;
+            }
+        }
+        let mut out = Vec::with_capacity(text.len() / 5);
+        for token in text.as_bytes().split(|b| *b == b' ') {
+            let Some(first) = token.first() else {
+                continue;
+            };
+            let mut mask = 0;
+            if starts[usize::from(*first)] {
                 for (i, w) in self.words.iter().enumerate() {
-                    if token == *w || (self.prefix == Some(*w) && token.starts_with(w)) {
+                    let w = w.as_bytes();
+                    if token == w
+                        || (self.prefix.map(str::as_bytes) == Some(w) && token.starts_with(w))
+                    {
                         mask |= 1 << i;
                     }
                 }
-                mask
-            })
-            .collect()
+            }
+            out.push(mask);
+        }
+        out
     }
 }
 

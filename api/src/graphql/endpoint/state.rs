@@ -12,9 +12,15 @@ use super::{
     response_cache::{ResponseCache, invalidate::Invalidator},
 };
 use crate::{
-    domain::search::embedded::EmbeddedIndex, graphql::AppSchema, graphql::limits::Limits,
-    platform::auth::Verifier, platform::config::Config, platform::config::search::SearchEngine,
-    platform::db::Databases, platform::generation::ContentGeneration, platform::metrics::Metrics,
+    domain::search::embedded::EmbeddedIndex,
+    graphql::AppSchema,
+    graphql::limits::Limits,
+    platform::auth::Verifier,
+    platform::config::Config,
+    platform::config::search::{IndexLocation, SearchEngine},
+    platform::db::Databases,
+    platform::generation::ContentGeneration,
+    platform::metrics::Metrics,
     platform::signals::Signals,
 };
 
@@ -137,8 +143,12 @@ fn open_search_index(config: &Config) -> Option<Arc<EmbeddedIndex>> {
     if config.search.search_engine != SearchEngine::Embedded {
         return None;
     }
-    let dir = config.search.index_dir(&config.database_url);
-    match EmbeddedIndex::open(dir.as_deref()) {
+    let opened = match config.search.index_location(&config.database_url) {
+        IndexLocation::Directory(dir) => EmbeddedIndex::open(Some(&dir)),
+        IndexLocation::Temporary => EmbeddedIndex::temporary(),
+        IndexLocation::Memory => EmbeddedIndex::open(None),
+    };
+    match opened {
         Ok(index) => Some(index),
         Err(e) => {
             tracing::warn!(error = ?e, "search index unavailable; searching on the database");

@@ -17,6 +17,17 @@ pub enum SearchEngine {
     Database,
 }
 
+/// Where a replica keeps its embedded index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexLocation {
+    /// A directory kept across restarts.
+    Directory(PathBuf),
+    /// A temporary directory, removed when the server stops.
+    Temporary,
+    /// Memory (an in-memory SQLite database: tests and tools).
+    Memory,
+}
+
 /// Search settings.
 #[derive(Clone, Debug, Default, clap::Args)]
 pub struct SearchConfig {
@@ -26,19 +37,29 @@ pub struct SearchConfig {
 
     /// Directory of the embedded index, kept across restarts (only the
     /// journal since the last run is replayed). Default: beside the
-    /// SQLite file (`toasoan.db.search/`); in memory for PostgreSQL and
-    /// in-memory SQLite (each replica builds it at start).
+    /// SQLite file (`toasoan.db.search/`); for PostgreSQL a temporary
+    /// directory removed at exit (each replica builds its index at
+    /// start); in memory for an in-memory SQLite database.
     #[arg(long, env = "SEARCH_INDEX_DIR")]
     pub search_index_dir: Option<PathBuf>,
 }
 
 impl SearchConfig {
-    /// The index's directory over `database_url`; `None`: in memory.
+    /// The index's directory over `database_url`; `None`: not kept.
     pub fn index_dir(&self, database_url: &str) -> Option<PathBuf> {
         if let Some(dir) = &self.search_index_dir {
             return Some(dir.clone());
         }
         sqlite_file(database_url).map(|file| PathBuf::from(format!("{file}.search")))
+    }
+
+    /// Where the index lives over `database_url`.
+    pub fn index_location(&self, database_url: &str) -> IndexLocation {
+        match self.index_dir(database_url) {
+            Some(dir) => IndexLocation::Directory(dir),
+            None if database_url.starts_with("sqlite:") => IndexLocation::Memory,
+            None => IndexLocation::Temporary,
+        }
     }
 }
 
@@ -71,6 +92,14 @@ mod tests {
         assert_eq!(config.index_dir("sqlite::memory:"), None);
         assert_eq!(config.index_dir("sqlite://x.db?mode=memory"), None);
         assert_eq!(config.index_dir("postgres://postgres@127.0.0.1/db"), None);
+        assert_eq!(
+            config.index_location("postgres://postgres@127.0.0.1/db"),
+            IndexLocation::Temporary
+        );
+        assert_eq!(
+            config.index_location("sqlite::memory:"),
+            IndexLocation::Memory
+        );
         let config = SearchConfig {
             search_index_dir: Some("/srv/index".into()),
             ..SearchConfig::default()

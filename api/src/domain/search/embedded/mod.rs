@@ -81,6 +81,8 @@ pub struct EmbeddedIndex {
     stamp: AtomicI64,
     /// One catch-up at a time; whoever waited finds it done.
     catching_up: tokio::sync::Mutex<()>,
+    /// The temporary directory the index lives in, removed with it.
+    _temporary: Option<tempfile::TempDir>,
 }
 
 impl EmbeddedIndex {
@@ -108,17 +110,34 @@ impl EmbeddedIndex {
         }
     }
 
+    /// An index in a new temporary directory, removed when the index is
+    /// dropped: memory-mapped files the kernel may page out under
+    /// pressure, where an index in memory would stay resident.
+    pub fn temporary() -> AppResult<Arc<Self>> {
+        let dir = tempfile::Builder::new()
+            .prefix("toasoan-search-")
+            .tempdir()
+            .map_err(internal)?;
+        let index = Index::create(
+            MmapDirectory::open(dir.path()).map_err(internal)?,
+            schema::schema().0,
+            tantivy::IndexSettings::default(),
+        )
+        .map_err(internal)?;
+        Self::build_on(index, Some(dir)).map_err(internal)
+    }
+
     fn on_disk(dir: &Path) -> tantivy::Result<Arc<Self>> {
         std::fs::create_dir_all(dir)?;
         let index = Index::open_or_create(MmapDirectory::open(dir)?, schema::schema().0)?;
-        Self::build_on(index)
+        Self::build_on(index, None)
     }
 
     fn with_index(index: Index) -> AppResult<Arc<Self>> {
-        Self::build_on(index).map_err(internal)
+        Self::build_on(index, None).map_err(internal)
     }
 
-    fn build_on(index: Index) -> tantivy::Result<Arc<Self>> {
+    fn build_on(index: Index, temporary: Option<tempfile::TempDir>) -> tantivy::Result<Arc<Self>> {
         let fields = schema::fields(&index.schema())?;
         register_tokenizer(&index);
         let writer = index.writer_with_num_threads(1, WRITER_BYTES)?;
@@ -139,6 +158,7 @@ impl EmbeddedIndex {
             applied: AtomicI64::new(cursor.seq),
             stamp: AtomicI64::new(cursor.stamp),
             catching_up: tokio::sync::Mutex::new(()),
+            _temporary: temporary,
         }))
     }
 
