@@ -437,3 +437,55 @@ async fn an_index_over_a_replaced_database_is_rebuilt() {
     index.catch_up(&z.db).await.unwrap();
     assert_eq!(index.applied(), journal_head(&z.db).await);
 }
+
+/// The re-rank's evidence read from the index's positions is what the
+/// candidates' text gives (up to positions after the last match).
+#[tokio::test]
+async fn the_index_gives_the_rerank_the_evidence_the_text_gives() {
+    use api::domain::search::{engine, rank};
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let index = app.state.graphql.search_index.clone().unwrap();
+        index.catch_up(&app.db).await.unwrap();
+        let ids: Vec<i64> = article::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.deleted_at.is_none())
+            .map(|a| a.id)
+            .collect();
+        let texts = engine::texts(&app.db, &ids, true).await.unwrap();
+        let mut compared = 0;
+        for q in [
+            "dân vận",
+            "Dân biết, dân bàn, dân làm, dân kiểm tra",
+            "\"phát triển kinh tế\" xã hội",
+            "Đức Thúy Sơn",
+            "hòa bình hoà bình",
+            "tỉnh ủy tinh uy",
+        ] {
+            let parsed = query::parse(&format!("{q} ")).unwrap();
+            let words = rank::vocabulary(&parsed)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            let from_index = index
+                .evidence(ids.clone(), words, parsed.accents.clone())
+                .await
+                .unwrap();
+            for t in &texts {
+                let mut expected = rank::evidence_of(&parsed, t);
+                for masks in &mut expected.fields {
+                    while masks.last() == Some(&0) {
+                        masks.pop();
+                    }
+                }
+                let got = from_index.get(&t.id).cloned().unwrap_or_default();
+                assert_eq!(got, expected, "{backend:?}: {q:?} in article {}", t.id);
+                compared += usize::from(expected.fields.iter().any(|m| !m.is_empty()));
+            }
+        }
+        assert!(compared > 30, "the queries matched articles ({compared})");
+    }
+}

@@ -130,7 +130,7 @@ pub async fn run(
     }
     let total = usize::try_from(total(&found)).unwrap_or(0);
     let hits = match order {
-        Order::Relevance => rerank(db, &used, found, now).await?,
+        Order::Relevance => rerank(db, &used, &source, found, now).await?,
         Order::Newest => {
             let best = best_rank(&found);
             engine_scores(found, best)
@@ -165,22 +165,31 @@ fn best_rank(found: &[Candidate]) -> f64 {
     if best > 0.0 { best } else { 1.0 }
 }
 
-/// The first [`RERANK`] candidates re-ranked from their text, the rest
-/// after them in the engine's order.
+/// The first [`RERANK`] candidates re-ranked, the rest after them in the
+/// engine's order. The embedded index gives the evidence from its
+/// positions of the query's words; otherwise (and for a word being typed,
+/// which matches as a prefix) it comes from the candidates' text.
 async fn rerank(
     db: &impl ConnectionTrait,
     q: &ParsedQuery,
+    source: &Source<'_>,
     mut found: Vec<Candidate>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Hit>> {
     let best = best_rank(&found);
     let tail = found.split_off(found.len().min(RERANK));
     let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
-    let mut texts: HashMap<i64, engine::Texts> = engine::texts(db, &ids, !q.accents.is_empty())
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
+    let mut evidence: HashMap<i64, rank::Evidence> = match source {
+        Source::Embedded(index, _) if q.prefix().is_none() => {
+            let words = rank::vocabulary(q).into_iter().map(str::to_owned).collect();
+            index.evidence(ids, words, q.accents.clone()).await?
+        }
+        _ => engine::texts(db, &ids, !q.accents.is_empty())
+            .await?
+            .into_iter()
+            .map(|t| (t.id, rank::evidence_of(q, &t)))
+            .collect(),
+    };
     let mut head: Vec<Hit> = found
         .into_iter()
         .map(|c| {
@@ -190,10 +199,10 @@ async fn rerank(
                     .published_at
                     .map(|p| (now - p).num_seconds() as f64 / 86_400.0),
             };
-            let text = texts.remove(&c.id).unwrap_or_default();
+            let evidence = evidence.remove(&c.id).unwrap_or_default();
             Hit {
                 id: c.id,
-                score: rank::score(q, &text, &ctx),
+                score: rank::score_evidence(q, &evidence, &ctx),
                 published_at: c.published_at,
             }
         })

@@ -28,22 +28,55 @@ pub struct Context {
     pub age_days: Option<f64>,
 }
 
-/// The score of a candidate: higher is better.
+/// What the re-rank needs of one candidate: for each text field (title,
+/// lead, captions, extra, body), the query words at each token position
+/// ([`Mask`]s; positions after the last matched one may be left out),
+/// and the share of the words typed with diacritics the text holds as
+/// typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Evidence {
+    pub fields: [Vec<Mask>; 5],
+    pub accents: f64,
+}
+
+/// Field weights of the phrase, pair and proximity signals, in
+/// [`Evidence::fields`] order.
+const FIELD_WEIGHTS: [f64; 5] = [1.0, 0.9, 0.9, 0.8, 0.8];
+
+/// The score of a candidate from its indexed text: higher is better.
 pub fn score(q: &ParsedQuery, texts: &Texts, ctx: &Context) -> f64 {
+    score_evidence(q, &evidence_of(q, texts), ctx)
+}
+
+/// The [`Evidence`] of a candidate's indexed text: each token becomes the
+/// set of query words it matches, so that every signal is a pass over
+/// small integers, not over strings.
+pub fn evidence_of(q: &ParsedQuery, texts: &Texts) -> Evidence {
     let vocabulary = Vocabulary::of(q);
-    let fields: [(&str, f64); 5] = [
-        (&texts.title, 1.0),
-        (&texts.lead, 0.9),
-        (&texts.captions, 0.9),
-        (&texts.extra, 0.8),
-        (&texts.body, 0.8),
-    ];
-    // Each token becomes the set of query words it matches: every signal
-    // below is then a pass over small integers, not over strings.
-    let tokens: Vec<(Vec<Mask>, f64)> = fields
-        .iter()
-        .map(|(text, w)| (vocabulary.masks(text), *w))
-        .collect();
+    Evidence {
+        fields: [
+            &texts.title,
+            &texts.lead,
+            &texts.captions,
+            &texts.extra,
+            &texts.body,
+        ]
+        .map(|text| vocabulary.masks(text)),
+        accents: accent_share(&q.accents, &texts.marked),
+    }
+}
+
+/// The query's words in the order of their bits in a [`Mask`]: those of
+/// `ParsedQuery::words` first, then those only in phrases.
+pub fn vocabulary(q: &ParsedQuery) -> Vec<&str> {
+    Vocabulary::of(q).words
+}
+
+/// The score of a candidate from its [`Evidence`] (masks over
+/// [`vocabulary`]'s bits): higher is better.
+pub fn score_evidence(q: &ParsedQuery, evidence: &Evidence, ctx: &Context) -> f64 {
+    let vocabulary = Vocabulary::of(q);
+    let tokens: Vec<(&Vec<Mask>, f64)> = evidence.fields.iter().zip(FIELD_WEIGHTS).collect();
     let distinct = &vocabulary.words[..vocabulary.distinct];
     let run = |words: &[String]| -> Vec<Mask> { words.iter().map(|w| vocabulary.bit(w)).collect() };
     let mut phrase: f64 = 0.0;
@@ -96,7 +129,7 @@ pub fn score(q: &ParsedQuery, texts: &Texts, ctx: &Context) -> f64 {
         + PHRASE * phrase
         + PAIRS * pairs
         + PROXIMITY * proximity
-        + ACCENTS * accent_share(&q.accents, &texts.marked)
+        + ACCENTS * evidence.accents
         + RECENCY * recency;
     (score * 1000.0).round() / 1000.0
 }
@@ -104,7 +137,7 @@ pub fn score(q: &ParsedQuery, texts: &Texts, ctx: &Context) -> f64 {
 /// The share of `accents` (keys of the words typed with diacritics) that
 /// `marked` (the accent keys of a document) holds. A few keys against
 /// one pass over the document: cheaper than hashing every word of it.
-fn accent_share(accents: &[String], marked: &str) -> f64 {
+pub fn accent_share(accents: &[String], marked: &str) -> f64 {
     if accents.is_empty() {
         return 0.0;
     }
@@ -122,7 +155,7 @@ fn accent_share(accents: &[String], marked: &str) -> f64 {
 /// The query words a token matches, one bit per word of [`Vocabulary`].
 /// A query is at most 200 characters (`MAX_QUERY_CHARS`), hence at most
 /// 100 words: 128 bits hold them all.
-type Mask = u128;
+pub type Mask = u128;
 
 /// The query's distinct words (those of `words` first, in order, then
 /// those only in phrases), each with its bit; the word being typed also

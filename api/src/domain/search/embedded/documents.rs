@@ -67,7 +67,7 @@ pub async fn load(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<Index
     if live.is_empty() {
         return Ok(Vec::new());
     }
-    let mut texts: HashMap<i64, Texts> = engine::texts(db, &live, false)
+    let mut texts: HashMap<i64, Texts> = engine::texts(db, &live, true)
         .await?
         .into_iter()
         .map(|t| (t.id, t))

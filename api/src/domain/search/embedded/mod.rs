@@ -15,6 +15,7 @@
 //! reading each match's text, which neither FTS5 nor a GIN index can do.
 
 pub mod documents;
+pub mod evidence;
 pub mod find;
 pub mod follow;
 pub mod schema;
@@ -262,6 +263,7 @@ impl EmbeddedIndex {
         doc.add_text(f.captions, &a.texts.captions);
         doc.add_text(f.extra, &a.texts.extra);
         doc.add_text(f.body, &a.texts.body);
+        doc.add_text(f.marked, &a.texts.marked);
         doc.add_u64(f.status, a.status);
         if let Some(at) = a.published_at {
             doc.add_i64(f.published_at, at.timestamp_micros());

@@ -23,6 +23,9 @@ pub struct Fields {
     pub captions: Field,
     pub extra: Field,
     pub body: Field,
+    /// The accent keys of the words as written (never searched: the
+    /// re-rank asks which of the typed keys a candidate holds).
+    pub marked: Field,
     pub status: Field,
     pub published_at: Field,
     pub section: Field,
@@ -33,6 +36,11 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// The text fields, in the re-rank's order (`rank::Evidence`).
+    pub fn texts(&self) -> [Field; 5] {
+        [self.title, self.lead, self.captions, self.extra, self.body]
+    }
+
     /// The text fields with their weights: title > lead > captions and
     /// linked names > body (the same order as the database engines').
     pub fn weighted(&self) -> [(Field, f32); 5] {
@@ -57,6 +65,7 @@ pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
         captions: f("captions")?,
         extra: f("extra")?,
         body: f("body")?,
+        marked: f("marked")?,
         status: f("status")?,
         published_at: f("published_at")?,
         section: f("section")?,
@@ -82,6 +91,14 @@ pub fn schema() -> (Schema, Fields) {
         captions: b.add_text_field("captions", text.clone()),
         extra: b.add_text_field("extra", text.clone()),
         body: b.add_text_field("body", text),
+        marked: b.add_text_field(
+            "marked",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TOKENIZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
         status: b.add_u64_field("status", INDEXED),
         published_at: b.add_i64_field("published_at", INDEXED | FAST),
         section: b.add_u64_field("section", INDEXED),

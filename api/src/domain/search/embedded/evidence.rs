@@ -1,0 +1,134 @@
+//! The re-rank's evidence from the index itself: where each query word
+//! stands in each text field of the candidates (their positions), and
+//! which of the typed accent keys they hold — instead of reading their
+//! text from the database and tokenizing it again.
+
+use std::{collections::HashMap, sync::Arc};
+
+use tantivy::{
+    DocAddress, DocId, DocSet, TERMINATED, Term, collector::DocSetCollector, postings::Postings,
+    query::TermSetQuery, schema::IndexRecordOption,
+};
+
+use super::{EmbeddedIndex, internal};
+use crate::domain::search::rank::Evidence;
+use crate::platform::error::AppResult;
+
+impl EmbeddedIndex {
+    /// The evidence of the articles `ids` for `words` (in the bit order
+    /// of `rank::vocabulary`) and `accents`; articles the index does not
+    /// hold are absent.
+    pub async fn evidence(
+        self: &Arc<Self>,
+        ids: Vec<i64>,
+        words: Vec<String>,
+        accents: Vec<String>,
+    ) -> AppResult<HashMap<i64, Evidence>> {
+        let index = self.clone();
+        tokio::task::spawn_blocking(move || index.read_evidence(&ids, &words, &accents))
+            .await
+            .map_err(internal)?
+            .map_err(internal)
+    }
+
+    fn read_evidence(
+        &self,
+        ids: &[i64],
+        words: &[String],
+        accents: &[String],
+    ) -> tantivy::Result<HashMap<i64, Evidence>> {
+        let f = &self.fields;
+        let searcher = self.reader.searcher();
+        let found = searcher.search(
+            &TermSetQuery::new(ids.iter().map(|id| Term::from_field_u64(f.id, *id as u64))),
+            &DocSetCollector,
+        )?;
+        let mut by_segment: HashMap<u32, Vec<DocId>> = HashMap::new();
+        for DocAddress {
+            segment_ord,
+            doc_id,
+        } in found
+        {
+            by_segment.entry(segment_ord).or_default().push(doc_id);
+        }
+        let mut out = HashMap::with_capacity(ids.len());
+        let mut positions = Vec::new();
+        for (segment_ord, mut docs) in by_segment {
+            // Postings are read forwards only.
+            docs.sort_unstable();
+            let reader = searcher.segment_reader(segment_ord);
+            let mut evidence = vec![Evidence::default(); docs.len()];
+            for (field_no, field) in f.texts().into_iter().enumerate() {
+                let inverted = reader.inverted_index(field)?;
+                for (bit, word) in words.iter().enumerate() {
+                    let term = Term::from_field_text(field, word);
+                    let Some(mut postings) =
+                        inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?
+                    else {
+                        continue;
+                    };
+                    for (k, doc) in docs.iter().enumerate() {
+                        let at = advance(&mut postings, *doc);
+                        if at == TERMINATED {
+                            break;
+                        }
+                        if at != *doc {
+                            continue;
+                        }
+                        positions.clear();
+                        postings.positions(&mut positions);
+                        let masks = &mut evidence[k].fields[field_no];
+                        for p in &positions {
+                            let p = *p as usize;
+                            if masks.len() <= p {
+                                masks.resize(p + 1, 0);
+                            }
+                            masks[p] |= 1 << bit;
+                        }
+                    }
+                }
+            }
+            if !accents.is_empty() {
+                let inverted = reader.inverted_index(f.marked)?;
+                let mut held = vec![0usize; docs.len()];
+                for key in accents {
+                    let term = Term::from_field_text(f.marked, key);
+                    let Some(mut postings) =
+                        inverted.read_postings(&term, IndexRecordOption::Basic)?
+                    else {
+                        continue;
+                    };
+                    for (k, doc) in docs.iter().enumerate() {
+                        let at = advance(&mut postings, *doc);
+                        if at == TERMINATED {
+                            break;
+                        }
+                        if at == *doc {
+                            held[k] += 1;
+                        }
+                    }
+                }
+                for (e, h) in evidence.iter_mut().zip(held) {
+                    e.accents = h as f64 / accents.len() as f64;
+                }
+            }
+            let id_column = reader.fast_fields().u64("id")?;
+            for (doc, e) in docs.into_iter().zip(evidence) {
+                if let Some(id) = id_column.first(doc) {
+                    out.insert(id as i64, e);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Moves `postings` to `doc` or the first document after it; never
+/// backwards (a posting list is read forwards only).
+fn advance(postings: &mut impl DocSet, doc: DocId) -> DocId {
+    if postings.doc() >= doc {
+        postings.doc()
+    } else {
+        postings.seek(doc)
+    }
+}
