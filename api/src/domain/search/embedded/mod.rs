@@ -32,6 +32,8 @@ use tantivy::{
     Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, directory::MmapDirectory,
 };
 
+use entity::article::ArticleStatus;
+
 use self::{
     documents::IndexedArticle,
     schema::{Fields, register_tokenizer},
@@ -267,6 +269,11 @@ impl EmbeddedIndex {
         doc.add_u64(f.status, a.status);
         if let Some(at) = a.published_at {
             doc.add_i64(f.published_at, at.timestamp_micros());
+            if a.status == documents::status_code(ArticleStatus::Published)
+                || a.status == documents::status_code(ArticleStatus::Scheduled)
+            {
+                doc.add_i64(f.visible_from, at.timestamp_micros());
+            }
         }
         for (field, ids) in [
             (f.section, a.section.into_iter().collect::<Vec<_>>()),
