@@ -489,3 +489,27 @@ async fn the_index_gives_the_rerank_the_evidence_the_text_gives() {
         assert!(compared > 30, "the queries matched articles ({compared})");
     }
 }
+
+/// A search through a connection whose journal does not hold the
+/// index's cursor (a read replica lagging the primary the follower reads,
+/// caught between the search's check and its turn) uses the index as it
+/// is: only the follower, on the primary, may rebuild it.
+#[tokio::test]
+async fn a_search_never_rebuilds_the_index() {
+    let primary = TestApp::demo(Backend::Sqlite).await;
+    let other = TestApp::demo(Backend::Sqlite).await;
+    let index = EmbeddedIndex::open(None).unwrap();
+    publish(&primary, "Bài chỉ có trên máy chủ chính", "Hoa mận.").await;
+    index.catch_up(&primary.db).await.unwrap();
+    let (count, cursor) = (index.len(), index.cursor());
+    // A journal behind the cursor, then one past it with other entries.
+    assert!(journal_head(&other.db).await < cursor.seq);
+    assert!(index.current(&other.db).await.unwrap());
+    assert_eq!((index.len(), index.cursor()), (count, cursor));
+    for title in ["Bài một", "Bài hai", "Bài ba"] {
+        publish(&other, title, "Hoa đào.").await;
+    }
+    assert!(journal_head(&other.db).await > cursor.seq);
+    assert!(index.current(&other.db).await.unwrap());
+    assert_eq!((index.len(), index.cursor()), (count, cursor));
+}

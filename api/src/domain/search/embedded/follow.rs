@@ -98,6 +98,8 @@ impl EmbeddedIndex {
     /// builds it when it has never been built, missed pruned entries, or
     /// stands on a journal the database no longer has (a restored or
     /// copied database); else replays the entries after its cursor.
+    /// `db` must be the primary: a read replica behind the index looks
+    /// like a restored database.
     pub async fn catch_up(self: &Arc<Self>, db: &impl ConnectionTrait) -> AppResult<()> {
         let _turn = self.catching_up.lock().await;
         let cursor = self.cursor();
@@ -138,15 +140,23 @@ impl EmbeddedIndex {
             .is_some_and(|e| e.cursor() == cursor))
     }
 
-    /// Brings the index up to date before a search when the journal has
-    /// moved past it; `false` when the index is not built yet (search on
-    /// the database instead).
+    /// Brings the index up to date before a search when the journal of
+    /// `db` (the search's connection, maybe a read replica) has moved
+    /// past it; `false` when the index is not built yet (search on the
+    /// database instead). It only replays: when the index does not stand
+    /// on `db`'s journal, the follower (on the primary) decides whether
+    /// to rebuild, and the search uses the index as it is.
     pub async fn current(self: &Arc<Self>, db: &impl ConnectionTrait) -> AppResult<bool> {
         if !self.is_ready() {
             return Ok(false);
         }
         if head(db).await? > self.applied() {
-            self.catch_up(db).await?;
+            let _turn = self.catching_up.lock().await;
+            let cursor = self.cursor();
+            let Bounds { low, high } = bounds(db).await?;
+            if high.unwrap_or(0) > cursor.seq && self.stands_on(db, cursor, low, high).await? {
+                self.replay(db).await?;
+            }
         }
         Ok(true)
     }
