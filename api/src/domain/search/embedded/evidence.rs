@@ -6,8 +6,11 @@
 use std::{collections::HashMap, sync::Arc};
 
 use tantivy::{
-    DocAddress, DocId, DocSet, TERMINATED, Term, collector::DocSetCollector, postings::Postings,
-    query::TermSetQuery, schema::IndexRecordOption,
+    DocAddress, DocId, DocSet, TERMINATED, Term,
+    collector::DocSetCollector,
+    postings::{Postings, SegmentPostings},
+    query::TermSetQuery,
+    schema::IndexRecordOption,
 };
 
 use super::{EmbeddedIndex, internal};
@@ -67,14 +70,7 @@ impl EmbeddedIndex {
                     else {
                         continue;
                     };
-                    for (k, doc) in docs.iter().enumerate() {
-                        let at = advance(&mut postings, *doc);
-                        if at == TERMINATED {
-                            break;
-                        }
-                        if at != *doc {
-                            continue;
-                        }
+                    each_held(&mut postings, &docs, |k, postings| {
                         positions.clear();
                         postings.positions(&mut positions);
                         let masks = &mut evidence[k].fields[field_no];
@@ -85,7 +81,7 @@ impl EmbeddedIndex {
                             }
                             masks[p] |= 1 << bit;
                         }
-                    }
+                    });
                 }
             }
             if !accents.is_empty() {
@@ -98,15 +94,7 @@ impl EmbeddedIndex {
                     else {
                         continue;
                     };
-                    for (k, doc) in docs.iter().enumerate() {
-                        let at = advance(&mut postings, *doc);
-                        if at == TERMINATED {
-                            break;
-                        }
-                        if at == *doc {
-                            held[k] += 1;
-                        }
-                    }
+                    each_held(&mut postings, &docs, |k, _| held[k] += 1);
                 }
                 for (e, h) in evidence.iter_mut().zip(held) {
                     e.accents = h as f64 / accents.len() as f64;
@@ -123,12 +111,25 @@ impl EmbeddedIndex {
     }
 }
 
-/// Moves `postings` to `doc` or the first document after it; never
-/// backwards (a posting list is read forwards only).
-fn advance(postings: &mut impl DocSet, doc: DocId) -> DocId {
-    if postings.doc() >= doc {
-        postings.doc()
-    } else {
-        postings.seek(doc)
+/// Calls `held` with the place in `docs` (ascending) of each document
+/// that `postings` holds, positioned on it. A posting list is read
+/// forwards only: it is never moved back.
+fn each_held(
+    postings: &mut SegmentPostings,
+    docs: &[DocId],
+    mut held: impl FnMut(usize, &mut SegmentPostings),
+) {
+    for (k, doc) in docs.iter().enumerate() {
+        let at = if postings.doc() >= *doc {
+            postings.doc()
+        } else {
+            postings.seek(*doc)
+        };
+        if at == TERMINATED {
+            break;
+        }
+        if at == *doc {
+            held(k, postings);
+        }
     }
 }
