@@ -103,6 +103,6 @@ fn client(request: &Request, trusted: &[IpNet]) -> std::net::IpAddr {
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
-    let forwarded_for = crate::http::rate_limit::forwarded_for(request.headers());
+    let forwarded_for = crate::platform::ratelimit::forwarded_for(request.headers());
     client_ip(peer, forwarded_for.as_deref(), trusted)
 }

@@ -30,7 +30,8 @@ use crate::platform::{
     auth::Verifier,
     error::AppError,
     ratelimit::{
-        ADMISSION_COST, Decision, REST_COST, RateLimits, Ticket, WINDOW_SECS, client_ip, identify,
+        ADMISSION_COST, Decision, REST_COST, RateLimits, Ticket, WINDOW_SECS, client_ip,
+        forwarded_for, identify,
     },
 };
 
@@ -113,16 +114,6 @@ pub async fn limit(
         set_headers(response.headers_mut(), &decision);
     }
     response
-}
-
-/// Every `X-Forwarded-For` line, in order, as one list.
-pub fn forwarded_for(headers: &HeaderMap) -> Option<String> {
-    let lines: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    (!lines.is_empty()).then(|| lines.join(","))
 }
 
 fn set_headers(headers: &mut HeaderMap, decision: &Decision) {

@@ -59,6 +59,16 @@ pub struct Client {
     pub policy: Policy,
 }
 
+/// Every `X-Forwarded-For` line, in order, as one list.
+pub fn forwarded_for(headers: &axum::http::HeaderMap) -> Option<String> {
+    let lines: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(","))
+}
+
 /// The client's address: the connection's peer, unless the peer is a
 /// trusted proxy; then `X-Forwarded-For` is read from the right (each
 /// proxy appends the address it saw) and the first address that is not a

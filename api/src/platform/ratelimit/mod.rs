@@ -36,7 +36,7 @@ use governor::clock::{Clock, DefaultClock};
 use ipnet::IpNet;
 
 pub use bucket::{Bucket, Decision, WINDOW_SECS};
-pub use client::{Client, ClientKey, Policy, client_ip, identify};
+pub use client::{Client, ClientKey, Policy, client_ip, forwarded_for, identify};
 
 use crate::platform::config::rate_limit::RateLimitConfig;
 
