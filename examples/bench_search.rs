@@ -90,10 +90,7 @@ async fn main() {
                 serde_json::json!({ "q": q }),
             ))
             .data(dataloader::for_request(conn.clone(), None))
-            .data(RequestContext {
-                viewer: Viewer::Anonymous,
-                now: chrono::Utc::now(),
-            });
+            .data(RequestContext::at(Viewer::Anonymous, chrono::Utc::now()));
         schema.execute(request)
     };
     // Warm up: every query once.

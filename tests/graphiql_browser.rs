@@ -69,3 +69,202 @@ async fn graphiql_renders_offline_in_a_headless_browser() {
     // The editor drew the starter query's lines: the scripts ran.
     assert!(dom.contains("CodeMirror-line"), "the query editor rendered");
 }
+
+/// Chromium with its DevTools port open on `url`; the browser's DevTools
+/// WebSocket address.
+fn chromium_with_devtools(
+    browser: &std::path::Path,
+    profile: &std::path::Path,
+    url: &str,
+) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--remote-debugging-address=127.0.0.1",
+            "--remote-debugging-port=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(url)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the browser starts");
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("the browser prints its DevTools address")
+            .unwrap();
+        if let Some(address) = line.strip_prefix("DevTools listening on ") {
+            break address.trim().to_owned();
+        }
+    };
+    // Keep draining, so the browser never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, address)
+}
+
+/// A DevTools session with one page.
+struct Page {
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    next_id: u64,
+}
+
+impl Page {
+    /// The first page target of the browser at `browser_ws`.
+    async fn attach(browser_ws: &str) -> Self {
+        let http = browser_ws
+            .trim_start_matches("ws://")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let list = reqwest::get(format!("http://{http}/json/list"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let targets: serde_json::Value = serde_json::from_str(&list).unwrap();
+        let page = targets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["type"] == "page")
+            .expect("a page target");
+        let url = page["webSocketDebuggerUrl"].as_str().unwrap();
+        let (socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        Self { socket, next_id: 1 }
+    }
+
+    /// Evaluates `expression` in the page (awaiting a promise) and returns
+    /// its value.
+    async fn evaluate(&mut self, expression: &str) -> serde_json::Value {
+        use futures_util::{SinkExt, StreamExt};
+        let id = self.next_id;
+        self.next_id += 1;
+        let command = serde_json::json!({
+            "id": id,
+            "method": "Runtime.evaluate",
+            "params": {"expression": expression, "awaitPromise": true, "returnByValue": true},
+        });
+        self.socket
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                command.to_string(),
+            ))
+            .await
+            .unwrap();
+        loop {
+            let message = self.socket.next().await.unwrap().unwrap();
+            let Ok(text) = message.to_text() else {
+                continue;
+            };
+            let reply: serde_json::Value = serde_json::from_str(text).unwrap();
+            if reply["id"] == id {
+                assert!(reply["result"]["exceptionDetails"].is_null(), "{reply}");
+                return reply["result"]["result"]["value"].clone();
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_runs_a_subscription_over_graphql_ws_in_a_headless_browser() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must install Chromium for the GraphiQL browser test"
+        );
+        eprintln!("skipping: no Chromium here (set CHROMIUM or install the chromium package)");
+        return;
+    };
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(serve_on(listener, app.router.clone()));
+    let profile =
+        std::env::temp_dir().join(format!("toasoan-chromium-live-{}", std::process::id()));
+    let url = format!("http://{addr}/graphql");
+    let (mut child, devtools) = tokio::task::spawn_blocking({
+        let profile = profile.clone();
+        move || chromium_with_devtools(&browser, &profile, &url)
+    })
+    .await
+    .unwrap();
+    let mut page = Page::attach(&devtools).await;
+
+    // Act: GraphiQL's own fetcher (the page's `fetcher`, configured with
+    // its subscriptionUrl) starts a subscription, as its Run button does
+    // for a subscription document; then an editor publishes.
+    let mut loaded = false;
+    for _ in 0..100 {
+        if page.evaluate("typeof fetcher === 'function'").await == true {
+            loaded = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(loaded, "GraphiQL's page script ran");
+    let started = page
+        .evaluate(
+            "(async () => {
+               const documentAST = { kind: 'Document', definitions: [
+                 { kind: 'OperationDefinition', operation: 'subscription' } ] };
+               const events = await fetcher(
+                 { query: 'subscription { articlePublished { title } }' }, { documentAST });
+               window.firstEvent = events[Symbol.asyncIterator]().next();
+               return 'listening';
+             })()",
+        )
+        .await;
+    assert_eq!(started, "listening");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let editor = common::token("bien-tap-vien", &["editor"]);
+    let created = app
+        .data_as(
+            &editor,
+            "mutation($input: ArticleInput!) { createArticle(input: $input) { article { id version } } }",
+            serde_json::json!({"input": {
+                "title": "Trực tiếp: khai mạc kỳ họp thứ 5 HĐND tỉnh",
+                "section": "thoi-su-chinh-tri",
+                "lead": "Sáng nay, kỳ họp thứ 5 HĐND tỉnh khóa XVI khai mạc.",
+                "body": [{"paragraph": {"text": "Đại biểu thảo luận các nghị quyết quan trọng."}}]
+            }}),
+        )
+        .await;
+    let article = &created["createArticle"]["article"];
+    app.data_as(
+        &editor,
+        "mutation($id: ID!, $version: Int!) { publishArticle(id: $id, version: $version) { article { id } } }",
+        serde_json::json!({"id": article["id"], "version": article["version"]}),
+    )
+    .await;
+
+    // Assert: the browser received the event over graphql-ws.
+    let event = tokio::time::timeout(
+        Duration::from_secs(10),
+        page.evaluate("window.firstEvent.then(r => JSON.stringify(r.value))"),
+    )
+    .await
+    .expect("the browser hears the publication");
+    let event: serde_json::Value = serde_json::from_str(event.as_str().unwrap()).unwrap();
+    assert_eq!(
+        event["data"]["articlePublished"]["title"],
+        "Trực tiếp: khai mạc kỳ họp thứ 5 HĐND tỉnh"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&profile);
+    server.abort();
+}

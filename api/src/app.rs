@@ -121,6 +121,7 @@ impl AppState {
             background.clone(),
             &config,
         ));
+        let shutdown = Shutdown::new();
         let graphql = EndpointState::new(
             databases.clone(),
             background,
@@ -129,6 +130,7 @@ impl AppState {
             generation.clone(),
             metrics.clone(),
             signals.clone(),
+            shutdown.clone(),
         );
         let rate_limits = rate_limits(&config);
         Self(Arc::new(App {
@@ -141,7 +143,7 @@ impl AppState {
             graphql,
             rate_limits,
             signals,
-            shutdown: Shutdown::new(),
+            shutdown,
         }))
     }
 
@@ -163,6 +165,18 @@ impl AppState {
             tasks.push(invalidator.spawn(&self.signals, std::time::Duration::from_millis(every)));
         }
         tasks.extend(self.signals.clone().spawn_listener());
+        let admission = self.graphql.admission.clone();
+        tasks.push(
+            crate::workers::live::spawn(
+                self.graphql.live.clone(),
+                self.graphql.background.clone(),
+                &self.signals,
+                self.shutdown.clone(),
+                self.metrics.clone(),
+                move || admission.open(),
+            )
+            .await,
+        );
         tasks.extend(self.databases.spawn_health());
         if let Some(index) = &self.graphql.search_index {
             let db = self.graphql.background.clone();

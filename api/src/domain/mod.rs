@@ -12,6 +12,7 @@ pub mod changes;
 pub mod events;
 pub mod feeds;
 pub mod jsonld;
+pub mod live;
 pub mod loaders;
 pub mod ninjs;
 pub mod references;

@@ -31,7 +31,7 @@ pub enum ChangeKind {
 }
 
 /// One entry of the change log.
-pub struct Change(Row);
+pub struct Change(pub(crate) Row);
 
 connection!(
     ChangeConnection,
@@ -48,6 +48,12 @@ impl Change {
     /// The position in the log (increasing, not necessarily contiguous).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
+    }
+
+    /// The cursor that resumes right after this entry (`changes(after:)`,
+    /// the `changes` subscription, `/v1/sync`): store it as you go.
+    async fn cursor(&self) -> String {
+        changes::encode_cursor(self.0.id)
     }
 
     /// What happened to the article.
@@ -102,7 +108,7 @@ impl Change {
     /// The article as it is now; null when it is not public any more
     /// (unpublished or deleted since, whatever the kind of this entry).
     async fn article(&self, ctx: &Context<'_>) -> AppResult<Option<Article>> {
-        let now = request(ctx)?.now;
+        let now = request(ctx)?.now();
         let row = loaders(ctx)?.load_one(ArticleId(self.0.article_id)).await?;
         Ok(row
             .filter(|a| Viewer::Anonymous.can_read(a, now))

@@ -10,6 +10,7 @@ pub mod endpoint;
 mod error;
 pub mod events;
 pub mod limits;
+pub mod live;
 mod lookup;
 pub mod media;
 pub mod node;
@@ -23,7 +24,7 @@ pub mod tags;
 pub mod webhooks;
 pub mod write;
 
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{Context, MergedObject, Schema, SchemaBuilder};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
@@ -50,14 +51,14 @@ pub struct Query(
 
 /// The schema type served at `/graphql`: its root fields take turns
 /// ([`limits::fair`]).
-pub type AppSchema = Schema<limits::Fair<Query>, write::Mutation, EmptySubscription>;
+pub type AppSchema = Schema<limits::Fair<Query>, write::Mutation, live::Subscription>;
 
 /// The schema with no limits and no data attached.
-fn unlimited_builder() -> SchemaBuilder<limits::Fair<Query>, write::Mutation, EmptySubscription> {
+fn unlimited_builder() -> SchemaBuilder<limits::Fair<Query>, write::Mutation, live::Subscription> {
     Schema::build(
         limits::Fair(Query::default()),
         write::Mutation::default(),
-        EmptySubscription,
+        live::Subscription,
     )
     .limit_recursive_depth(64)
     .limit_directives(50)
@@ -67,7 +68,7 @@ fn unlimited_builder() -> SchemaBuilder<limits::Fair<Query>, write::Mutation, Em
 /// SDL without a database.
 pub fn schema_builder(
     config: &Config,
-) -> SchemaBuilder<limits::Fair<Query>, write::Mutation, EmptySubscription> {
+) -> SchemaBuilder<limits::Fair<Query>, write::Mutation, live::Subscription> {
     unlimited_builder()
         .limit_depth(config.graphql_max_depth)
         .limit_complexity(config.graphql_max_complexity)
@@ -107,8 +108,42 @@ pub fn sdl() -> String {
 /// What every request carries besides the schema-wide data.
 pub struct RequestContext {
     pub viewer: Viewer,
-    /// One clock reading per request, so every field agrees on "now".
-    pub now: DateTime<Utc>,
+    clock: Clock,
+}
+
+/// Where a request reads "now".
+enum Clock {
+    /// One reading per request, so every field of an answer agrees.
+    Fixed(DateTime<Utc>),
+    /// A subscription lives for hours: each event reads the time again
+    /// (an article scheduled for later is visible once its time comes).
+    Live,
+}
+
+impl RequestContext {
+    /// A query or mutation by `viewer`, answered as of `now`.
+    pub fn at(viewer: Viewer, now: DateTime<Utc>) -> Self {
+        Self {
+            viewer,
+            clock: Clock::Fixed(now),
+        }
+    }
+
+    /// A subscription by `viewer`: every event as of its own time.
+    pub fn live(viewer: Viewer) -> Self {
+        Self {
+            viewer,
+            clock: Clock::Live,
+        }
+    }
+
+    /// "Now" for this request.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self.clock {
+            Clock::Fixed(now) => now,
+            Clock::Live => Utc::now(),
+        }
+    }
 }
 
 pub use dataloader::Loaders;

@@ -55,7 +55,7 @@ impl NodeQuery {
                 loaders
                     .load_one(ArticleId(id))
                     .await?
-                    .filter(|a| req.viewer.can_read(a, req.now))
+                    .filter(|a| req.viewer.can_read(a, req.now()))
                     .map(|a| Node::Article(Article(a)))
             }
             NodeType::Person => loaders

@@ -173,7 +173,7 @@ impl Organization {
             .load_one(PositionsInOrganization(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(positions(rows, current, request(ctx)?.now))
+        Ok(positions(rows, current, request(ctx)?.now()))
     }
 
     /// Articles about this organization, newest first.

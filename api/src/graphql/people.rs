@@ -94,7 +94,7 @@ impl Position {
 
     /// Held today (in the newsroom's time zone).
     async fn is_current(&self, ctx: &Context<'_>) -> AppResult<bool> {
-        Ok(is_current(&self.0, newsroom_today(request(ctx)?.now)))
+        Ok(is_current(&self.0, newsroom_today(request(ctx)?.now())))
     }
 }
 
@@ -166,7 +166,7 @@ impl Person {
             .load_one(PositionsOfPerson(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(positions(rows, current, request(ctx)?.now))
+        Ok(positions(rows, current, request(ctx)?.now()))
     }
 
     /// The positions held today ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh").
@@ -175,7 +175,7 @@ impl Person {
             .load_one(PositionsOfPerson(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(positions(rows, Some(true), request(ctx)?.now))
+        Ok(positions(rows, Some(true), request(ctx)?.now()))
     }
 
     /// Articles linked to this person in any role, newest first.

@@ -296,18 +296,18 @@ impl SearchQuery {
         // the journal's last entry first), else the database's engine.
         let source = match ctx.data_opt::<Arc<EmbeddedIndex>>() {
             Some(index) if index.current(db).await? => {
-                let public_at = (!req.viewer.sees_unpublished()).then_some(req.now);
+                let public_at = (!req.viewer.sees_unpublished()).then_some(req.now());
                 Source::Embedded(index, scope.index_filter(public_at))
             }
-            _ => Source::Database(Box::new(
-                scope.apply(article::Entity::find().filter(req.viewer.article_condition(req.now))),
-            )),
+            _ => Source::Database(Box::new(scope.apply(
+                article::Entity::find().filter(req.viewer.article_condition(req.now())),
+            ))),
         };
         let Outcome {
             hits,
             total,
             matched_all_terms,
-        } = query::run(db, &parsed, source, order, depth, req.now).await?;
+        } = query::run(db, &parsed, source, order, depth, req.now()).await?;
         drop(turn);
         surrogate::article_list(ctx, section);
         let terms = std::sync::Arc::new(Terms::of(&parsed));

@@ -201,6 +201,33 @@ impl ArticleScope {
         }
         select
     }
+
+    /// Whether the article of `facts` is in the scope: the same rule as
+    /// [`Self::apply`], in memory (a live subscription checks each new
+    /// article against its filter without a statement).
+    pub fn admits(&self, facts: &crate::domain::live::ArticleFacts) -> bool {
+        let article = &facts.article;
+        let linked = |target: Option<i64>, ids: &[i64]| target.is_none_or(|id| ids.contains(&id));
+        !self.nothing
+            && self
+                .section
+                .as_ref()
+                .is_none_or(|tree| tree.ids.contains(&article.section_id))
+            && linked(self.person, &facts.people)
+            && linked(self.organization, &facts.organizations)
+            && linked(self.event, &facts.events)
+            && linked(self.tag, &facts.tags)
+            && self
+                .statuses
+                .as_ref()
+                .is_none_or(|s| s.contains(&article.status))
+            && self
+                .published_after
+                .is_none_or(|after| article.published_at.is_some_and(|at| at >= after))
+            && self
+                .published_before
+                .is_none_or(|before| article.published_at.is_some_and(|at| at < before))
+    }
 }
 
 /// Resolves an optional link reference; an unknown one empties `scope`.

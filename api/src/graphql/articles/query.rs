@@ -47,7 +47,9 @@ impl ArticlesQuery {
                 None
             }
         };
-        Ok(row.filter(|a| req.viewer.can_read(a, req.now)).map(Article))
+        Ok(row
+            .filter(|a| req.viewer.can_read(a, req.now()))
+            .map(Article))
     }
 
     /// Articles, newest first. "The latest political news" is
@@ -122,7 +124,7 @@ impl ArticleConnection {
         let found = articles::list::page(
             db(ctx)?,
             &req.viewer,
-            req.now,
+            req.now(),
             scope,
             page,
             order,

@@ -6,6 +6,7 @@
 pub mod cache;
 mod exposure;
 mod graphiql;
+pub mod live;
 mod negotiate;
 pub mod persisted;
 pub mod read_route;
@@ -23,7 +24,10 @@ use async_graphql::{
 };
 use axum::{
     Extension, Router,
-    extract::{RawQuery, State},
+    extract::{
+        ConnectInfo, RawQuery, State,
+        ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection},
+    },
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing,
@@ -65,10 +69,34 @@ pub fn routes(state: EndpointState) -> Router {
 pub async fn get(
     State(state): State<EndpointState>,
     ticket: Option<Extension<Ticket>>,
+    peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
     let query = query.unwrap_or_default();
+    let peer = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+    if let Ok(upgrade) = upgrade {
+        return open_live(&state, &headers, peer, |state, viewer, permit| {
+            live::ws::upgrade(state, upgrade, viewer, permit)
+        })
+        .await;
+    }
+    if live::wants_events(&headers) {
+        let request = match request_from_url(&query) {
+            Ok(request) => request,
+            Err(err) => {
+                return bad_request(
+                    ResponseType::Json,
+                    &format!("invalid GraphQL request in the URL: {err}"),
+                );
+            }
+        };
+        return open_live(&state, &headers, peer, |state, viewer, permit| {
+            live::sse::serve(state, request, viewer, permit)
+        })
+        .await;
+    }
     let Some(response_type) = negotiate(&headers, true) else {
         return not_acceptable();
     };
@@ -125,6 +153,25 @@ pub async fn get(
     .await
 }
 
+/// Opens a live connection (WebSocket or Server-Sent Events) once the
+/// request's `Authorization` header verifies (a bad one is `401`, as for
+/// queries) and the client has a place ([`live::admit`]).
+async fn open_live(
+    state: &EndpointState,
+    headers: &HeaderMap,
+    peer: Option<std::net::IpAddr>,
+    open: impl FnOnce(EndpointState, Viewer, live::Permit) -> Response,
+) -> Response {
+    let viewer = match viewer(state, headers, ResponseType::Json).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    match live::admit(state, headers, peer) {
+        Ok(permit) => open(state.clone(), viewer, permit),
+        Err(err) => live::refusal(&err),
+    }
+}
+
 /// What a `GET` adds to a request: its headers and the validator known
 /// before running it.
 struct Get<'a> {
@@ -136,9 +183,26 @@ struct Get<'a> {
 pub async fn post(
     State(state): State<EndpointState>,
     ticket: Option<Extension<Ticket>>,
+    peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
+    if live::wants_events(&headers) {
+        let request = match serde_json::from_slice::<async_graphql::Request>(&body) {
+            Ok(request) => request,
+            Err(err) => {
+                return bad_request(
+                    ResponseType::Json,
+                    &format!("invalid GraphQL request body: {err}"),
+                );
+            }
+        };
+        let peer = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+        return open_live(&state, &headers, peer, |state, viewer, permit| {
+            live::sse::serve(state, request, viewer, permit)
+        })
+        .await;
+    }
     let Some(response_type) = negotiate(&headers, false) else {
         return not_acceptable();
     };

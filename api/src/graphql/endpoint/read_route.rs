@@ -109,10 +109,7 @@ fn with_data(
     let mut request = request
         .data(dataloader::for_request(db.clone(), run.keys.clone()))
         .data(RootFieldSlots::new(state.root_field_concurrency))
-        .data(RequestContext {
-            viewer: run.viewer.clone(),
-            now: chrono::Utc::now(),
-        })
+        .data(RequestContext::at(run.viewer.clone(), chrono::Utc::now()))
         .data(db.clone());
     if let Some(keys) = &run.keys {
         request = request.data(keys.clone());

@@ -8,19 +8,23 @@ use sea_orm::DatabaseConnection;
 use super::{
     cache::Validators,
     exposure::Exposure,
+    live::Admission,
     persisted::PersistedQueries,
     response_cache::{ResponseCache, invalidate::Invalidator},
 };
 use crate::{
+    domain::live::Feed,
     domain::search::embedded::EmbeddedIndex,
     graphql::AppSchema,
     graphql::limits::Limits,
     platform::auth::Verifier,
     platform::config::Config,
+    platform::config::live::LiveConfig,
     platform::config::search::{IndexLocation, SearchEngine},
     platform::db::Databases,
     platform::generation::ContentGeneration,
     platform::metrics::Metrics,
+    platform::shutdown::Shutdown,
     platform::signals::Signals,
 };
 
@@ -59,6 +63,17 @@ pub struct Endpoint {
     pub search_index: Option<Arc<EmbeddedIndex>>,
     /// The connection of upkeep (the search index's follower).
     pub background: DatabaseConnection,
+    /// The change log as it grows, for this replica's subscribers.
+    pub live: Arc<Feed>,
+    /// Subscription limits.
+    pub live_config: LiveConfig,
+    /// Live connections open on this replica, by client.
+    pub admission: Arc<Admission>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Starts on SIGTERM: live connections close, so their clients
+    /// reconnect to a replica that stays.
+    pub shutdown: Shutdown,
 }
 
 /// The endpoint's router state: cheap to clone.
@@ -76,6 +91,7 @@ impl Deref for EndpointState {
 impl EndpointState {
     /// The endpoint over `databases` (its upkeep over `background`): the schema, the persisted-query store and
     /// the validators of `GET` answers.
+    #[allow(clippy::too_many_arguments)] // The application's shared parts, handed over once at start.
     pub fn new(
         databases: Arc<Databases>,
         background: DatabaseConnection,
@@ -84,6 +100,7 @@ impl EndpointState {
         generation: Arc<ContentGeneration>,
         metrics: Arc<Metrics>,
         signals: Arc<Signals>,
+        shutdown: Shutdown,
     ) -> Self {
         let db = databases.primary().clone();
         let search_index = open_search_index(&config);
@@ -132,6 +149,14 @@ impl EndpointState {
             exposure,
             search_index,
             background,
+            live: Feed::new(),
+            live_config: config.live.clone(),
+            admission: Admission::new(
+                config.live.subscriptions_max_connections,
+                config.live.subscriptions_max_per_client,
+            ),
+            trusted_proxies: config.rate_limit.trusted_proxies.clone(),
+            shutdown,
         }))
     }
 }

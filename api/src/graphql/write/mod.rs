@@ -66,7 +66,7 @@ fn writer<'a>(ctx: &'a Context<'_>) -> AppResult<(&'a DatabaseConnection, Writer
     let request = super::request(ctx)?;
     let writer = Writer {
         viewer: &request.viewer,
-        now: request.now,
+        now: request.now(),
     };
     Ok((super::db(ctx)?, writer))
 }

@@ -145,7 +145,7 @@ impl WebhooksMutation {
                 .map_err(|err| AppError::Internal(err.to_string()))?),
             secret: Set(secret.clone()),
             enabled: Set(true),
-            created_at: Set(request.now),
+            created_at: Set(request.now()),
             created_by: Set(request.viewer.sub().map(str::to_owned)),
             version: Set(1),
             ..Default::default()
@@ -211,7 +211,7 @@ impl WebhooksMutation {
         request.viewer.require_admin("managing webhooks")?;
         let row_id = decode_id("WebhookDelivery", &id, "id")?;
         let db = db(ctx)?;
-        let now = request.now;
+        let now = request.now();
         let done = webhook_delivery::Entity::update_many()
             .col_expr(D::Status, Expr::value(DeliveryStatus::Pending))
             .col_expr(D::Attempts, Expr::value(0))

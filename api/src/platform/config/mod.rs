@@ -4,6 +4,7 @@ pub mod database_url;
 pub mod environment;
 pub mod exposure;
 pub mod limits;
+pub mod live;
 pub mod load;
 pub mod migrate;
 pub mod observability;
@@ -201,6 +202,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub search: search::SearchConfig,
+
+    #[command(flatten)]
+    pub live: live::LiveConfig,
 }
 
 impl Config {
@@ -243,6 +247,7 @@ impl Config {
             read_replicas: read_replicas::ReadReplicaConfig::default(),
             observability: observability::ObservabilityConfig::default(),
             search: search::SearchConfig::default(),
+            live: live::LiveConfig::default(),
         }
     }
 

@@ -13,6 +13,7 @@ mod cache;
 mod database;
 mod graphql;
 mod http;
+mod live;
 mod search;
 
 use std::sync::{Arc, OnceLock};
@@ -31,6 +32,7 @@ pub use self::{
     database::DatabaseMetrics,
     graphql::GraphqlMetrics,
     http::{HttpMetrics, RequestLabels, UNMATCHED_ROUTE, method_label},
+    live::LiveMetrics,
     search::SearchIndexMetrics,
 };
 use super::config::observability::DEFAULT_OPERATION_NAMES;
@@ -55,6 +57,8 @@ pub struct Metrics {
     backlog: BacklogMetrics,
     /// The embedded search index (set by its follower).
     pub search_index: SearchIndexMetrics,
+    /// Live subscriptions.
+    pub live: LiveMetrics,
     /// The connection the scrape reads the pool and the backlog through
     /// (not counted as requests' statements).
     scrape_db: OnceLock<DatabaseConnection>,
@@ -81,6 +85,7 @@ impl Metrics {
             database: DatabaseMetrics::default(),
             backlog: BacklogMetrics::default(),
             search_index: SearchIndexMetrics::default(),
+            live: LiveMetrics::default(),
             scrape_db: OnceLock::new(),
         };
         let registry = &mut metrics.registry;
@@ -110,6 +115,7 @@ impl Metrics {
         metrics.database.register(registry);
         metrics.backlog.register(registry);
         metrics.search_index.register(registry);
+        metrics.live.register(registry);
         metrics
     }
 

@@ -68,7 +68,7 @@ fn require_edit(viewer: &Viewer, article: &article::Model, what: &str) -> AppRes
 fn author(req: &RequestContext) -> Author<'_> {
     Author {
         sub: req.viewer.sub(),
-        now: req.now,
+        now: req.now(),
     }
 }
 
@@ -168,7 +168,7 @@ impl ArticlesMutation {
         req.viewer.require_editor("publishing articles")?;
         let current = load(ctx, &id).await?;
         let (status, at) = match publish_at {
-            Some(at) if at > req.now => (ArticleStatus::Scheduled, at),
+            Some(at) if at > req.now() => (ArticleStatus::Scheduled, at),
             Some(at) => (ArticleStatus::Published, at),
             None if current.status == ArticleStatus::Published => {
                 return Err(AppError::Conflict(
@@ -184,8 +184,8 @@ impl ArticlesMutation {
                 ArticleStatus::Published,
                 current
                     .published_at
-                    .filter(|at| current.status == ArticleStatus::Unpublished && *at <= req.now)
-                    .unwrap_or(req.now),
+                    .filter(|at| current.status == ArticleStatus::Unpublished && *at <= req.now())
+                    .unwrap_or(req.now()),
             ),
         };
         in_transaction!(ctx, |txn| store::transition(
