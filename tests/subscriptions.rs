@@ -176,7 +176,10 @@ async fn a_live_article_page_hears_updates_and_the_unpublishing() {
         .await;
         tokio::time::sleep(Duration::from_millis(300)).await;
 
-        // Act: an update, then the article is taken down.
+        // Act: an update, then (once the page has shown it) the article
+        // is taken down. An event carries the article as it is when the
+        // replica reads the entry: an update read after the unpublishing
+        // comes with `article: null`.
         let data = app
             .data_as(
                 &editor(),
@@ -188,11 +191,11 @@ async fn a_live_article_page_hears_updates_and_the_unpublishing() {
         let version = data["updateArticle"]["article"]["version"]
             .as_i64()
             .unwrap();
+        let updated = page.next_of("p").await;
         app.data_as(&editor(), UNPUBLISH, json!({"id": id, "version": version}))
             .await;
 
         // Assert
-        let updated = page.next_of("p").await;
         assert_eq!(
             updated["data"]["articleUpdated"]["kind"], "UPDATED",
             "{backend:?}"

@@ -148,9 +148,16 @@ impl RequestContext {
 
 pub use dataloader::Loaders;
 
+/// The request's loaders; a subscription's are the replica's shared ones
+/// (`Arc<Loaders>`: every subscriber resolving one event joins the same
+/// batches).
 pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Loaders> {
-    ctx.data::<Loaders>()
-        .map_err(|_| AppError::Internal("request has no loaders".into()))
+    if let Some(loaders) = ctx.data_opt::<Loaders>() {
+        return Ok(loaders);
+    }
+    ctx.data_opt::<std::sync::Arc<Loaders>>()
+        .map(|loaders| loaders.as_ref())
+        .ok_or_else(|| AppError::Internal("request has no loaders".into()))
 }
 
 pub(crate) fn db<'a>(ctx: &'a Context<'_>) -> AppResult<&'a DatabaseConnection> {

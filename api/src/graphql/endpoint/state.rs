@@ -65,6 +65,8 @@ pub struct Endpoint {
     pub background: DatabaseConnection,
     /// The change log as it grows, for this replica's subscribers.
     pub live: Arc<Feed>,
+    /// The loaders every subscription of this replica shares (no cache).
+    pub live_loaders: Arc<crate::graphql::Loaders>,
     /// Subscription limits.
     pub live_config: LiveConfig,
     /// Live connections open on this replica, by client.
@@ -103,6 +105,7 @@ impl EndpointState {
         shutdown: Shutdown,
     ) -> Self {
         let db = databases.primary().clone();
+        let live_loaders = Arc::new(crate::graphql::dataloader::for_request(db.clone(), None));
         let search_index = open_search_index(&config);
         let schema = crate::graphql::build_schema(db.clone(), config.clone(), search_index.clone());
         let persisted = PersistedQueries::new(
@@ -150,6 +153,7 @@ impl EndpointState {
             search_index,
             background,
             live: Feed::new(),
+            live_loaders,
             live_config: config.live.clone(),
             admission: Admission::new(
                 config.live.subscriptions_max_connections,

@@ -14,7 +14,7 @@ use futures_util::{StreamExt, stream::BoxStream};
 use super::super::{EndpointState, coded_error, exposure, is_mutation, measured_refusal, stamp};
 use crate::{
     domain::viewer::Viewer,
-    graphql::{RequestContext, dataloader, limits},
+    graphql::{RequestContext, limits},
     platform::error::code,
 };
 
@@ -36,13 +36,16 @@ pub struct LiveExecutor {
 }
 
 /// What every operation of a live connection reads from its context:
-/// the subscriber, a clock read at each event, loaders without a cache
-/// (an event must not show what an earlier one loaded), the primary
-/// database (a replica may not have replayed the entry yet) and the feed.
+/// the subscriber, a clock read at each event, the replica's shared
+/// loaders (no cache, so an event never shows what an earlier one loaded;
+/// shared, so the thousands of subscribers resolving one event join the
+/// same batches: one statement per relation, not one per subscriber),
+/// the primary database (a replica may not have replayed the entry yet)
+/// and the feed.
 pub fn session_data(state: &EndpointState, viewer: Viewer) -> Data {
     let mut data = Data::default();
     data.insert(RequestContext::live(viewer));
-    data.insert(dataloader::for_request(state.db.clone(), None));
+    data.insert(state.live_loaders.clone());
     data.insert(limits::RootFieldSlots::new(state.root_field_concurrency));
     data.insert(state.db.clone());
     data.insert(state.live.clone());

@@ -38,6 +38,10 @@ use crate::{domain::viewer::Viewer, graphql::endpoint::EndpointState, platform::
 const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// What the server may hold unsent for a client before it gives up.
 const MAX_WRITE_BUFFER_BYTES: usize = 1 << 20;
+/// The read buffer of a connection: small, since an idle subscriber sends
+/// little (it grows for a large message). tungstenite's default, 128 KiB,
+/// made an idle connection cost 160 KiB of resident memory.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
 /// How long a client may take to accept one message.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a client may take to send `connection_init`.
@@ -62,7 +66,11 @@ pub fn upgrade(
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
-        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES);
+        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        // Each message goes out when it is sent (events are rare; no
+        // buffer waits to fill).
+        .write_buffer_size(0);
     // A client that names no subprotocol speaks the current one.
     let protocol = upgrade
         .selected_protocol()
