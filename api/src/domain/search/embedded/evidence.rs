@@ -6,10 +6,8 @@
 use std::{collections::HashMap, sync::Arc};
 
 use tantivy::{
-    DocAddress, DocId, DocSet, TERMINATED, Term,
-    collector::DocSetCollector,
+    DocId, DocSet, TERMINATED, Term,
     postings::{Postings, SegmentPostings},
-    query::TermSetQuery,
     schema::IndexRecordOption,
 };
 
@@ -42,17 +40,29 @@ impl EmbeddedIndex {
     ) -> tantivy::Result<HashMap<i64, Evidence>> {
         let f = &self.fields;
         let searcher = self.reader.searcher();
-        let found = searcher.search(
-            &TermSetQuery::new(ids.iter().map(|id| Term::from_field_u64(f.id, *id as u64))),
-            &DocSetCollector,
-        )?;
+        // Each candidate by its id term: a dictionary lookup each (a term
+        // set query walked the whole id dictionary with an automaton and
+        // filled a bitset of the segment, 9% of a search's CPU).
         let mut by_segment: HashMap<u32, Vec<DocId>> = HashMap::new();
-        for DocAddress {
-            segment_ord,
-            doc_id,
-        } in found
-        {
-            by_segment.entry(segment_ord).or_default().push(doc_id);
+        for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let inverted = reader.inverted_index(f.id)?;
+            let alive = reader.alive_bitset();
+            for id in ids {
+                let term = Term::from_field_u64(f.id, *id as u64);
+                let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
+                else {
+                    continue;
+                };
+                // A replaced article's old document keeps its id until a
+                // merge drops it: only live documents count.
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        by_segment.entry(segment_ord as u32).or_default().push(doc);
+                    }
+                    doc = postings.advance();
+                }
+            }
         }
         let mut out = HashMap::with_capacity(ids.len());
         let mut positions = Vec::new();

@@ -8,16 +8,15 @@ use std::{ops::Bound, sync::Arc};
 use chrono::{DateTime, Utc};
 use entity::article::ArticleStatus;
 use tantivy::{
-    DocId, Score, SegmentReader, Term,
-    collector::{Count, TopDocs},
+    Term,
     query::{
-        BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
-        RangeQuery, TermQuery, TermSetQuery,
+        BooleanQuery, BoostQuery, ConstScoreQuery, InvertedIndexRangeQuery, Occur,
+        PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
     },
     schema::{Field, IndexRecordOption},
 };
 
-use super::{EmbeddedIndex, documents::status_code, internal, schema::Fields};
+use super::{EmbeddedIndex, documents::status_code, internal, schema::Fields, top::Top};
 use crate::domain::search::{
     engine::{Candidate, Combine, EngineOrder},
     parse::ParsedQuery,
@@ -68,37 +67,25 @@ impl EmbeddedIndex {
         limit: usize,
     ) -> tantivy::Result<Vec<Candidate>> {
         let searcher = self.reader.searcher();
-        // Every key is (primary, secondary, tertiary), largest first.
-        let key = move |relevance_first: bool| {
-            move |segment: &SegmentReader| {
-                let fast = segment.fast_fields();
-                let ids = fast.u64("id").ok();
-                let published = fast.i64("published_at").ok();
-                move |doc: DocId, score: Score| {
-                    let id = ids.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                    let at = published.as_ref().and_then(|c| c.first(doc));
-                    if relevance_first {
-                        (Some(f64::from(score)), at.map(|a| a as f64), id, score)
-                    } else {
-                        (at.map(|a| a as f64), None, id, score)
-                    }
-                }
-            }
-        };
         let relevance_first = order == EngineOrder::Relevance;
-        let top = TopDocs::with_limit(limit).tweak_score(key(relevance_first));
-        let (total, found) = searcher.search(query, &(Count, top))?;
+        let found = searcher.search(
+            query,
+            &Top {
+                limit,
+                relevance_first,
+            },
+        )?;
+        let total = found.total as i64;
         Ok(found
+            .hits
             .into_iter()
-            .map(|((first, second, id, score), _)| {
-                let at = if relevance_first { second } else { first };
-                Candidate {
-                    id: id as i64,
-                    rank: f64::from(score),
-                    published_at: at
-                        .and_then(|micros| DateTime::from_timestamp_micros(micros as i64)),
-                    total: total as i64,
-                }
+            .map(|hit| Candidate {
+                id: hit.id as i64,
+                rank: f64::from(hit.score),
+                published_at: (hit.published_at != i64::MIN)
+                    .then(|| DateTime::from_timestamp_micros(hit.published_at))
+                    .flatten(),
+                total,
             })
             .collect())
     }
@@ -163,6 +150,17 @@ fn build(f: &Fields, q: &ParsedQuery, combine: Combine, filter: &IndexFilter) ->
             Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
         )
     }));
+    if let Some(now) = filter.public_at {
+        // Not public yet, or never: drafts and what is scheduled ahead, a
+        // few documents, read from the terms above `now`.
+        clauses.push((
+            Occur::MustNot,
+            Box::new(InvertedIndexRangeQuery::new(
+                Bound::Excluded(Term::from_field_i64(f.public_from, now.timestamp_micros())),
+                Bound::Included(Term::from_field_i64(f.public_from, i64::MAX)),
+            )),
+        ));
+    }
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -181,7 +179,8 @@ fn in_any_field(f: &Fields, unit: impl Fn(Field) -> Box<dyn Query>) -> Box<dyn Q
     ))
 }
 
-/// The non-scoring conditions of `filter`.
+/// The non-scoring conditions of `filter` (an anonymous reader's
+/// visibility aside: [`build`] excludes what is not public yet).
 fn filters(f: &Fields, filter: &IndexFilter) -> Vec<Box<dyn Query>> {
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     let statuses = |list: &[ArticleStatus]| -> Box<dyn Query> {
@@ -197,16 +196,6 @@ fn filters(f: &Fields, filter: &IndexFilter) -> Vec<Box<dyn Query>> {
         ))
     };
     let at = |t: DateTime<Utc>| Term::from_field_i64(f.published_at, t.timestamp_micros());
-    if let Some(now) = filter.public_at {
-        out.push(statuses(&[
-            ArticleStatus::Published,
-            ArticleStatus::Scheduled,
-        ]));
-        out.push(Box::new(RangeQuery::new(
-            Bound::Included(Term::from_field_i64(f.published_at, i64::MIN)),
-            Bound::Included(at(now)),
-        )));
-    }
     if let Some(list) = &filter.statuses {
         out.push(statuses(list));
     }

@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod find;
 pub mod follow;
 pub mod schema;
+mod top;
 
 use std::{
     path::Path,
@@ -269,12 +270,14 @@ impl EmbeddedIndex {
         doc.add_u64(f.status, a.status);
         if let Some(at) = a.published_at {
             doc.add_i64(f.published_at, at.timestamp_micros());
-            if a.status == documents::status_code(ArticleStatus::Published)
-                || a.status == documents::status_code(ArticleStatus::Scheduled)
-            {
-                doc.add_i64(f.visible_from, at.timestamp_micros());
-            }
         }
+        let shown = a.status == documents::status_code(ArticleStatus::Published)
+            || a.status == documents::status_code(ArticleStatus::Scheduled);
+        let public_from = match a.published_at {
+            Some(at) if shown => at.timestamp_micros(),
+            _ => i64::MAX,
+        };
+        doc.add_i64(f.public_from, public_from);
         for (field, ids) in [
             (f.section, a.section.into_iter().collect::<Vec<_>>()),
             (f.person, a.people),

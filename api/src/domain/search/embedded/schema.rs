@@ -29,9 +29,11 @@ pub struct Fields {
     pub status: Field,
     pub published_at: Field,
     /// When an anonymous reader may see the article: its publication
-    /// time when it is published or scheduled, absent otherwise — one
-    /// range instead of a status set and a range.
-    pub visible_from: Field,
+    /// time when it is published or scheduled, never (`i64::MAX`)
+    /// otherwise. What a reader may not see yet is the few documents
+    /// above "now": one small range excluded, rather than a status set
+    /// and a range over every document.
+    pub public_from: Field,
     pub section: Field,
     pub person: Field,
     pub organization: Field,
@@ -72,7 +74,7 @@ pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
         marked: f("marked")?,
         status: f("status")?,
         published_at: f("published_at")?,
-        visible_from: f("visible_from")?,
+        public_from: f("public_from")?,
         section: f("section")?,
         person: f("person")?,
         organization: f("organization")?,
@@ -106,7 +108,8 @@ pub fn schema() -> (Schema, Fields) {
         ),
         status: b.add_u64_field("status", INDEXED),
         published_at: b.add_i64_field("published_at", INDEXED | FAST),
-        visible_from: b.add_i64_field("visible_from", INDEXED | FAST),
+        // Indexed only: the filter reads its terms, never its values.
+        public_from: b.add_i64_field("public_from", INDEXED),
         section: b.add_u64_field("section", INDEXED),
         person: b.add_u64_field("person", INDEXED),
         organization: b.add_u64_field("organization", INDEXED),

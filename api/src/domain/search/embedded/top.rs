@@ -1,0 +1,179 @@
+//! The best `limit` matches of a search and the count of all of them, in
+//! one pass over the matches.
+//!
+//! tantivy's `TopDocs::tweak_score` computes the sort key of every match
+//! (two fast-field reads each, for the tie-breaks); a common query matches
+//! tens of thousands of articles. Here a match whose score is below the
+//! worst of a full list is counted and dropped at once: only the few that
+//! may enter the list pay for their publication time and id.
+
+use std::{cmp::Ordering, cmp::Reverse, collections::BinaryHeap};
+
+use tantivy::{
+    DocId, Score, SegmentOrdinal, SegmentReader,
+    collector::{Collector, SegmentCollector},
+    columnar::Column,
+};
+
+/// One kept match: its sort key, largest first.
+#[derive(Clone, Copy, Debug)]
+pub struct Hit {
+    /// The score that sorts (0 when sorting by date).
+    key_score: Score,
+    /// Publication time, microseconds (`i64::MIN` when unknown).
+    pub published_at: i64,
+    pub id: u64,
+    /// The relevance score, whatever the order.
+    pub score: Score,
+}
+
+impl PartialEq for Hit {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Hit {}
+
+impl PartialOrd for Hit {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Hit {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key_score
+            .total_cmp(&other.key_score)
+            .then(self.published_at.cmp(&other.published_at))
+            .then(self.id.cmp(&other.id))
+    }
+}
+
+/// The best `limit` matches by relevance (ties: newest, then highest id)
+/// or newest first, and the count of every match.
+pub struct Top {
+    pub limit: usize,
+    pub relevance_first: bool,
+}
+
+/// What a search found: every match counted, the best kept.
+pub struct Found {
+    pub total: usize,
+    /// Best first.
+    pub hits: Vec<Hit>,
+}
+
+impl Collector for Top {
+    type Fruit = Found;
+    type Child = SegmentTop;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTop> {
+        let fast = reader.fast_fields();
+        Ok(SegmentTop {
+            limit: self.limit,
+            relevance_first: self.relevance_first,
+            ids: fast.u64("id").ok(),
+            published: fast.i64("published_at").ok(),
+            kept: BinaryHeap::with_capacity(self.limit + 1),
+            total: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Found>) -> tantivy::Result<Found> {
+        let total = fruits.iter().map(|f| f.total).sum();
+        let mut hits: Vec<Hit> = fruits.into_iter().flat_map(|f| f.hits).collect();
+        hits.sort_unstable_by(|a, b| b.cmp(a));
+        hits.truncate(self.limit);
+        Ok(Found { total, hits })
+    }
+}
+
+/// One segment's share: a min-heap of the best matches so far.
+pub struct SegmentTop {
+    limit: usize,
+    relevance_first: bool,
+    ids: Option<Column<u64>>,
+    published: Option<Column<i64>>,
+    kept: BinaryHeap<Reverse<Hit>>,
+    total: usize,
+}
+
+impl SegmentCollector for SegmentTop {
+    type Fruit = Found;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.total += 1;
+        let full = self.kept.len() >= self.limit;
+        // Below the worst kept score, nothing else can lift a match in.
+        if full
+            && self.relevance_first
+            && let Some(Reverse(worst)) = self.kept.peek()
+            && score < worst.key_score
+        {
+            return;
+        }
+        let hit = Hit {
+            key_score: if self.relevance_first { score } else { 0.0 },
+            published_at: self
+                .published
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .unwrap_or(i64::MIN),
+            id: self.ids.as_ref().and_then(|c| c.first(doc)).unwrap_or(0),
+            score,
+        };
+        if !full {
+            self.kept.push(Reverse(hit));
+        } else if let Some(Reverse(worst)) = self.kept.peek()
+            && hit > *worst
+        {
+            self.kept.pop();
+            self.kept.push(Reverse(hit));
+        }
+    }
+
+    fn harvest(self) -> Found {
+        let mut hits: Vec<Hit> = self.kept.into_iter().map(|Reverse(h)| h).collect();
+        hits.sort_unstable_by(|a, b| b.cmp(a));
+        Found {
+            total: self.total,
+            hits,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(score: Score, at: i64, id: u64) -> Hit {
+        Hit {
+            key_score: score,
+            published_at: at,
+            id,
+            score,
+        }
+    }
+
+    #[test]
+    fn relevance_then_newest_then_highest_id() {
+        let mut hits = [
+            hit(1.0, 5, 1),
+            hit(2.0, 1, 2),
+            hit(1.0, 7, 3),
+            hit(1.0, 7, 4),
+        ];
+        hits.sort_unstable_by(|a, b| b.cmp(a));
+        let ids: Vec<u64> = hits.iter().map(|h| h.id).collect();
+        assert_eq!(ids, [2, 4, 3, 1]);
+    }
+}
