@@ -448,17 +448,7 @@ async fn execute(
             commit_lsn = read_route::after_write(state, sub.as_deref()).await;
         }
     }
-    if response.data == async_graphql::Value::Null {
-        // No data at all: the request failed validation (or a limit).
-        for error in &mut response.errors {
-            let extensions = error
-                .extensions
-                .get_or_insert_with(ErrorExtensionValues::default);
-            if extensions.get("code").is_none() {
-                extensions.set("code", code::GRAPHQL_VALIDATION_FAILED);
-            }
-        }
-    }
+    code_request_errors(&mut response);
     let without_errors = response.errors.is_empty();
     let hint = response.cache_control;
     let keys = keys.map(|k| k.finish()).unwrap_or_default();
@@ -606,6 +596,22 @@ async fn measured_refusal(
             vec![state.limits.refusal(measure, cost)]
         }
         Err(errors) => errors,
+    }
+}
+
+/// A response with no data at all failed validation (or a limit): its
+/// errors without a code get `GRAPHQL_VALIDATION_FAILED`.
+fn code_request_errors(response: &mut async_graphql::Response) {
+    if response.data != async_graphql::Value::Null {
+        return;
+    }
+    for error in &mut response.errors {
+        let extensions = error
+            .extensions
+            .get_or_insert_with(ErrorExtensionValues::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", code::GRAPHQL_VALIDATION_FAILED);
+        }
     }
 }
 

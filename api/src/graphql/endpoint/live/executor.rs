@@ -11,7 +11,9 @@ use std::sync::{
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 use futures_util::{StreamExt, stream::BoxStream};
 
-use super::super::{EndpointState, coded_error, exposure, is_mutation, measured_refusal, stamp};
+use super::super::{
+    EndpointState, code_request_errors, coded_error, exposure, is_mutation, measured_refusal, stamp,
+};
 use crate::{
     domain::viewer::Viewer,
     graphql::{RequestContext, limits},
@@ -199,19 +201,12 @@ async fn coded(
     measurable: (String, async_graphql::Variables),
     operation_name: Option<String>,
 ) -> Response {
-    if response.data == async_graphql::Value::Null {
-        if let Some(measure) = limits::refused_by_validation(&response.errors) {
-            response.errors = measured_refusal(state, measure, measurable, operation_name).await;
-        }
-        for error in &mut response.errors {
-            let extensions = error
-                .extensions
-                .get_or_insert_with(async_graphql::ErrorExtensionValues::default);
-            if extensions.get("code").is_none() {
-                extensions.set("code", code::GRAPHQL_VALIDATION_FAILED);
-            }
-        }
+    if response.data == async_graphql::Value::Null
+        && let Some(measure) = limits::refused_by_validation(&response.errors)
+    {
+        response.errors = measured_refusal(state, measure, measurable, operation_name).await;
     }
+    code_request_errors(&mut response);
     stamped(response)
 }
 
