@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "media")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -15,6 +15,16 @@ pub struct Model {
     pub height: Option<i32>,
     pub mime: Option<String>,
     pub created_at: DateTimeUtc,
+    /// SHA-256 of an uploaded original's stored bytes (hex); `None` for
+    /// media that only point at an external URL.
+    pub content_hash: Option<String>,
+    /// Size of the stored original in bytes.
+    pub byte_size: Option<i64>,
+    /// The focal point of cover crops, from the left and the top (0–1).
+    pub focal_x: Option<f64>,
+    pub focal_y: Option<f64>,
+    /// A tiny blurred preview as a `data:` URL.
+    pub placeholder: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

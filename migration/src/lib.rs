@@ -19,6 +19,7 @@ mod m20261127_000007_content_generation;
 mod m20261127_000008_article_order;
 mod m20261203_000009_search_fields;
 mod m20261203_000010_search_journal;
+mod m20261204_000011_media_library;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_article_order::Migration),
             Box::new(m20261203_000009_search_fields::Migration),
             Box::new(m20261203_000010_search_journal::Migration),
+            Box::new(m20261204_000011_media_library::Migration),
         ])
     }
 }

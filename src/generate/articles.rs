@@ -421,6 +421,12 @@ impl Generator {
                 height: Set(Some(height)),
                 mime: Set(Some("image/jpeg".to_owned())),
                 created_at: Set(created_at),
+                // External photos: no stored original.
+                content_hash: Set(None),
+                byte_size: Set(None),
+                focal_x: Set(None),
+                focal_y: Set(None),
+                placeholder: Set(None),
             });
             media_ids.push(id);
         }

@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod jsonld;
 pub mod live;
 pub mod loaders;
+pub mod media;
 pub mod ninjs;
 pub mod references;
 pub mod related;

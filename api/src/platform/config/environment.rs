@@ -58,6 +58,12 @@ pub fn check(config: &Config) -> Result<(), ConfigError> {
     }
     config.cors()?;
     config.read_replicas.check(&config.database_url)?;
+    config.media.aspect_ratios().map_err(ConfigError::new)?;
+    if config.media.media_widths.is_empty() || config.media.media_widths.contains(&0) {
+        return Err(ConfigError::new(
+            "MEDIA_WIDTHS needs at least one width, each above 0",
+        ));
+    }
     if config.graphiql_on() && config.introspection() == Introspection::Off {
         return Err(ConfigError::new(
             "GRAPHIQL=on contradicts INTROSPECTION=off: GraphiQL needs introspection \

@@ -6,6 +6,7 @@ pub mod exposure;
 pub mod limits;
 pub mod live;
 pub mod load;
+pub mod media;
 pub mod migrate;
 pub mod observability;
 pub mod persisted;
@@ -205,6 +206,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub live: live::LiveConfig,
+
+    #[command(flatten)]
+    pub media: media::MediaConfig,
 }
 
 impl Config {
@@ -248,6 +252,7 @@ impl Config {
             observability: observability::ObservabilityConfig::default(),
             search: search::SearchConfig::default(),
             live: live::LiveConfig::default(),
+            media: media::MediaConfig::default(),
         }
     }
 
