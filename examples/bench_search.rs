@@ -83,7 +83,7 @@ async fn main() {
     } else {
         "database engine"
     };
-    let schema = app::build_schema(conn.clone(), std::sync::Arc::new(config), index);
+    let schema = app::build_schema(conn.clone(), std::sync::Arc::new(config), index, None);
     let run = |q: &str| {
         let request = async_graphql::Request::new(SEARCH)
             .variables(async_graphql::Variables::from_json(

@@ -142,6 +142,9 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
     let serve_auth = match command {
         Command::Serve => {
             api::platform::config::check(&config)?;
+            // A store that cannot be opened stops the start, not an upload.
+            api::domain::media::MediaLibrary::from_config(&config)
+                .map_err(api::platform::config::ConfigError::new)?;
             let dev_credentials = auth::dev::ensure_keys(&mut config.auth)?;
             Some((
                 auth::Verifier::from_config(&config.auth).await?,

@@ -15,7 +15,6 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
 use tower_http::{
     compression::CompressionLayer,
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
 };
 
@@ -205,10 +204,15 @@ impl AppState {
             config: self.config.clone(),
             verifier: self.verifier.clone(),
             metrics: self.metrics.clone(),
+            media: self.graphql.media.clone(),
             shutdown: self.shutdown.clone(),
         }))
     }
 }
+
+/// Room for a multipart upload's headers and text fields beside the
+/// file itself.
+const UPLOAD_ENVELOPE: usize = 64 * 1024;
 
 /// The whole HTTP surface, with its middleware (`/metrics` only when
 /// `METRICS_ADDR` is unset). Pure: binding a port is the caller's
@@ -223,7 +227,13 @@ pub fn build_router(state: AppState) -> Router {
     let config = &state.config;
     let mut router = crate::http::routes(state.rest())
         .merge(crate::graphql::endpoint::routes(state.graphql.clone()))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(
+            limits::BodyLimits {
+                default: config.max_body_bytes,
+                upload: config.media.max_bytes().saturating_add(UPLOAD_ENVELOPE),
+            },
+            limits::body_limit,
+        ))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(
             config.request_timeout(),

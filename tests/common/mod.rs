@@ -256,6 +256,12 @@ fn test_config(url: &str, configure: impl FnOnce(&mut Config)) -> Config {
     let mut config = Config::for_database(url.to_owned());
     config.public_base_url = "https://baotinh.example/".to_owned();
     config.auth.jwt_secret = Some(TEST_SECRET.to_owned());
+    // Each app its own media store (a delete in one must not touch
+    // another's files); replicas of one app share it.
+    config.media.media_dir = Some(std::env::temp_dir().join(format!(
+        "{}-media",
+        url.rsplit(['/', '?']).find(|part| part.starts_with("toasoan_t")).unwrap_or("toasoan")
+    )));
     configure(&mut config);
     config
 }

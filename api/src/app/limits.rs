@@ -46,3 +46,52 @@ pub async fn shed(State(permits): State<Arc<Semaphore>>, request: Request, next:
 fn is_probe(path: &str) -> bool {
     matches!(path, "/healthz" | "/readyz")
 }
+
+/// The body limits: `MAX_BODY_BYTES` for every request but uploads
+/// (`multipart/form-data` or an image body on `POST /v1/media` and
+/// `POST /graphql`), which may be as large as `MEDIA_MAX_MB`.
+#[derive(Clone, Copy)]
+pub struct BodyLimits {
+    pub default: usize,
+    pub upload: usize,
+}
+
+/// Applies the [`BodyLimits`] that fit the request: `413` past it.
+pub async fn body_limit(
+    State(limits): State<BodyLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    use tower::ServiceExt;
+    let limit = if is_upload(&request) {
+        limits.upload.max(limits.default)
+    } else {
+        limits.default
+    };
+    let limited = tower::ServiceBuilder::new()
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .map_request(|request: axum::http::Request<_>| request.map(axum::body::Body::new))
+        .service(next);
+    match limited.oneshot(request).await {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(never) => match never {},
+    }
+}
+
+fn is_upload(request: &Request) -> bool {
+    if request.method() != axum::http::Method::POST {
+        return false;
+    }
+    let path = request.uri().path();
+    if path != "/v1/media" && path != "/graphql" {
+        return false;
+    }
+    let content_type = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    content_type.starts_with("multipart/form-data")
+        || (path == "/v1/media" && content_type.starts_with("image/"))
+}

@@ -89,11 +89,15 @@ pub fn build_schema(
     db: DatabaseConnection,
     config: std::sync::Arc<Config>,
     search_index: Option<std::sync::Arc<crate::domain::search::embedded::EmbeddedIndex>>,
+    media: Option<std::sync::Arc<crate::domain::media::MediaLibrary>>,
 ) -> AppSchema {
     let gate = crate::domain::search::gate::SearchGate::new(config.search_concurrency());
     let mut builder = schema_builder(&config).data(db).data(gate).data(config);
     if let Some(index) = search_index {
         builder = builder.data(index);
+    }
+    if let Some(media) = media {
+        builder = builder.data(media);
     }
     builder.finish()
 }

@@ -1,11 +1,12 @@
 //! The REST face: one routing table, one module per group of routes
-//! (feeds, sitemaps, ninjs, sync, probes, metrics), and the rate-limit
+//! (feeds, sitemaps, ninjs, sync, media, probes, metrics), and the rate-limit
 //! middleware the application puts over both faces. GraphQL over HTTP is
 //! the GraphQL face's own (`graphql/endpoint/`); the application merges
 //! both routers (`app.rs`).
 
 mod feeds;
 mod health;
+mod media;
 mod metrics;
 mod ninjs;
 pub mod rate_limit;
@@ -37,6 +38,10 @@ pub fn routes(state: RestState) -> Router {
         .route("/sitemap-news.xml", get(sitemaps::news))
         .route("/v1/ninjs/articles/{key}", get(ninjs::article))
         .route("/v1/sync", get(sync::sync))
+        .route("/v1/media", axum::routing::post(media::upload))
+        .route("/v1/media/{id}", axum::routing::delete(media::delete))
+        .route("/media/{key}/original", get(media::original))
+        .route("/media/{key}/{size}/{file}", get(media::rendition))
         .with_state(state)
 }
 

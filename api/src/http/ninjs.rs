@@ -38,7 +38,7 @@ pub async fn article(
             let Some(row) = row.filter(|a| reader.can_read(a, now)) else {
                 return Err(AppError::NotFound("article".into()));
             };
-            ninjs::articles(&db, &[row], rest.config.base_url(), now)
+            ninjs::articles(&db, &[row], rest.config.base_url(), &rest.media.links, now)
                 .await?
                 .pop()
                 .ok_or_else(|| AppError::Internal("ninjs built no item".into()))

@@ -49,6 +49,18 @@ impl ApiError {
         AppError::bad_input(field, message).into()
     }
 
+    /// `413` for an upload past its limit; the code is `BAD_USER_INPUT`
+    /// on `file`, as for any other refused file.
+    pub fn too_large(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: code::BAD_USER_INPUT,
+            message: message.into(),
+            field: Some("file".to_owned()),
+            retry_after: None,
+        }
+    }
+
     /// `401 UNAUTHENTICATED`, saying what is wrong with the credentials.
     pub fn unauthenticated(message: impl Into<String>) -> Self {
         Self {

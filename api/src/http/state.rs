@@ -30,6 +30,8 @@ pub struct Rest {
     pub verifier: Arc<Verifier>,
     /// Counters served at `GET /metrics`.
     pub metrics: Arc<Metrics>,
+    /// Uploads, renditions and their store.
+    pub media: Arc<crate::domain::media::MediaLibrary>,
     /// Set once the replica drains (`/readyz` answers 503).
     pub shutdown: Shutdown,
 }

@@ -129,7 +129,16 @@ pub async fn sync(
     let items: HashMap<i64, Ninjs> = public
         .iter()
         .map(|a| a.id)
-        .zip(ninjs::articles(&state.db, &public, state.config.base_url(), now).await?)
+        .zip(
+            ninjs::articles(
+                &state.db,
+                &public,
+                state.config.base_url(),
+                &state.media.links,
+                now,
+            )
+            .await?,
+        )
         .collect();
 
     let next_cursor = changes::encode_cursor(entries.last().map_or(after, |c| c.id));

@@ -51,10 +51,11 @@ impl FeedItem {
 /// Loads the relations of `articles` (kept in their order).
 pub(super) async fn load(
     db: &DatabaseConnection,
-    base: &str,
+    config: &crate::platform::config::Config,
     articles: Vec<article::Model>,
     content: ContentMode,
 ) -> AppResult<Vec<FeedItem>> {
+    let base = config.base_url();
     let bodies: Vec<Vec<body::Block>> = match content {
         ContentMode::Full => articles
             .iter()
@@ -89,7 +90,12 @@ pub(super) async fn load(
             _ => None,
         }))
         .map(MediaId);
-    let media = loaders::load_many(db, media_ids).await?;
+    let shown = crate::domain::media::Links::from_config(config);
+    let media: HashMap<MediaId, media::Model> = loaders::load_many(db, media_ids)
+        .await?
+        .into_iter()
+        .map(|(id, m)| (id, shown.syndicated(m)))
+        .collect();
 
     let mut bodies = bodies.into_iter();
     Ok(articles

@@ -83,7 +83,7 @@ pub async fn build(
             .await?;
         (articles, newest_change(db).await?)
     };
-    let items = items::load(db, base, articles, params.content).await?;
+    let items = items::load(db, config, articles, params.content).await?;
     let newest_item = items.iter().map(FeedItem::changed_at).max();
     let last_modified = newest_item
         .into_iter()

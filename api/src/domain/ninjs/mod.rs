@@ -46,9 +46,14 @@ pub async fn articles(
     db: &impl ConnectionTrait,
     articles: &[article::Model],
     base_url: &str,
+    media: &crate::domain::media::Links,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Ninjs>> {
-    let related = load::Related::load(db, articles).await?;
+    let mut related = load::Related::load(db, articles).await?;
+    related.media = std::mem::take(&mut related.media)
+        .into_iter()
+        .map(|(id, m)| (id, media.syndicated(m)))
+        .collect();
     Ok(articles
         .iter()
         .map(|a| build::article(a, &related, base_url, now))

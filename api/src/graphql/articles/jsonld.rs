@@ -102,9 +102,14 @@ impl Article {
         let media_rows = loaders
             .load_many(image_ids.iter().map(|id| MediaId(*id)))
             .await?;
+        let library = ctx.data_opt::<std::sync::Arc<crate::domain::media::MediaLibrary>>();
         let images: Vec<media::Model> = image_ids
             .iter()
             .filter_map(|id| media_rows.get(&MediaId(*id)).cloned())
+            .map(|m| match library {
+                Some(library) => library.links.syndicated(m),
+                None => m,
+            })
             .collect();
 
         let url = urls::article(base, section.as_ref().map(|s| s.slug.as_str()), &a.slug);

@@ -159,7 +159,15 @@ impl Article {
                 _ => None,
             })
             .collect();
-        let media = loaders(ctx)?.load_many(media_ids).await?;
+        let mut media = loaders(ctx)?.load_many(media_ids).await?;
+        // Uploaded photos as renditions with their real size.
+        if let Some(library) = ctx.data_opt::<std::sync::Arc<crate::domain::media::MediaLibrary>>()
+        {
+            media = media
+                .into_iter()
+                .map(|(id, m)| (id, library.links.syndicated(m)))
+                .collect();
+        }
         Ok(body::render_html(&blocks, |id| {
             media.get(&MediaId(id)).map(body::ImageHtml::from)
         }))

@@ -179,7 +179,8 @@ struct Get<'a> {
     early_tag: Option<String>,
 }
 
-/// `POST /graphql` with a JSON body (`query`, `variables`, `operationName`).
+/// `POST /graphql` with a JSON body (`query`, `variables`, `operationName`),
+/// or a GraphQL multipart request (uploads).
 pub async fn post(
     State(state): State<EndpointState>,
     ticket: Option<Extension<Ticket>>,
@@ -217,6 +218,33 @@ pub async fn post(
     let is_json = content_type.as_deref().is_some_and(|ct| {
         ct.starts_with("application/json") || ct.starts_with("application/graphql")
     });
+    if content_type
+        .as_deref()
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"))
+    {
+        // The GraphQL multipart request spec: file uploads (`uploadMedia`).
+        let options = async_graphql::http::MultipartOptions::default()
+            .max_file_size(state.media.max_bytes())
+            .max_num_files(1);
+        let request = match async_graphql::http::receive_body(content_type, &body[..], options)
+            .await
+        {
+            Ok(request) => request,
+            Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
+                return status_error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    response_type,
+                    "the file is larger than MEDIA_MAX_MB",
+                );
+            }
+            Err(err) => {
+                return bad_request(response_type, &format!("invalid multipart request: {err}"));
+            }
+        };
+        let ticket = ticket.map(|Extension(ticket)| ticket);
+        let seen = read_route::seen(&headers);
+        return execute(&state, request, ticket, viewer, response_type, None, seen).await;
+    }
     if !is_json {
         return status_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

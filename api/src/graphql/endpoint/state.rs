@@ -14,6 +14,7 @@ use super::{
 };
 use crate::{
     domain::live::Feed,
+    domain::media::{MediaLibrary, store::Storage},
     domain::search::embedded::EmbeddedIndex,
     graphql::AppSchema,
     graphql::limits::Limits,
@@ -73,6 +74,8 @@ pub struct Endpoint {
     pub admission: Arc<Admission>,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The media library (uploads, renditions).
+    pub media: Arc<MediaLibrary>,
     /// Starts on SIGTERM: live connections close, so their clients
     /// reconnect to a replica that stays.
     pub shutdown: Shutdown,
@@ -107,7 +110,13 @@ impl EndpointState {
         let db = databases.primary().clone();
         let live_loaders = Arc::new(crate::graphql::dataloader::for_request(db.clone(), None));
         let search_index = open_search_index(&config);
-        let schema = crate::graphql::build_schema(db.clone(), config.clone(), search_index.clone());
+        let media = open_media_library(&config);
+        let schema = crate::graphql::build_schema(
+            db.clone(),
+            config.clone(),
+            search_index.clone(),
+            Some(media.clone()),
+        );
         let persisted = PersistedQueries::new(
             config.persisted_queries,
             config.persisted_queries_file.clone(),
@@ -160,9 +169,22 @@ impl EndpointState {
                 config.live.subscriptions_max_per_client,
             ),
             trusted_proxies: config.rate_limit.trusted_proxies.clone(),
+            media,
             shutdown,
         }))
     }
+}
+
+/// The media library `config` describes. `toasoan serve` checks the
+/// store before it starts and refuses one it cannot open; a library built
+/// anyway (tools, tests) over such a store keeps its files in memory and
+/// says so.
+fn open_media_library(config: &Config) -> Arc<MediaLibrary> {
+    let library = MediaLibrary::from_config(config).unwrap_or_else(|err| {
+        tracing::error!(%err, "media store unavailable; media kept in memory only");
+        MediaLibrary::with_storage(config, Storage::memory())
+    });
+    Arc::new(library)
 }
 
 /// The embedded search index `config` asks for; when it cannot be opened

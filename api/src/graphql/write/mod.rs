@@ -4,6 +4,7 @@
 
 pub mod articles;
 pub mod events;
+pub mod media;
 pub mod organizations;
 pub mod people;
 pub mod sections;
@@ -30,6 +31,7 @@ pub struct Mutation(
     sections::SectionsMutation,
     tags::TagsMutation,
     webhooks::WebhooksMutation,
+    media::MediaMutation,
 );
 
 /// What a delete mutation answers: what is gone.
