@@ -143,7 +143,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
         Command::Serve => {
             api::platform::config::check(&config)?;
             // A store that cannot be opened stops the start, not an upload.
-            api::domain::media::MediaLibrary::from_config(&config)
+            api::domain::media::store::Storage::from_config(&config.media, &config.database_url)
                 .map_err(api::platform::config::ConfigError::new)?;
             let dev_credentials = auth::dev::ensure_keys(&mut config.auth)?;
             Some((

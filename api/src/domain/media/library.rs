@@ -29,6 +29,7 @@ use super::{
 use crate::platform::{
     config::Config,
     error::{AppError, AppResult},
+    metrics::Metrics,
 };
 
 /// One replica's media library.
@@ -41,6 +42,7 @@ pub struct MediaLibrary {
     decodes: Arc<Semaphore>,
     /// Renditions rendered (not served from the store) since start.
     rendered: AtomicU64,
+    metrics: Arc<Metrics>,
 }
 
 /// The result of an upload: the row, and whether it is new (`false`:
@@ -62,13 +64,13 @@ pub struct Served {
 
 impl MediaLibrary {
     /// The library the settings describe.
-    pub fn from_config(config: &Config) -> Result<Self, String> {
+    pub fn from_config(config: &Config, metrics: Arc<Metrics>) -> Result<Self, String> {
         let storage = Storage::from_config(&config.media, &config.database_url)?;
-        Ok(Self::with_storage(config, storage))
+        Ok(Self::with_storage(config, storage, metrics))
     }
 
     /// The library over `storage` (tests pick their store).
-    pub fn with_storage(config: &Config, storage: Storage) -> Self {
+    pub fn with_storage(config: &Config, storage: Storage, metrics: Arc<Metrics>) -> Self {
         let media = &config.media;
         Self {
             storage,
@@ -79,6 +81,7 @@ impl MediaLibrary {
             max_bytes: media.max_bytes(),
             decodes: Arc::new(Semaphore::new(media.concurrent_renders())),
             rendered: AtomicU64::new(0),
+            metrics,
         }
     }
 
@@ -95,6 +98,22 @@ impl MediaLibrary {
     /// Checks, scrubs and stores `bytes`; the same bytes uploaded again
     /// give the existing row. A refused file leaves nothing behind.
     pub async fn upload(
+        &self,
+        db: &DatabaseConnection,
+        bytes: Bytes,
+        details: Details,
+    ) -> AppResult<Uploaded> {
+        let result = self.checked_upload(db, bytes, details).await;
+        self.metrics.media.upload(match &result {
+            Ok(uploaded) if uploaded.created => "created",
+            Ok(_) => "existing",
+            Err(AppError::BadUserInput { .. }) => "refused",
+            Err(_) => "failed",
+        });
+        result
+    }
+
+    async fn checked_upload(
         &self,
         db: &DatabaseConnection,
         bytes: Bytes,
@@ -200,6 +219,7 @@ impl MediaLibrary {
         let key = store::rendition_key(&hash, &spec, focal);
         let mime = spec.format.mime();
         if let Some(bytes) = self.storage.get(&key).await.map_err(AppError::Internal)? {
+            self.metrics.media.rendition("store");
             return Ok(Served {
                 bytes,
                 mime,
@@ -222,6 +242,7 @@ impl MediaLibrary {
             .await?
             .map_err(|e| AppError::Internal(format!("media {id}: rendering {spec}: {e}")))?;
         self.rendered.fetch_add(1, Ordering::Relaxed);
+        self.metrics.media.rendition("rendered");
         let bytes = Bytes::from(rendered.bytes);
         self.storage
             .put(&key, bytes.clone())

@@ -110,7 +110,7 @@ impl EndpointState {
         let db = databases.primary().clone();
         let live_loaders = Arc::new(crate::graphql::dataloader::for_request(db.clone(), None));
         let search_index = open_search_index(&config);
-        let media = open_media_library(&config);
+        let media = open_media_library(&config, metrics.clone());
         let schema = crate::graphql::build_schema(
             db.clone(),
             config.clone(),
@@ -179,10 +179,10 @@ impl EndpointState {
 /// store before it starts and refuses one it cannot open; a library built
 /// anyway (tools, tests) over such a store keeps its files in memory and
 /// says so.
-fn open_media_library(config: &Config) -> Arc<MediaLibrary> {
-    let library = MediaLibrary::from_config(config).unwrap_or_else(|err| {
+fn open_media_library(config: &Config, metrics: Arc<Metrics>) -> Arc<MediaLibrary> {
+    let library = MediaLibrary::from_config(config, metrics.clone()).unwrap_or_else(|err| {
         tracing::error!(%err, "media store unavailable; media kept in memory only");
-        MediaLibrary::with_storage(config, Storage::memory())
+        MediaLibrary::with_storage(config, Storage::memory(), metrics)
     });
     Arc::new(library)
 }

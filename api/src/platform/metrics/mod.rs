@@ -14,6 +14,7 @@ mod database;
 mod graphql;
 mod http;
 mod live;
+mod media;
 mod search;
 
 use std::sync::{Arc, OnceLock};
@@ -33,6 +34,7 @@ pub use self::{
     graphql::GraphqlMetrics,
     http::{HttpMetrics, RequestLabels, UNMATCHED_ROUTE, method_label},
     live::LiveMetrics,
+    media::MediaMetrics,
     search::SearchIndexMetrics,
 };
 use super::config::observability::DEFAULT_OPERATION_NAMES;
@@ -59,6 +61,8 @@ pub struct Metrics {
     pub search_index: SearchIndexMetrics,
     /// Live subscriptions.
     pub live: LiveMetrics,
+    /// The media library.
+    pub media: MediaMetrics,
     /// The connection the scrape reads the pool and the backlog through
     /// (not counted as requests' statements).
     scrape_db: OnceLock<DatabaseConnection>,
@@ -86,6 +90,7 @@ impl Metrics {
             backlog: BacklogMetrics::default(),
             search_index: SearchIndexMetrics::default(),
             live: LiveMetrics::default(),
+            media: MediaMetrics::default(),
             scrape_db: OnceLock::new(),
         };
         let registry = &mut metrics.registry;
@@ -116,6 +121,7 @@ impl Metrics {
         metrics.backlog.register(registry);
         metrics.search_index.register(registry);
         metrics.live.register(registry);
+        metrics.media.register(registry);
         metrics
     }
 
