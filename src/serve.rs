@@ -42,6 +42,10 @@ pub async fn run(
     upkeep.extend(state.spawn_signals().await);
     let signals = state.signals();
     upkeep.extend(app::serve_metrics(&state).await?);
+    if let Some(credentials) = &dev_credentials {
+        // Only a development run without keys has one.
+        let _ = state.graphql.dev_token.set(credentials.token.clone());
+    }
     let router = app::build_router(state);
     if let Some(credentials) = dev_credentials {
         // The one deliberate print of a token: development only.

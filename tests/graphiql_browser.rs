@@ -272,3 +272,113 @@ async fn graphiql_runs_a_subscription_over_graphql_ws_in_a_headless_browser() {
     let _ = std::fs::remove_dir_all(&profile);
     server.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_links_are_shareable_and_development_fills_the_editor_token() {
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let token = common::token("dev-editor", &["editor"]);
+    app.state.graphql.dev_token.set(token.clone()).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(serve_on(listener, app.router.clone()));
+    let profile =
+        std::env::temp_dir().join(format!("toasoan-chromium-share-{}", std::process::id()));
+    let shared = "query Nguoi($slug: String!) { person(slug: $slug) { fullName } }";
+    let url = format!(
+        "http://{addr}/graphql?query={}&variables={}&operationName=Nguoi",
+        percent(shared),
+        percent(r#"{"slug":"nguyen-duc-trung"}"#)
+    );
+    let (mut child, devtools) = tokio::task::spawn_blocking({
+        let profile = profile.clone();
+        move || chromium_with_devtools(&browser, &profile, &url)
+    })
+    .await
+    .unwrap();
+    let mut page = Page::attach(&devtools).await;
+    let editors =
+        "Array.from(document.querySelectorAll('.CodeMirror')).map(e => e.CodeMirror.getValue())";
+    let mut values = serde_json::Value::Null;
+    for _ in 0..100 {
+        values = page.evaluate(editors).await;
+        if values.as_array().is_some_and(|v| v.len() >= 3) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let values: Vec<String> = values
+        .as_array()
+        .expect("GraphiQL's editors rendered")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        values.iter().any(|v| v == shared),
+        "the link's query: {values:?}"
+    );
+    assert!(
+        values.iter().any(|v| v.contains("nguyen-duc-trung")),
+        "its variables"
+    );
+    assert!(
+        values
+            .iter()
+            .any(|v| v.contains(&format!("Bearer {token}"))),
+        "the development token in the Headers tab: {values:?}"
+    );
+
+    // Typing writes the query back into the URL, so the link can be shared.
+    let search = page
+        .evaluate(
+            "(async () => {
+               document.querySelector('.graphiql-query-editor .CodeMirror')
+                 .CodeMirror.setValue('{ sections { slug name } }');
+               await new Promise(r => setTimeout(r, 300));
+               return new URLSearchParams(location.search).get('query');
+             })()",
+        )
+        .await;
+    assert_eq!(search, "{ sections { slug name } }");
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&profile);
+    server.abort();
+}
+
+#[tokio::test]
+async fn the_development_token_stays_off_pages_for_other_machines_and_proxies() {
+    let app = TestApp::empty(Backend::Sqlite).await;
+    app.state
+        .graphql
+        .dev_token
+        .set("dev-token-xyz".to_owned())
+        .unwrap();
+    let page = |forwarded: bool| {
+        let mut request = axum::http::Request::get("/graphql").header("accept", "text/html");
+        if forwarded {
+            request = request.header("x-forwarded-for", "203.0.113.9");
+        }
+        request.body(axum::body::Body::empty()).unwrap()
+    };
+    // `oneshot` has no peer address: not known to be this machine.
+    let html = common::body_text(app.send(page(false)).await).await;
+    assert!(html.contains("GraphiQL") && !html.contains("dev-token-xyz"));
+    let html = common::body_text(app.send(page(true)).await).await;
+    assert!(!html.contains("dev-token-xyz"));
+}
+
+/// Percent-encodes a query-string value.
+fn percent(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

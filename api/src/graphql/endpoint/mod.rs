@@ -104,7 +104,9 @@ pub async fn get(
         if !state.exposure.graphiql {
             return (StatusCode::NOT_FOUND, "GraphiQL is off on this server").into_response();
         }
-        return graphiql::page().into_response();
+        let token =
+            graphiql::dev_token_for(state.dev_token.get().map(String::as_str), peer, &headers);
+        return graphiql::page(token).into_response();
     }
     let viewer = match viewer(&state, &headers, response_type).await {
         Ok(viewer) => viewer,

@@ -74,6 +74,10 @@ pub struct Endpoint {
     pub admission: Arc<Admission>,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The editor token a development run printed (set by `toasoan
+    /// serve`, never in production): GraphiQL pre-fills it for a browser
+    /// on this machine.
+    pub dev_token: std::sync::OnceLock<String>,
     /// The media library (uploads, renditions).
     pub media: Arc<MediaLibrary>,
     /// Starts on SIGTERM: live connections close, so their clients
@@ -170,6 +174,7 @@ impl EndpointState {
             ),
             trusted_proxies: config.rate_limit.trusted_proxies.clone(),
             media,
+            dev_token: std::sync::OnceLock::new(),
             shutdown,
         }))
     }
