@@ -1,5 +1,7 @@
-//! GraphiQL in a real headless browser: the page served by the binary loads
-//! its scripts and renders the editor with no network beyond the server.
+//! The pages served by the binary in a real headless browser: GraphiQL
+//! loads its scripts and renders the editor with no network beyond the
+//! server; the reader page of `examples/reader/` shows what a reader sees,
+//! revalidates with ETags and works from another origin (CORS).
 //!
 //! Needs Chromium (`/usr/bin/chromium`, or `CHROMIUM`). Without it the test
 //! says so and passes locally; in CI (`CI=true`) a missing browser fails.
@@ -381,4 +383,156 @@ fn percent(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Waits until the reader page says it finished loading `what` (`#/`,
+/// `#/bai/…` or `error`) and returns its visible text.
+async fn reader_text(page: &mut Page, what: &str) -> String {
+    let check = format!("!!document.body && document.body.dataset.loaded === {what:?}");
+    for _ in 0..150 {
+        if page.evaluate(&check).await == true {
+            let text = page.evaluate("document.body.innerText").await;
+            return text.as_str().unwrap_or_default().to_owned();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let text = page.evaluate("document.body.innerText").await;
+    panic!("the reader page never loaded {what}: {text}");
+}
+
+/// `GET /graphql` answers of `status` counted by `/metrics`.
+async fn graphql_gets(app: &TestApp, status: u16) -> u64 {
+    let request = axum::http::Request::get("/metrics")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let metrics = common::body_text(app.send(request).await).await;
+    let wanted = format!("http_response_status_code=\"{status}\"");
+    metrics
+        .lines()
+        .filter(|l| l.starts_with("http_server_request_duration_seconds_count"))
+        .filter(|l| {
+            l.contains("http_route=\"/graphql\"") && l.contains("http_request_method=\"GET\"")
+        })
+        .filter(|l| l.contains(&wanted))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reader_page_shows_the_news_and_revalidates_with_etags() {
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(serve_on(listener, app.router.clone()));
+    let profile =
+        std::env::temp_dir().join(format!("toasoan-chromium-reader-{}", std::process::id()));
+    let url = format!("http://{addr}/examples/reader/");
+    let (mut child, devtools) = tokio::task::spawn_blocking({
+        let profile = profile.clone();
+        move || chromium_with_devtools(&browser, &profile, &url)
+    })
+    .await
+    .unwrap();
+    let mut page = Page::attach(&devtools).await;
+
+    // The latest political news, the seed article among them.
+    let title = "Ban cán sự đảng UBND tỉnh và Ban Dân vận Tỉnh ủy ký kết chương trình phối hợp giai đoạn 2021-2026";
+    let list = reader_text(&mut page, "#/").await;
+    assert!(
+        list.contains("Thời sự - Chính trị") && list.contains(title),
+        "{list}"
+    );
+
+    // Its page: people with their positions, captioned photos, related events.
+    let href = page
+        .evaluate(&format!(
+            "Array.from(document.querySelectorAll('a')).find(a => a.textContent === {title:?}).getAttribute('href')"
+        ))
+        .await;
+    let href = href.as_str().unwrap().to_owned();
+    page.evaluate(&format!("location.hash = {href:?}")).await;
+    let article = reader_text(&mut page, &href).await;
+    assert!(article.contains(title), "{article}");
+    assert!(
+        article.contains("Toàn cảnh hội nghị."),
+        "a caption: {article}"
+    );
+    assert!(
+        article.contains("Nguyễn Đức Trung — "),
+        "a person with a position: {article}"
+    );
+    assert!(article.contains("Sự kiện liên quan"));
+    assert!(
+        article.contains("Ký kết chương trình phối hợp công tác dân vận giai đoạn 2021-2026"),
+        "a related event: {article}"
+    );
+
+    // The first visit sent each query in full once (its hash was unknown);
+    // the second sends hashes only; the third revalidates what the second
+    // cached: nothing changed, so the server answers 304 without a body.
+    let mut revalidations = Vec::new();
+    for _ in 0..2 {
+        let before = graphql_gets(&app, 304).await;
+        page.evaluate("location.hash = '#/'").await;
+        reader_text(&mut page, "#/").await;
+        page.evaluate(&format!("location.hash = {href:?}")).await;
+        reader_text(&mut page, &href).await;
+        revalidations.push(graphql_gets(&app, 304).await - before);
+    }
+    assert_eq!(
+        revalidations,
+        [0, 2],
+        "hash-only GETs, then both queries revalidated with their ETags"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&profile);
+    server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reader_page_works_from_another_origin_as_cors_allows() {
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    for (allowed, works) in [("*", true), ("https://www.baotinh.example", false)] {
+        let app = TestApp::demo_with(Backend::Sqlite, |c| {
+            c.exposure.cors_allowed_origins = Some(allowed.to_owned());
+        })
+        .await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(serve_on(listener, app.router.clone()));
+        let profile = std::env::temp_dir().join(format!(
+            "toasoan-chromium-cors-{}-{works}",
+            std::process::id()
+        ));
+        // The page from `localhost`, the API at `127.0.0.1`: two origins.
+        let url = format!(
+            "http://localhost:{}/examples/reader/?api=http://127.0.0.1:{}",
+            addr.port(),
+            addr.port()
+        );
+        let (mut child, devtools) = tokio::task::spawn_blocking({
+            let (browser, profile) = (browser.clone(), profile.clone());
+            move || chromium_with_devtools(&browser, &profile, &url)
+        })
+        .await
+        .unwrap();
+        let mut page = Page::attach(&devtools).await;
+        if works {
+            let list = reader_text(&mut page, "#/").await;
+            assert!(list.contains("Ban cán sự đảng UBND tỉnh"), "{list}");
+        } else {
+            let refused = reader_text(&mut page, "error").await;
+            assert!(refused.contains("Không tải được"), "{refused}");
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = std::fs::remove_dir_all(&profile);
+        server.abort();
+    }
 }

@@ -4,6 +4,7 @@
 //! the GraphQL face's own (`graphql/endpoint/`); the application merges
 //! both routers (`app.rs`).
 
+mod examples;
 mod feeds;
 mod health;
 mod media;
@@ -27,6 +28,13 @@ pub fn routes(state: RestState) -> Router {
         Router::new()
     } else {
         Router::new().route("/metrics", get(metrics::metrics))
+    };
+    let router = if state.config.is_production() {
+        router
+    } else {
+        router
+            .route("/examples/reader/", get(examples::reader))
+            .route("/examples/reader/{file}", get(examples::reader))
     };
     router
         .route("/healthz", get(health::healthz))
