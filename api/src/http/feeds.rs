@@ -25,6 +25,18 @@ use crate::{
 };
 
 /// The site-wide feed.
+#[utoipa::path(get, path = "/feeds/{file}", tag = "syndication",
+    params(("file" = String, Path, description = "`rss.xml`, `atom.xml` or `feed.json`"),
+        ("content" = Option<String>, Query, description = "`summary` (default) or `full` (the body as HTML)"),
+        ("limit" = Option<u32>, Query, description = "Items, 1 to 100 (default 20)")),
+    responses(
+        (status = 200, description = "The feed.", content(
+            (String = "application/rss+xml; charset=utf-8"),
+            (String = "application/atom+xml; charset=utf-8"),
+            (String = "application/feed+json; charset=utf-8"))),
+        (status = 304, description = "Unchanged since the `ETag` or `Last-Modified` sent."),
+        (status = 400, description = "A malformed `content` or `limit`.", body = super::rest_error::ErrorBody),
+        (status = 404, description = "No such feed or scope.", body = super::rest_error::ErrorBody)))]
 pub async fn site(
     State(state): State<RestState>,
     Path(file): Path<String>,
@@ -37,6 +49,20 @@ pub async fn site(
 }
 
 /// The feed of one section, tag, person, organization or event.
+#[utoipa::path(get, path = "/feeds/{kind}/{slug}/{file}", tag = "syndication",
+    params(("kind" = String, Path, description = "`sections` (sub-sections included), `tags`, `people`, `organizations` or `events`"),
+        ("slug" = String, Path, description = "The slug of the section, tag, person, organization or event"),
+        ("file" = String, Path, description = "`rss.xml`, `atom.xml` or `feed.json`"),
+        ("content" = Option<String>, Query, description = "`summary` (default) or `full` (the body as HTML)"),
+        ("limit" = Option<u32>, Query, description = "Items, 1 to 100 (default 20)")),
+    responses(
+        (status = 200, description = "The feed.", content(
+            (String = "application/rss+xml; charset=utf-8"),
+            (String = "application/atom+xml; charset=utf-8"),
+            (String = "application/feed+json; charset=utf-8"))),
+        (status = 304, description = "Unchanged since the `ETag` or `Last-Modified` sent."),
+        (status = 400, description = "A malformed `content` or `limit`.", body = super::rest_error::ErrorBody),
+        (status = 404, description = "No such feed or scope.", body = super::rest_error::ErrorBody)))]
 pub async fn scoped(
     State(state): State<RestState>,
     Path((kind, slug, file)): Path<(String, String, String)>,

@@ -52,7 +52,7 @@ pub struct DetailsQuery {
 }
 
 /// A media item as the REST routes show it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MediaJson {
     /// The global ID (as GraphQL's `Media.id`).
@@ -96,6 +96,21 @@ impl MediaJson {
 }
 
 /// `POST /v1/media`.
+#[utoipa::path(post, path = "/v1/media", tag = "media",
+    params(("caption" = Option<String>, Query, description = "With a raw body: the caption"),
+        ("credit" = Option<String>, Query, description = "With a raw body: who took or owns it"),
+        ("alt" = Option<String>, Query, description = "With a raw body: the text alternative")),
+    request_body(description = "The image: `multipart/form-data` (field `file`; text fields `caption`, `credit`, `alt`) or the raw bytes", content(
+        (String = "multipart/form-data"), (String = "image/jpeg"), (String = "image/png"),
+        (String = "image/webp"), (String = "image/gif"))),
+    responses(
+        (status = 201, description = "Stored: a new media item.", body = MediaJson),
+        (status = 200, description = "The same bytes were uploaded before: that item.", body = MediaJson),
+        (status = 400, description = "Not an image, truncated, too many pixels, or malformed details (`BAD_USER_INPUT`).", body = super::rest_error::ErrorBody),
+        (status = 401, description = "No token, or one that does not verify.", body = super::rest_error::ErrorBody),
+        (status = 403, description = "Not a writer, editor or admin.", body = super::rest_error::ErrorBody),
+        (status = 413, description = "Larger than `MEDIA_MAX_MB` (`BAD_USER_INPUT`).", body = super::rest_error::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn upload(
     State(state): State<RestState>,
     Query(query): Query<DetailsQuery>,
@@ -184,6 +199,16 @@ fn body_error(status: StatusCode, text: String) -> ApiError {
 }
 
 /// `DELETE /v1/media/{id}`.
+#[utoipa::path(delete, path = "/v1/media/{id}", tag = "media",
+    params(("id" = String, Path, description = "The media item's global ID")),
+    responses(
+        (status = 204, description = "Deleted, with its original and renditions."),
+        (status = 400, description = "Not a media ID.", body = super::rest_error::ErrorBody),
+        (status = 401, description = "No token, or one that does not verify.", body = super::rest_error::ErrorBody),
+        (status = 403, description = "Not an editor or admin.", body = super::rest_error::ErrorBody),
+        (status = 404, description = "No such media item.", body = super::rest_error::ErrorBody),
+        (status = 409, description = "Articles still show it (the message names them).", body = super::rest_error::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn delete(
     State(state): State<RestState>,
     headers: HeaderMap,
@@ -203,18 +228,44 @@ pub struct VersionQuery {
 }
 
 /// `GET /media/{key}/{size}/{file}`.
+#[utoipa::path(get, path = "/media/{key}/{size}/{file}", tag = "media",
+    params(("key" = String, Path, description = "`{id}-{hash prefix}`, as `Media.url` gives it"),
+        ("size" = String, Path, description = "`{width}x{height}`: a width of `MEDIA_WIDTHS`; height 0, or the width at one of `MEDIA_ASPECT_RATIOS`"),
+        ("file" = String, Path, description = "`{fit}.{format}`: `cover`, `contain` or `width` (height 0); `jpg`, `webp` or `png`"),
+        ("v" = Option<String>, Query, description = "The version `Media.url` gives: with the current one the answer is immutable")),
+    responses(
+        (status = 200, description = "The rendition.", content(
+            (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/webp"), (Vec<u8> = "image/png"))),
+        (status = 304, description = "Unchanged since the `ETag` sent."),
+        (status = 308, description = "A fit and height that disagree (`width` with a height, `cover` or `contain` without one): the canonical URL, in `Location`."),
+        (status = 400, description = "A size, fit or format outside the allowed set.", body = super::rest_error::ErrorBody),
+        (status = 404, description = "No such media item (or a wrong key).", body = super::rest_error::ErrorBody)))]
 pub async fn rendition(
     State(state): State<RestState>,
     headers: HeaderMap,
     Path((key, size, file)): Path<(String, String, String)>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    let spec = state
-        .media
-        .links
-        .rules()
-        .parse(&size, &file)
-        .map_err(|message| AppError::bad_input("size", message))?;
+    if links::parse_key(&key).is_none() {
+        return Err(AppError::NotFound(format!("no media {key}")).into());
+    }
+    let rules = state.media.links.rules();
+    let spec = match rules.parse(&size, &file) {
+        Ok(spec) => spec,
+        // `640x360/width.jpg` means `640x0/width.jpg`: one URL per rendition.
+        Err(message) => match rules.canonical(&size, &file) {
+            Some(spec) => {
+                let version = query.v.map(|v| format!("?v={v}")).unwrap_or_default();
+                let location = format!("/media/{key}/{spec}{version}");
+                return Ok((
+                    StatusCode::PERMANENT_REDIRECT,
+                    [(header::LOCATION, location)],
+                )
+                    .into_response());
+            }
+            None => return Err(AppError::bad_input("size", message).into()),
+        },
+    };
     let served = state.media.rendition(&state.db, &key, spec).await?;
     let cache = if query.v.as_deref() == Some(served.version.as_str()) {
         IMMUTABLE
@@ -231,6 +282,13 @@ pub async fn rendition(
 }
 
 /// `GET /media/{key}/original`.
+#[utoipa::path(get, path = "/media/{key}/original", tag = "media",
+    params(("key" = String, Path, description = "`{id}-{hash prefix}`, as `Media.url` gives it")),
+    responses(
+        (status = 200, description = "The uploaded original, its location metadata removed.", content(
+            (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/webp"), (Vec<u8> = "image/png"), (Vec<u8> = "image/gif"))),
+        (status = 304, description = "Unchanged since the `ETag` sent."),
+        (status = 404, description = "No such media item (or a wrong key).", body = super::rest_error::ErrorBody)))]
 pub async fn original(
     State(state): State<RestState>,
     headers: HeaderMap,

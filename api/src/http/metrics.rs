@@ -9,6 +9,9 @@ use crate::platform::{db::replica_metrics, metrics::CONTENT_TYPE};
 
 /// The exposition, the pool and the backlog read now, and the state of
 /// each read replica.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses(
+    (status = 200, description = "Every series, in the Prometheus text format.",
+     content_type = "text/plain; version=0.0.4", body = String)))]
 pub async fn metrics(State(state): State<RestState>) -> impl IntoResponse {
     let mut text = state.metrics.render().await;
     // The replicas' series, before the end marker when there is one.

@@ -10,6 +10,7 @@ mod health;
 mod media;
 mod metrics;
 mod ninjs;
+pub mod openapi;
 pub mod rate_limit;
 mod rest;
 pub mod rest_error;
@@ -46,6 +47,8 @@ pub fn routes(state: RestState) -> Router {
         .route("/sitemap-news.xml", get(sitemaps::news))
         .route("/v1/ninjs/articles/{key}", get(ninjs::article))
         .route("/v1/sync", get(sync::sync))
+        .route("/v1/openapi.json", get(openapi::document))
+        .route(openapi::NINJS_SCHEMA_PATH, get(openapi::ninjs_schema))
         .route("/v1/media", axum::routing::post(media::upload))
         .route("/v1/media/{id}", axum::routing::delete(media::delete))
         .route("/media/{key}/original", get(media::original))

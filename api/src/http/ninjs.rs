@@ -24,6 +24,14 @@ use crate::{
 };
 
 /// The handler.
+#[utoipa::path(get, path = "/v1/ninjs/articles/{key}", tag = "syndication",
+    params(("key" = String, Path, description = "The article's global ID or its slug (old slugs too)")),
+    responses(
+        (status = 200, description = "The article as an IPTC ninjs 3.1 item.",
+         body = ref("/v1/schemas/ninjs-3.1.json"), content_type = "application/json"),
+        (status = 401, description = "A bearer token that does not verify.", body = super::rest_error::ErrorBody),
+        (status = 404, description = "No such article, or not one the caller may read.", body = super::rest_error::ErrorBody)),
+    security((), ("bearer" = [])))]
 pub async fn article(
     State(state): State<RestState>,
     headers: HeaderMap,

@@ -16,6 +16,39 @@ use crate::platform::{
     request_scope,
 };
 
+/// The error body of every REST route, the GraphQL error shape (for the
+/// OpenAPI document; the body is built by [`ApiError`]).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    /// One error (REST routes answer one at a time).
+    errors: Vec<ErrorItem>,
+}
+
+/// One error.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorItem {
+    /// What went wrong, for people.
+    message: String,
+    extensions: ErrorExtensions,
+}
+
+/// What a program reads.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorExtensions {
+    /// Stable: `BAD_USER_INPUT`, `UNAUTHENTICATED`, `FORBIDDEN`,
+    /// `NOT_FOUND`, `CONFLICT`, `RATE_LIMITED`, `TIMEOUT`,
+    /// `SERVICE_UNAVAILABLE`, `DATABASE_BUSY`, `INTERNAL_SERVER_ERROR`.
+    code: String,
+    /// The parameter or field at fault (`BAD_USER_INPUT`).
+    field: Option<String>,
+    /// The response's `X-Request-Id`, to quote when reporting a problem.
+    #[schema(rename = "requestId")]
+    request_id: Option<String>,
+}
+
 /// The HTTP status of an error code.
 pub fn status_of(code: &str) -> StatusCode {
     match code {

@@ -32,6 +32,9 @@ fn answer(headers: &HeaderMap, body: AppResult<Vec<u8>>) -> Response {
 }
 
 /// The sitemap index.
+#[utoipa::path(get, path = "/sitemap.xml", tag = "syndication", responses(
+        (status = 200, description = "The sitemap index.", content_type = "application/xml; charset=utf-8", body = String),
+        (status = 304, description = "Unchanged since the `ETag` sent.")))]
 pub async fn index(State(state): State<RestState>, headers: HeaderMap) -> Response {
     let state = &state;
     let body = async {
@@ -51,6 +54,12 @@ pub async fn index(State(state): State<RestState>, headers: HeaderMap) -> Respon
 }
 
 /// A page of the index: `articles-{n}.xml` or `sections.xml`.
+#[utoipa::path(get, path = "/sitemaps/{file}", tag = "syndication",
+    params(("file" = String, Path, description = "`articles-{n}.xml` (from 1) or `sections.xml`")),
+    responses(
+        (status = 200, description = "A page of the sitemap.", content_type = "application/xml; charset=utf-8", body = String),
+        (status = 304, description = "Unchanged since the `ETag` sent."),
+        (status = 404, description = "No such page.", body = super::rest_error::ErrorBody)))]
 pub async fn page(
     State(state): State<RestState>,
     Path(file): Path<String>,
@@ -93,6 +102,9 @@ pub async fn page(
 }
 
 /// The Google News sitemap: the last two days, at most 1,000 articles.
+#[utoipa::path(get, path = "/sitemap-news.xml", tag = "syndication", responses(
+        (status = 200, description = "The Google News sitemap.", content_type = "application/xml; charset=utf-8", body = String),
+        (status = 304, description = "Unchanged since the `ETag` sent.")))]
 pub async fn news(State(state): State<RestState>, headers: HeaderMap) -> Response {
     let state = &state;
     let body = async {

@@ -53,18 +53,18 @@ pub struct Params {
 }
 
 /// One page of the log.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct SyncPage {
+pub struct SyncPage {
     items: Vec<Item>,
     next_cursor: String,
     has_more: bool,
 }
 
 /// One entry, with the article's current ninjs or a tombstone.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Item {
+pub struct Item {
     cursor: String,
     seq: i64,
     kind: String,
@@ -74,14 +74,16 @@ struct Item {
     slug: String,
     /// The article's version when the entry was written.
     version: i32,
+    /// The article as it is now (absent for a tombstone).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = super::openapi::ninjs_ref)]
     ninjs: Option<Ninjs>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tombstone: Option<Tombstone>,
 }
 
-#[derive(Serialize)]
-struct Tombstone {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Tombstone {
     id: String,
     uri: String,
     slug: String,
@@ -101,6 +103,15 @@ fn limit(text: Option<&str>) -> Result<u64, ApiError> {
 }
 
 /// The handler.
+#[utoipa::path(get, path = "/v1/sync", tag = "syndication",
+    params(("cursor" = Option<String>, Query, description = "`nextCursor` of the previous page; absent: from the start"),
+        ("limit" = Option<u32>, Query, description = "Items, 1 to 100 (default 50)")),
+    responses(
+        (status = 200, description = "One page of the change log.", body = SyncPage),
+        (status = 400, description = "A malformed `cursor` or `limit`.", body = super::rest_error::ErrorBody),
+        (status = 401, description = "No token, or one that does not verify.", body = super::rest_error::ErrorBody),
+        (status = 403, description = "A token without the partner, editor or admin role.", body = super::rest_error::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn sync(
     State(state): State<RestState>,
     headers: HeaderMap,

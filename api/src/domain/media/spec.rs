@@ -121,25 +121,43 @@ impl Rules {
     /// Parses `{width}x{height}` and `{fit}.{format}` of a rendition URL,
     /// refusing what the rules do not allow (the message says why).
     pub fn parse(&self, size: &str, file: &str) -> Result<Spec, String> {
-        let (width, height) = size
-            .split_once('x')
-            .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
-            .ok_or_else(|| format!("`{size}` is not {{width}}x{{height}}"))?;
-        let (fit, format) = file
-            .split_once('.')
-            .ok_or_else(|| format!("`{file}` is not {{fit}}.{{format}}"))?;
-        let fit =
-            Fit::parse(fit).ok_or_else(|| format!("fit `{fit}` is not cover, contain or width"))?;
-        let format = Format::parse(format)
-            .ok_or_else(|| format!("format `{format}` is not jpg, webp or png"))?;
-        let spec = Spec {
-            width,
-            height,
-            fit,
-            format,
-        };
+        let spec = parts(size, file)?;
         self.check(&spec)?;
         Ok(spec)
+    }
+
+    /// The allowed rendition a URL means when only its fit and height
+    /// disagree (`width` with a height, `cover` or `contain` without
+    /// one): clients are redirected there. `None` for anything else.
+    pub fn canonical(&self, size: &str, file: &str) -> Option<Spec> {
+        let spec = parts(size, file).ok()?;
+        let meant = match (spec.fit, spec.height) {
+            (Fit::Width, h) if h > 0 && self.ratio_height(spec.width, h).is_some() => {
+                Spec { height: 0, ..spec }
+            }
+            (Fit::Cover | Fit::Contain, 0) => Spec {
+                fit: Fit::Width,
+                ..spec
+            },
+            _ => return None,
+        };
+        self.check(&meant).ok().map(|()| meant)
+    }
+
+    /// Every allowed `{width}x{height}` (height 0 first), for the OpenAPI
+    /// document.
+    pub fn sizes(&self) -> Vec<String> {
+        let mut sizes = Vec::new();
+        for w in &self.widths {
+            sizes.push(format!("{w}x0"));
+            for (p, q) in &self.ratios {
+                let size = format!("{w}x{}", at_ratio(*w, *p, *q));
+                if !sizes.contains(&size) {
+                    sizes.push(size);
+                }
+            }
+        }
+        sizes
     }
 
     /// Whether `spec` is one of the allowed renditions.
@@ -220,6 +238,28 @@ impl Rules {
     }
 }
 
+/// `{width}x{height}` and `{fit}.{format}` as written, not yet checked
+/// against the rules.
+fn parts(size: &str, file: &str) -> Result<Spec, String> {
+    let (width, height) = size
+        .split_once('x')
+        .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+        .ok_or_else(|| format!("`{size}` is not {{width}}x{{height}}"))?;
+    let (fit, format) = file
+        .split_once('.')
+        .ok_or_else(|| format!("`{file}` is not {{fit}}.{{format}}"))?;
+    let fit =
+        Fit::parse(fit).ok_or_else(|| format!("fit `{fit}` is not cover, contain or width"))?;
+    let format = Format::parse(format)
+        .ok_or_else(|| format!("format `{format}` is not jpg, webp or png"))?;
+    Ok(Spec {
+        width,
+        height,
+        fit,
+        format,
+    })
+}
+
 /// The height of `width` at ratio `p:q`, rounded.
 fn at_ratio(width: u32, p: u32, q: u32) -> u32 {
     ((u64::from(width) * u64::from(q) + u64::from(p) / 2) / u64::from(p)).max(1) as u32
@@ -256,6 +296,27 @@ mod tests {
         ] {
             assert!(rules().parse(size, file).is_err(), "{size}/{file}");
         }
+    }
+
+    #[test]
+    fn a_fit_and_height_that_disagree_have_a_canonical_url() {
+        let r = rules();
+        assert_eq!(
+            r.canonical("640x360", "width.jpg").unwrap().to_string(),
+            "640x0/width.jpg"
+        );
+        assert_eq!(
+            r.canonical("640x0", "cover.webp").unwrap().to_string(),
+            "640x0/width.webp"
+        );
+        assert_eq!(r.canonical("640x360", "cover.jpg"), None, "already valid");
+        assert_eq!(r.canonical("641x0", "cover.jpg"), None, "no allowed width");
+        assert_eq!(
+            r.canonical("640x361", "width.jpg"),
+            None,
+            "no allowed ratio"
+        );
+        assert_eq!(r.sizes()[..4], ["320x0", "320x180", "320x320", "320x240"]);
     }
 
     #[test]
