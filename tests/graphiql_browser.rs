@@ -536,3 +536,51 @@ async fn the_reader_page_works_from_another_origin_as_cors_allows() {
         server.abort();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_reference_renders_every_rest_route_offline() {
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    let app = TestApp::empty(Backend::Sqlite).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(serve_on(listener, app.router.clone()));
+    let profile =
+        std::env::temp_dir().join(format!("toasoan-chromium-docs-{}", std::process::id()));
+    let url = format!("http://{addr}/v1/docs");
+    let (mut child, devtools) = tokio::task::spawn_blocking({
+        let profile = profile.clone();
+        move || chromium_with_devtools(&browser, &profile, &url)
+    })
+    .await
+    .unwrap();
+    let mut page = Page::attach(&devtools).await;
+    let count = "document.querySelectorAll('.opblock').length";
+    let mut rendered = 0;
+    for _ in 0..150 {
+        rendered = page.evaluate(count).await.as_u64().unwrap_or(0);
+        if rendered >= 15 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(rendered >= 15, "every operation is listed: {rendered}");
+    let text = page.evaluate("document.body.innerText").await;
+    let text = text.as_str().unwrap();
+    assert!(text.contains("Toà Soạn REST API") && text.contains("/v1/sync"));
+    let elsewhere = page
+        .evaluate(&format!(
+            "performance.getEntriesByType('resource').map(e => e.name).filter(u => !u.startsWith('http://{addr}/'))"
+        ))
+        .await;
+    assert_eq!(
+        elsewhere,
+        serde_json::json!([]),
+        "nothing from another host"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&profile);
+    server.abort();
+}

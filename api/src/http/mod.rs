@@ -12,6 +12,7 @@ mod metrics;
 mod ninjs;
 pub mod openapi;
 pub mod rate_limit;
+mod reference;
 mod rest;
 pub mod rest_error;
 mod sitemaps;
@@ -49,6 +50,8 @@ pub fn routes(state: RestState) -> Router {
         .route("/v1/sync", get(sync::sync))
         .route("/v1/openapi.json", get(openapi::document))
         .route(openapi::NINJS_SCHEMA_PATH, get(openapi::ninjs_schema))
+        .route("/v1/docs", get(reference::page))
+        .route("/v1/docs/assets/{file}", get(reference::asset))
         .route("/v1/media", axum::routing::post(media::upload))
         .route("/v1/media/{id}", axum::routing::delete(media::delete))
         .route("/media/{key}/original", get(media::original))
