@@ -3,43 +3,31 @@
 //! in development so that it runs against the server that serves it. Not
 //! in production: a real site serves its own pages.
 
-use axum::{
-    extract::Path,
-    http::{StatusCode, header},
-    response::{IntoResponse, Response},
-};
+use axum::{extract::Path, response::Response};
+
+use crate::platform::assets::{self, Asset};
 
 /// The page's files, by name.
-const FILES: &[(&str, &str, &str)] = &[
+const FILES: &[Asset] = &[
     (
         "",
         "text/html; charset=utf-8",
-        include_str!("../../../examples/reader/index.html"),
+        include_bytes!("../../../examples/reader/index.html"),
     ),
     (
         "index.html",
         "text/html; charset=utf-8",
-        include_str!("../../../examples/reader/index.html"),
+        include_bytes!("../../../examples/reader/index.html"),
     ),
     (
         "reader.js",
         "text/javascript; charset=utf-8",
-        include_str!("../../../examples/reader/reader.js"),
+        include_bytes!("../../../examples/reader/reader.js"),
     ),
 ];
 
 /// `GET /examples/reader/` and `GET /examples/reader/{file}`.
 pub async fn reader(file: Option<Path<String>>) -> Response {
     let name = file.map(|Path(name)| name).unwrap_or_default();
-    match FILES.iter().find(|(n, _, _)| *n == name) {
-        Some((_, content_type, body)) => (
-            [
-                (header::CONTENT_TYPE, *content_type),
-                (header::CACHE_CONTROL, "no-cache"),
-            ],
-            *body,
-        )
-            .into_response(),
-        None => (StatusCode::NOT_FOUND, "no such file").into_response(),
-    }
+    assets::serve(FILES, &name, "no-cache")
 }

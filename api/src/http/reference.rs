@@ -5,16 +5,17 @@
 
 use axum::{
     extract::Path,
-    http::{StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::{Html, Response},
 };
+
+use crate::platform::assets::{self, Asset};
 
 /// The page.
 pub async fn page() -> Html<&'static str> {
     Html(include_str!("../../assets/api-reference/index.html"))
 }
 
-const ASSETS: &[(&str, &str, &[u8])] = &[
+const ASSETS: &[Asset] = &[
     (
         "swagger-ui-bundle.js",
         "text/javascript; charset=utf-8",
@@ -29,15 +30,5 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 
 /// `GET /v1/docs/assets/{file}`.
 pub async fn asset(Path(file): Path<String>) -> Response {
-    match ASSETS.iter().find(|(name, _, _)| *name == file) {
-        Some((_, content_type, bytes)) => (
-            [
-                (header::CONTENT_TYPE, *content_type),
-                (header::CACHE_CONTROL, "public, max-age=86400"),
-            ],
-            *bytes,
-        )
-            .into_response(),
-        None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
-    }
+    assets::serve(ASSETS, &file, "public, max-age=86400")
 }

@@ -4,6 +4,7 @@
 //! text and time helpers. Knows nothing of the newsroom's rules
 //! or of the faces.
 
+pub mod assets;
 pub mod auth;
 pub mod conditional;
 pub mod config;

@@ -3,9 +3,10 @@
 
 use axum::{
     extract::Path,
-    http::{StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::{Html, Response},
 };
+
+use crate::platform::assets::{self, Asset};
 
 const PAGE: &str = include_str!("../../../assets/graphiql/index.html");
 const DEV_HEADERS: &str = "/*DEV_HEADERS*/null";
@@ -38,7 +39,7 @@ pub fn dev_token_for<'a>(
 }
 
 /// The vendored scripts and styles, by file name.
-const ASSETS: &[(&str, &str, &[u8])] = &[
+const ASSETS: &[Asset] = &[
     (
         "graphiql.min.js",
         "text/javascript; charset=utf-8",
@@ -63,15 +64,5 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 
 /// `GET /graphiql/assets/{file}`.
 pub async fn asset(Path(file): Path<String>) -> Response {
-    match ASSETS.iter().find(|(name, _, _)| *name == file) {
-        Some((_, content_type, bytes)) => (
-            [
-                (header::CONTENT_TYPE, *content_type),
-                (header::CACHE_CONTROL, "public, max-age=86400"),
-            ],
-            *bytes,
-        )
-            .into_response(),
-        None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
-    }
+    assets::serve(ASSETS, &file, "public, max-age=86400")
 }
