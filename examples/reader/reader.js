@@ -2,11 +2,14 @@
 // latest political news, and an article page with its people, captioned
 // photos and related events ("Sự kiện liên quan").
 //
-// Every query goes over GET with an automatic persisted query (Apollo's
-// protocol): the hash alone, and the full query once when the server does
-// not know it yet. `cache: 'no-cache'` makes the browser revalidate its
-// copy with the ETag it kept (If-None-Match): an unchanged answer comes
-// back as 304 with no body.
+// Every query goes over GET with a persisted query (Apollo's protocol):
+// its first call on a page load sends the query with its hash (which
+// registers it, and gives a URL that stays the same from one load to the
+// next); later calls send the hash alone (and the query again only if the
+// server answers PERSISTED_QUERY_NOT_FOUND, after a restart). With
+// `cache: 'no-cache'` the browser revalidates what it kept with its ETag
+// (If-None-Match): an unchanged answer comes back as 304 with no body, so
+// the second load of a page costs headers only.
 //
 // `?api=https://api.example` (or `window.TOASOAN_API`) points the page at
 // an API on another origin, allowed by its CORS_ALLOWED_ORIGINS; by
@@ -45,12 +48,17 @@ async function sha256(text) {
   return Array.from(new Uint8Array(digest), b => b.toString(16).padStart(2, '0')).join('');
 }
 
-// One GraphQL query over GET: the hash first, the query too when needed.
+// The documents this page load has already sent in full.
+const registered = new Set();
+
+// One GraphQL query over GET: query and hash the first time, then the
+// hash alone.
 async function query(document, variables) {
   const hash = await sha256(document);
   const params = new URLSearchParams();
   if (variables) params.set('variables', JSON.stringify(variables));
   params.set('extensions', JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } }));
+  if (!registered.has(hash)) params.set('query', document);
   let body = await get(params);
   const unknown = (body.errors || []).some(e => e.extensions && e.extensions.code === 'PERSISTED_QUERY_NOT_FOUND');
   if (unknown) {
@@ -58,6 +66,7 @@ async function query(document, variables) {
     body = await get(params);
   }
   if (body.errors) throw new Error(body.errors.map(e => e.message).join('; '));
+  registered.add(hash);
   return body.data;
 }
 
