@@ -15,6 +15,7 @@ pub mod rate_limit;
 mod reference;
 mod rest;
 pub mod rest_error;
+mod schemas;
 mod sitemaps;
 mod state;
 mod sync;
@@ -49,7 +50,7 @@ pub fn routes(state: RestState) -> Router {
         .route("/v1/ninjs/articles/{key}", get(ninjs::article))
         .route("/v1/sync", get(sync::sync))
         .route("/v1/openapi.json", get(openapi::document))
-        .route(openapi::NINJS_SCHEMA_PATH, get(openapi::ninjs_schema))
+        .route(schemas::NINJS_SCHEMA_PATH, get(schemas::ninjs_schema))
         .route("/v1/docs", get(reference::page))
         .route("/v1/docs/assets/{file}", get(reference::asset))
         .route("/v1/media", axum::routing::post(media::upload))

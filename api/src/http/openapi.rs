@@ -1,8 +1,7 @@
 //! `GET /v1/openapi.json`: the OpenAPI 3.1 document of every REST route,
 //! generated from the handlers' own `#[utoipa::path]` annotations and
 //! response types, so it cannot drift from them. ninjs answers refer to
-//! the IPTC schema the project vendors, served at
-//! `GET /v1/schemas/ninjs-3.1.json`.
+//! the IPTC schema the project vendors ([`super::schemas`]).
 
 use axum::{
     Json,
@@ -25,9 +24,6 @@ use super::{
     sitemaps, sync,
 };
 use crate::platform::{error::AppError, pagination::MAX_PAGE_SIZE};
-
-/// Where the vendored ninjs schema is served.
-pub const NINJS_SCHEMA_PATH: &str = "/v1/schemas/ninjs-3.1.json";
 
 /// The REST routes' document.
 #[derive(OpenApi)]
@@ -118,11 +114,6 @@ fn item_operations(
     .flatten()
 }
 
-/// The ninjs schema, by reference (for `#[schema(schema_with = …)]`).
-pub fn ninjs_ref() -> Ref {
-    Ref::new(NINJS_SCHEMA_PATH)
-}
-
 /// `GET /v1/openapi.json`.
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "operations",
     responses((status = 200, description = "This document (OpenAPI 3.1).", content_type = "application/json", body = Object)))]
@@ -197,17 +188,4 @@ fn content_modes() -> Value {
 
 fn feed_limit() -> Value {
     json!({"type": "integer", "minimum": 1, "maximum": 100})
-}
-
-/// `GET /v1/schemas/ninjs-3.1.json`: IPTC's ninjs 3.1 JSON Schema, as
-/// vendored (`api/standards/ninjs/`).
-pub async fn ninjs_schema() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/schema+json"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        include_str!("../../standards/ninjs/ninjs-schema_3.1.json"),
-    )
-        .into_response()
 }

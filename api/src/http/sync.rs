@@ -76,7 +76,7 @@ pub struct Item {
     version: i32,
     /// The article as it is now (absent for a tombstone).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(schema_with = super::openapi::ninjs_ref)]
+    #[schema(schema_with = super::schemas::ninjs_ref)]
     ninjs: Option<Ninjs>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tombstone: Option<Tombstone>,
