@@ -123,6 +123,42 @@ fn chromium_with_devtools(
     (child, address)
 }
 
+/// A headless Chromium (its own profile) with DevTools on one page,
+/// stopped and its profile removed on drop.
+struct Session {
+    child: std::process::Child,
+    profile: PathBuf,
+    page: Page,
+}
+
+impl Session {
+    /// Opens `url` in a browser whose profile is named after `name`.
+    async fn open(browser: &std::path::Path, name: &str, url: String) -> Self {
+        let profile =
+            std::env::temp_dir().join(format!("toasoan-chromium-{name}-{}", std::process::id()));
+        let (child, devtools) = tokio::task::spawn_blocking({
+            let (browser, profile) = (browser.to_path_buf(), profile.clone());
+            move || chromium_with_devtools(&browser, &profile, &url)
+        })
+        .await
+        .unwrap();
+        let page = Page::attach(&devtools).await;
+        Self {
+            child,
+            profile,
+            page,
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
 /// A DevTools session with one page.
 struct Page {
     socket: tokio_tungstenite::WebSocketStream<
@@ -199,16 +235,9 @@ async fn graphiql_runs_a_subscription_over_graphql_ws_in_a_headless_browser() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(serve_on(listener, app.router.clone()));
-    let profile =
-        std::env::temp_dir().join(format!("toasoan-chromium-live-{}", std::process::id()));
     let url = format!("http://{addr}/graphql");
-    let (mut child, devtools) = tokio::task::spawn_blocking({
-        let profile = profile.clone();
-        move || chromium_with_devtools(&browser, &profile, &url)
-    })
-    .await
-    .unwrap();
-    let mut page = Page::attach(&devtools).await;
+    let mut session = Session::open(&browser, "live", url).await;
+    let page = &mut session.page;
 
     // Act: GraphiQL's own fetcher (the page's `fetcher`, configured with
     // its subscriptionUrl) starts a subscription, as its Run button does
@@ -269,9 +298,6 @@ async fn graphiql_runs_a_subscription_over_graphql_ws_in_a_headless_browser() {
         event["data"]["articlePublished"]["title"],
         "Trực tiếp: khai mạc kỳ họp thứ 5 HĐND tỉnh"
     );
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&profile);
     server.abort();
 }
 
@@ -286,21 +312,14 @@ async fn graphiql_links_are_shareable_and_development_fills_the_editor_token() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(serve_on(listener, app.router.clone()));
-    let profile =
-        std::env::temp_dir().join(format!("toasoan-chromium-share-{}", std::process::id()));
     let shared = "query Nguoi($slug: String!) { person(slug: $slug) { fullName } }";
     let url = format!(
         "http://{addr}/graphql?query={}&variables={}&operationName=Nguoi",
         percent(shared),
         percent(r#"{"slug":"nguyen-duc-trung"}"#)
     );
-    let (mut child, devtools) = tokio::task::spawn_blocking({
-        let profile = profile.clone();
-        move || chromium_with_devtools(&browser, &profile, &url)
-    })
-    .await
-    .unwrap();
-    let mut page = Page::attach(&devtools).await;
+    let mut session = Session::open(&browser, "share", url).await;
+    let page = &mut session.page;
     let editors =
         "Array.from(document.querySelectorAll('.CodeMirror')).map(e => e.CodeMirror.getValue())";
     let mut values = serde_json::Value::Null;
@@ -344,9 +363,6 @@ async fn graphiql_links_are_shareable_and_development_fills_the_editor_token() {
         )
         .await;
     assert_eq!(search, "{ sections { slug name } }");
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&profile);
     server.abort();
 }
 
@@ -427,20 +443,13 @@ async fn the_reader_page_shows_the_news_and_revalidates_with_etags() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(serve_on(listener, app.router.clone()));
-    let profile =
-        std::env::temp_dir().join(format!("toasoan-chromium-reader-{}", std::process::id()));
     let url = format!("http://{addr}/examples/reader/");
-    let (mut child, devtools) = tokio::task::spawn_blocking({
-        let profile = profile.clone();
-        move || chromium_with_devtools(&browser, &profile, &url)
-    })
-    .await
-    .unwrap();
-    let mut page = Page::attach(&devtools).await;
+    let mut session = Session::open(&browser, "reader", url).await;
+    let page = &mut session.page;
 
     // The latest political news, the seed article among them.
     let title = "Ban cán sự đảng UBND tỉnh và Ban Dân vận Tỉnh ủy ký kết chương trình phối hợp giai đoạn 2021-2026";
-    let list = reader_text(&mut page, "#/").await;
+    let list = reader_text(page, "#/").await;
     assert!(
         list.contains("Thời sự - Chính trị") && list.contains(title),
         "{list}"
@@ -454,7 +463,7 @@ async fn the_reader_page_shows_the_news_and_revalidates_with_etags() {
         .await;
     let href = href.as_str().unwrap().to_owned();
     page.evaluate(&format!("location.hash = {href:?}")).await;
-    let article = reader_text(&mut page, &href).await;
+    let article = reader_text(page, &href).await;
     assert!(article.contains(title), "{article}");
     assert!(
         article.contains("Toàn cảnh hội nghị."),
@@ -473,7 +482,7 @@ async fn the_reader_page_shows_the_news_and_revalidates_with_etags() {
     // Within the page, later calls send the hash alone.
     let (hash_only, before) = (graphql_gets(&app, 200).await, graphql_gets(&app, 304).await);
     page.evaluate("location.hash = '#/'").await;
-    reader_text(&mut page, "#/").await;
+    reader_text(page, "#/").await;
     assert_eq!(
         graphql_gets(&app, 200).await,
         hash_only + 1,
@@ -487,18 +496,15 @@ async fn the_reader_page_shows_the_news_and_revalidates_with_etags() {
     page.evaluate(&format!("location.hash = {href:?}; location.reload()"))
         .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let again = reader_text(&mut page, &href).await;
+    let again = reader_text(page, &href).await;
     assert!(again.contains("Toàn cảnh hội nghị."));
     page.evaluate("location.hash = '#/'").await;
-    reader_text(&mut page, "#/").await;
+    reader_text(page, "#/").await;
     assert_eq!(
         graphql_gets(&app, 304).await,
         before + 2,
         "both queries revalidated with their ETags on the second load"
     );
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&profile);
     server.abort();
 }
 
@@ -515,33 +521,21 @@ async fn the_reader_page_works_from_another_origin_as_cors_allows() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let server = tokio::spawn(serve_on(listener, app.router.clone()));
-        let profile = std::env::temp_dir().join(format!(
-            "toasoan-chromium-cors-{}-{works}",
-            std::process::id()
-        ));
         // The page from `localhost`, the API at `127.0.0.1`: two origins.
         let url = format!(
             "http://localhost:{}/examples/reader/?api=http://127.0.0.1:{}",
             addr.port(),
             addr.port()
         );
-        let (mut child, devtools) = tokio::task::spawn_blocking({
-            let (browser, profile) = (browser.clone(), profile.clone());
-            move || chromium_with_devtools(&browser, &profile, &url)
-        })
-        .await
-        .unwrap();
-        let mut page = Page::attach(&devtools).await;
+        let mut session = Session::open(&browser, &format!("cors-{works}"), url).await;
+        let page = &mut session.page;
         if works {
-            let list = reader_text(&mut page, "#/").await;
+            let list = reader_text(page, "#/").await;
             assert!(list.contains("Ban cán sự đảng UBND tỉnh"), "{list}");
         } else {
-            let refused = reader_text(&mut page, "error").await;
+            let refused = reader_text(page, "error").await;
             assert!(refused.contains("Không tải được"), "{refused}");
         }
-        let _ = child.kill();
-        let _ = child.wait();
-        let _ = std::fs::remove_dir_all(&profile);
         server.abort();
     }
 }
@@ -555,16 +549,9 @@ async fn the_api_reference_renders_every_rest_route_offline() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(serve_on(listener, app.router.clone()));
-    let profile =
-        std::env::temp_dir().join(format!("toasoan-chromium-docs-{}", std::process::id()));
     let url = format!("http://{addr}/v1/docs");
-    let (mut child, devtools) = tokio::task::spawn_blocking({
-        let profile = profile.clone();
-        move || chromium_with_devtools(&browser, &profile, &url)
-    })
-    .await
-    .unwrap();
-    let mut page = Page::attach(&devtools).await;
+    let mut session = Session::open(&browser, "docs", url).await;
+    let page = &mut session.page;
     let count = "document.querySelectorAll('.opblock').length";
     let mut rendered = 0;
     for _ in 0..150 {
@@ -588,8 +575,5 @@ async fn the_api_reference_renders_every_rest_route_offline() {
         serde_json::json!([]),
         "nothing from another host"
     );
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&profile);
     server.abort();
 }

@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "common/ninjs_schema.rs"]
+mod ninjs_schema;
 
 use axum::{
     body::Body,
@@ -14,25 +16,7 @@ use common::{Backend, TestApp, body_json, token};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 
-const NINJS: &str = include_str!("../api/standards/ninjs/ninjs-schema_3.1.json");
-
-/// Resolves the document's one external reference (the vendored ninjs
-/// schema, by its path on the server) and ninjs' GeoJSON reference
-/// offline; anything else is an error.
-struct Offline;
-
-impl jsonschema::Retrieve for Offline {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        match uri.as_str() {
-            "json-schema:///v1/schemas/ninjs-3.1.json" => Ok(serde_json::from_str(NINJS)?),
-            "https://geojson.org/schema/GeoJSON.json" => Ok(json!({"type": "object"})),
-            other => Err(format!("no offline copy of {other}").into()),
-        }
-    }
-}
+use ninjs_schema::Offline;
 
 async fn document(app: &TestApp) -> Value {
     let response = app

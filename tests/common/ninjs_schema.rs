@@ -13,18 +13,20 @@ use serde_json::Value;
 
 const SCHEMA: &str = include_str!("../../api/standards/ninjs/ninjs-schema_3.1.json");
 
-/// Answers the GeoJSON reference offline; anything else is an error.
-struct Offline;
+/// Answers offline the GeoJSON reference and the ninjs schema at its
+/// path on our server (where the OpenAPI document refers to it); anything
+/// else is an error.
+pub struct Offline;
 
 impl jsonschema::Retrieve for Offline {
     fn retrieve(
         &self,
         uri: &jsonschema::Uri<String>,
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        if uri.as_str() == "https://geojson.org/schema/GeoJSON.json" {
-            Ok(serde_json::json!({"type": "object"}))
-        } else {
-            Err(format!("no offline copy of {uri}").into())
+        match uri.as_str() {
+            "https://geojson.org/schema/GeoJSON.json" => Ok(serde_json::json!({"type": "object"})),
+            "json-schema:///v1/schemas/ninjs-3.1.json" => Ok(serde_json::from_str(SCHEMA)?),
+            other => Err(format!("no offline copy of {other}").into()),
         }
     }
 }
