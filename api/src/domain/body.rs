@@ -35,6 +35,11 @@ pub enum Block {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         title: Option<String>,
     },
+    /// Markup that has no block of its own (a table, an imported widget),
+    /// kept as sanitized HTML rather than lost: imports only.
+    Html {
+        html: String,
+    },
 }
 
 /// Parses a stored body. A body that does not parse is a bug in a writer, so
@@ -58,6 +63,7 @@ pub fn word_count(lead: &str, blocks: &[Block]) -> usize {
                 Block::Paragraph { text } | Block::Heading { text, .. } => words(text),
                 Block::Quote { text, .. } => words(text),
                 Block::List { items, .. } => items.iter().map(|i| words(i)).sum(),
+                Block::Html { html } => words(&html_text(html)),
                 Block::Image { .. } | Block::Embed { .. } => 0,
             })
             .sum::<usize>()
@@ -124,6 +130,7 @@ pub fn render_html<'a>(blocks: &[Block], image: impl Fn(i64) -> Option<ImageHtml
                 }
                 html.push_str(&format!("</{tag}>"));
             }
+            Block::Html { html: markup } => html.push_str(markup),
             Block::Embed {
                 url,
                 provider,
@@ -170,6 +177,41 @@ fn figure(img: &ImageHtml<'_>) -> String {
     }
     html.push_str("</figure>");
     html
+}
+
+/// The text of an HTML block: its markup removed, entities decoded, runs of
+/// whitespace made single spaces.
+pub fn html_text(html: &str) -> String {
+    let dom = ammonia::Builder::empty().clean(html).to_string();
+    let mut text = String::with_capacity(dom.len());
+    let mut rest = dom.as_str();
+    while let Some(start) = rest.find('&') {
+        text.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let entity = end.map(|e| &rest[..=e]);
+        let decoded = match entity {
+            Some("&amp;") => Some('&'),
+            Some("&lt;") => Some('<'),
+            Some("&gt;") => Some('>'),
+            Some("&quot;") => Some('"'),
+            Some("&#39;") => Some('\''),
+            Some("&nbsp;") => Some(' '),
+            _ => None,
+        };
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                text.push(c);
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                text.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    text.push_str(rest);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// True for absolute `http://` and `https://` URLs.

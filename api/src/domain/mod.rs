@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod changes;
 pub mod events;
 pub mod feeds;
+pub mod import;
 pub mod jsonld;
 pub mod live;
 pub mod loaders;

@@ -15,6 +15,7 @@ pub enum BodyBlock {
     Quote(QuoteBlock),
     List(ListBlock),
     Embed(EmbedBlock),
+    Html(HtmlBlock),
 }
 
 /// A paragraph of plain text.
@@ -80,6 +81,15 @@ pub struct EmbedBlock {
     pub title: Option<String>,
 }
 
+/// Markup with no block type of its own (a table, a widget from an imported
+/// archive), kept rather than lost.
+#[derive(SimpleObject)]
+pub struct HtmlBlock {
+    /// Sanitized HTML: safe to insert into a page as it is; apps that
+    /// render natively may show it in a web view or as its text.
+    pub html: String,
+}
+
 impl From<Block> for BodyBlock {
     fn from(block: Block) -> Self {
         match block {
@@ -102,6 +112,7 @@ impl From<Block> for BodyBlock {
                 provider,
                 title,
             }),
+            Block::Html { html } => BodyBlock::Html(HtmlBlock { html }),
         }
     }
 }

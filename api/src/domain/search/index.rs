@@ -223,6 +223,7 @@ pub fn body_text(blocks: &[body::Block]) -> String {
             body::Block::List { items, .. } => text.extend(items.iter().cloned()),
             body::Block::Image { .. } => {}
             body::Block::Embed { title, .. } => text.extend(title.clone()),
+            body::Block::Html { html } => text.push(body::html_text(html)),
         }
     }
     text.join("\n")

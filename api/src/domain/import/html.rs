@@ -1,0 +1,1 @@
+//! Placeholder: HTML and WordPress content to body blocks (being written).
