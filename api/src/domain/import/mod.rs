@@ -4,3 +4,4 @@
 
 pub mod html;
 pub mod source;
+pub mod wordpress;
