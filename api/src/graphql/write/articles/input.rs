@@ -6,6 +6,7 @@ use entity::{article_person::PersonRole, event, organization, person, section, t
 use sea_orm::ConnectionTrait;
 
 use crate::{
+    domain::articles::changes::{Changes, Image, NewMedia, PendingBlock},
     domain::body::{self, Block},
     domain::references,
     domain::slugs::{self, Slugged},
@@ -136,71 +137,6 @@ pub struct EmbedInput {
     pub provider: Option<String>,
     /// Its title.
     pub title: Option<String>,
-}
-
-/// A photo to store: an existing media row or a new one.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Image {
-    Existing(i64),
-    New(NewMedia),
-}
-
-/// The columns of a new media row, cleaned.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewMedia {
-    pub url: String,
-    pub caption: Option<String>,
-    pub credit: Option<String>,
-    pub alt: Option<String>,
-    pub width: Option<i32>,
-    pub height: Option<i32>,
-    pub mime: Option<String>,
-}
-
-/// A body block whose images may still need a media row.
-#[derive(Clone, Debug, PartialEq)]
-pub enum PendingBlock {
-    Ready(Block),
-    Image(Image),
-}
-
-/// Validated, cleaned, resolved changes. `None` means "leave as it is".
-#[derive(Default)]
-pub struct Changes {
-    pub title: Option<String>,
-    pub slug: Option<String>,
-    pub lead: Option<String>,
-    pub body: Option<Vec<PendingBlock>>,
-    pub section_id: Option<i64>,
-    pub language: Option<String>,
-    pub people: Option<Vec<(i64, PersonRole)>>,
-    pub organizations: Option<Vec<i64>>,
-    pub events: Option<Vec<i64>>,
-    pub tags: Option<Vec<i64>>,
-    /// `Some(None)` removes the lead image.
-    pub lead_image: Option<Option<Image>>,
-}
-
-impl Changes {
-    /// Names of the fields this change touches (for revisions).
-    pub fn fields(&self) -> Vec<&'static str> {
-        [
-            ("title", self.title.is_some()),
-            ("slug", self.slug.is_some()),
-            ("lead", self.lead.is_some()),
-            ("body", self.body.is_some()),
-            ("section", self.section_id.is_some()),
-            ("language", self.language.is_some()),
-            ("people", self.people.is_some()),
-            ("organizations", self.organizations.is_some()),
-            ("events", self.events.is_some()),
-            ("tags", self.tags.is_some()),
-            ("leadImage", self.lead_image.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, set)| set.then_some(name))
-        .collect()
-    }
 }
 
 const MAX_TITLE: usize = 500;
@@ -568,5 +504,6 @@ pub fn from_snapshot(
         events: Some(snapshot.events.clone()),
         tags: Some(snapshot.tags.clone()),
         lead_image: Some(snapshot.lead_image_id.map(Image::Existing)),
+        ..Changes::default()
     })
 }

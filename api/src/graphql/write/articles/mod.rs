@@ -10,7 +10,6 @@
 //! | deleteArticle | – | – | yes |
 
 mod input;
-mod store;
 
 pub use input::{ArticleInput, ArticlePersonInput, BlockInput, ImageInput};
 
@@ -20,13 +19,13 @@ use entity::{article, article::ArticleStatus};
 use sea_orm::EntityTrait;
 
 use super::DeletePayload;
+use crate::domain::articles::store::{self, Author};
 use crate::{
     domain::viewer::Viewer,
     graphql::{RequestContext, articles::Article, db, request},
     platform::error::{AppError, AppResult},
     platform::ids::{self, NodeType},
 };
-use store::Author;
 
 /// What article mutations answer: the article as it is now.
 #[derive(SimpleObject)]
@@ -69,6 +68,7 @@ fn author(req: &RequestContext) -> Author<'_> {
     Author {
         sub: req.viewer.sub(),
         now: req.now(),
+        announce: true,
     }
 }
 

@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
 };
 
-use super::input::{Changes, Image, PendingBlock};
+use super::changes::{Changes, Image, PendingBlock};
 use crate::{
     domain::body::{self, Block},
     domain::changes,
@@ -25,6 +25,9 @@ use crate::{
 pub struct Author<'a> {
     pub sub: Option<&'a str>,
     pub now: DateTime<Utc>,
+    /// Whether the write goes to the change log (partners, webhooks, live
+    /// subscribers); only a quiet bulk import says no.
+    pub announce: bool,
 }
 
 /// Inserts a new draft with `changes` (title, section and slug are set).
@@ -42,15 +45,16 @@ pub async fn create(
             "create without title, slug or section".into(),
         ));
     };
+    let (status, published_at) = changes.placement.unwrap_or((ArticleStatus::Draft, None));
     let row = article::ActiveModel {
         slug: Set(slug),
         title: Set(title),
         lead: Set(changes.lead.clone().unwrap_or_default()),
         body: Set("[]".to_owned()),
         section_id: Set(section_id),
-        status: Set(ArticleStatus::Draft),
-        published_at: Set(None),
-        created_at: Set(by.now),
+        status: Set(status),
+        published_at: Set(published_at),
+        created_at: Set(changes.created_at.unwrap_or(by.now)),
         updated_at: Set(by.now),
         version: Set(1),
         language: Set(changes.language.clone().unwrap_or_else(|| "vi".to_owned())),
@@ -96,6 +100,14 @@ pub async fn update(
     }
     if let Some(language) = &changes.language {
         update = update.col_expr(article::Column::Language, Expr::value(language.clone()));
+    }
+    if let Some((status, published_at)) = changes.placement {
+        update = update
+            .col_expr(article::Column::Status, Expr::value(status))
+            .col_expr(article::Column::PublishedAt, Expr::value(published_at));
+    }
+    if let Some(created_at) = changes.created_at {
+        update = update.col_expr(article::Column::CreatedAt, Expr::value(created_at));
     }
     let old_slug = match &changes.slug {
         Some(_) => article::Entity::find_by_id(id)
@@ -175,7 +187,9 @@ async fn finish(
     fields: &[&str],
 ) -> AppResult<article::Model> {
     let row = revisions::record(db, id, by.sub, fields, by.now).await?;
-    changes::record(db, &row, by.now).await?;
+    if by.announce {
+        changes::record(db, &row, by.now).await?;
+    }
     Ok(row)
 }
 
