@@ -20,6 +20,7 @@ mod m20261127_000008_article_order;
 mod m20261203_000009_search_fields;
 mod m20261203_000010_search_journal;
 mod m20261204_000011_media_library;
+mod m20261204_000012_imports;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_search_fields::Migration),
             Box::new(m20261203_000010_search_journal::Migration),
             Box::new(m20261204_000011_media_library::Migration),
+            Box::new(m20261204_000012_imports::Migration),
         ])
     }
 }
