@@ -1,5 +1,5 @@
 //! The `toasoan` command line: `serve` (the default), `migrate`, `reindex`,
-//! `generate`, `seed-demo`, `export-schema`, `token`, `backup`.
+//! `generate`, `import`, `seed-demo`, `export-schema`, `token`, `backup`.
 
 use std::{process::ExitCode, time::Duration};
 
@@ -50,6 +50,10 @@ enum Command {
     /// (for benchmarks); refuses a database that has articles unless
     /// `--force`.
     Generate(crate::generate::GenerateArgs),
+    /// Import an archive: `import wordpress FILE.xml` or `import ninjs
+    /// FILE.ndjson|DIR`. Repeatable: items are matched by their source id.
+    #[command(subcommand)]
+    Import(crate::import::ImportCommand),
     /// Print an HS256 token signed with JWT_SECRET (with JWT_ISSUER and
     /// JWT_AUDIENCE when set), alone on standard output.
     Token(TokenArgs),
@@ -183,6 +187,11 @@ async fn run(command: Command, mut config: Config) -> Result<(), Box<dyn std::er
             let report = crate::generate::run(&conn, &args).await?;
             close(conn).await?;
             println!("{report}");
+        }
+        Command::Import(import) => {
+            let report = crate::import::run(&conn, &import).await;
+            close(conn).await?;
+            println!("{}", report?);
         }
         Command::SeedDemo => {
             let report = demo::load(&conn).await?;

@@ -182,36 +182,7 @@ fn figure(img: &ImageHtml<'_>) -> String {
 /// The text of an HTML block: its markup removed, entities decoded, runs of
 /// whitespace made single spaces.
 pub fn html_text(html: &str) -> String {
-    let dom = ammonia::Builder::empty().clean(html).to_string();
-    let mut text = String::with_capacity(dom.len());
-    let mut rest = dom.as_str();
-    while let Some(start) = rest.find('&') {
-        text.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let entity = end.map(|e| &rest[..=e]);
-        let decoded = match entity {
-            Some("&amp;") => Some('&'),
-            Some("&lt;") => Some('<'),
-            Some("&gt;") => Some('>'),
-            Some("&quot;") => Some('"'),
-            Some("&#39;") => Some('\''),
-            Some("&nbsp;") => Some(' '),
-            _ => None,
-        };
-        match (decoded, end) {
-            (Some(c), Some(e)) => {
-                text.push(c);
-                rest = &rest[e + 1..];
-            }
-            _ => {
-                text.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    text.push_str(rest);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::platform::text::line(html)
 }
 
 /// True for absolute `http://` and `https://` URLs.

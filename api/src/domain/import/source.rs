@@ -36,6 +36,9 @@ pub struct SourceArticle {
     pub language: Option<String>,
     /// The primary section, with its ancestors first (`[Thời sự, Chính trị]`).
     pub sections: Vec<SourceTerm>,
+    /// The IPTC media topic of the section (`medtop:11000000`), given to
+    /// a section the import creates.
+    pub media_topic: Option<String>,
     pub tags: Vec<SourceTerm>,
     /// People in byline order, with their role.
     pub people: Vec<(SourceTerm, PersonRole)>,

@@ -83,6 +83,7 @@ pub(super) fn article(
         created_at: date,
         language: None,
         sections: sections(item, cx.lookup),
+        media_topic: None,
         tags: tags(item, cx.lookup),
         people: people(item, cx.lookup),
         organizations: Vec::new(),
