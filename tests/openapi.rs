@@ -116,6 +116,7 @@ async fn the_document_lists_every_rest_route_and_its_schemas_compile() {
         ("get", "/v1/sync"),
         ("post", "/v1/media"),
         ("delete", "/v1/media/{id}"),
+        ("post", "/v1/import"),
         ("get", "/media/{key}/original"),
         ("get", "/media/{key}/{size}/{file}"),
         ("get", "/healthz"),
@@ -232,6 +233,33 @@ async fn real_answers_match_what_the_document_declares() {
                     .header(header::AUTHORIZATION, format!("Bearer {writer}"))
                     .header(header::CONTENT_TYPE, "image/png")
                     .body(Body::from("Dân biết, dân bàn"))
+                    .unwrap()
+            }),
+            ("post", "/v1/import", {
+                Request::post("/v1/import")
+                    .header(header::AUTHORIZATION, format!("Bearer {writer}"))
+                    .header(header::CONTENT_TYPE, "application/xml")
+                    .body(Body::from("<rss/>"))
+                    .unwrap()
+            }),
+            ("post", "/v1/import", {
+                Request::post("/v1/import?format=joomla")
+                    .header(
+                        header::AUTHORIZATION,
+                        format!("Bearer {}", token("quan-tri", &["admin"])),
+                    )
+                    .header(header::CONTENT_TYPE, "application/xml")
+                    .body(Body::from("<rss/>"))
+                    .unwrap()
+            }),
+            ("post", "/v1/import", {
+                Request::post("/v1/import?dryRun=true")
+                    .header(
+                        header::AUTHORIZATION,
+                        format!("Bearer {}", token("quan-tri", &["admin"])),
+                    )
+                    .header(header::CONTENT_TYPE, "application/x-ndjson")
+                    .body(Body::from("{}\n"))
                     .unwrap()
             }),
         ];

@@ -231,6 +231,10 @@ pub fn build_router(state: AppState) -> Router {
             limits::BodyLimits {
                 default: config.max_body_bytes,
                 upload: config.media.max_bytes().saturating_add(UPLOAD_ENVELOPE),
+                import: config
+                    .import_max_mb
+                    .saturating_mul(1024 * 1024)
+                    .saturating_add(UPLOAD_ENVELOPE),
             },
             limits::body_limit,
         ))

@@ -49,11 +49,13 @@ fn is_probe(path: &str) -> bool {
 
 /// The body limits: `MAX_BODY_BYTES` for every request but uploads
 /// (`multipart/form-data` or an image body on `POST /v1/media` and
-/// `POST /graphql`), which may be as large as `MEDIA_MAX_MB`.
+/// `POST /graphql`), which may be as large as `MEDIA_MAX_MB`, and
+/// archives (`POST /v1/import`), as large as `IMPORT_MAX_MB`.
 #[derive(Clone, Copy)]
 pub struct BodyLimits {
     pub default: usize,
     pub upload: usize,
+    pub import: usize,
 }
 
 /// Applies the [`BodyLimits`] that fit the request: `413` past it.
@@ -63,11 +65,14 @@ pub async fn body_limit(
     next: Next,
 ) -> Response {
     use tower::ServiceExt;
-    let limit = if is_upload(&request) {
-        limits.upload.max(limits.default)
-    } else {
-        limits.default
-    };
+    let limit =
+        if request.method() == axum::http::Method::POST && request.uri().path() == "/v1/import" {
+            limits.import.max(limits.default)
+        } else if is_upload(&request) {
+            limits.upload.max(limits.default)
+        } else {
+            limits.default
+        };
     let limited = tower::ServiceBuilder::new()
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .map_request(|request: axum::http::Request<_>| request.map(axum::body::Body::new))

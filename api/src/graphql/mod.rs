@@ -9,6 +9,7 @@ pub mod dataloader;
 pub mod endpoint;
 mod error;
 pub mod events;
+pub mod imports;
 pub mod limits;
 pub mod live;
 mod lookup;
@@ -47,6 +48,7 @@ pub struct Query(
     search::SearchQuery,
     changes::ChangesQuery,
     webhooks::WebhooksQuery,
+    imports::ImportsQuery,
 );
 
 /// The schema type served at `/graphql`: its root fields take turns

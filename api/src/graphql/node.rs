@@ -85,6 +85,8 @@ impl NodeQuery {
                 .load_one(MediaId(id))
                 .await?
                 .map(|r| Node::Media(Media(r))),
+            // Import jobs are admins' business: `importJob(id)`.
+            NodeType::ImportJob => None,
         })
     }
 }

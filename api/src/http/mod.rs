@@ -1,5 +1,5 @@
 //! The REST face: one routing table, one module per group of routes
-//! (feeds, sitemaps, ninjs, sync, media, probes, metrics), and the rate-limit
+//! (feeds, sitemaps, ninjs, sync, media, import, probes, metrics), and the rate-limit
 //! middleware the application puts over both faces. GraphQL over HTTP is
 //! the GraphQL face's own (`graphql/endpoint/`); the application merges
 //! both routers (`app.rs`).
@@ -7,6 +7,7 @@
 mod examples;
 mod feeds;
 mod health;
+mod import;
 mod media;
 mod metrics;
 mod ninjs;
@@ -53,6 +54,7 @@ pub fn routes(state: RestState) -> Router {
         .route(schemas::NINJS_SCHEMA_PATH, get(schemas::ninjs_schema))
         .route("/v1/docs", get(reference::page))
         .route("/v1/docs/assets/{file}", get(reference::asset))
+        .route("/v1/import", axum::routing::post(import::start))
         .route("/v1/media", axum::routing::post(media::upload))
         .route("/v1/media/{id}", axum::routing::delete(media::delete))
         .route("/media/{key}/original", get(media::original))

@@ -19,7 +19,7 @@ use utoipa::{
 };
 
 use super::{
-    RestState, feeds, health, media, metrics, ninjs,
+    RestState, feeds, health, import, media, metrics, ninjs,
     rest_error::{ErrorBody, ErrorExtensions, ErrorItem},
     sitemaps, sync,
 };
@@ -31,7 +31,7 @@ use crate::platform::{error::AppError, pagination::MAX_PAGE_SIZE};
     info(
         title = "Toà Soạn REST API",
         description = "The routes beside GraphQL (`/graphql`, described by `schema.graphql`): \
-            syndication (feeds, sitemaps, ninjs, the change log), media, and operations. \
+            syndication (feeds, sitemaps, ninjs, the change log), media, imports, and operations. \
             Errors have the GraphQL error shape with a stable `extensions.code`. Tokens are \
             JWTs sent as `Authorization: Bearer …`; roles: `writer`, `editor`, `admin`, \
             `partner`.",
@@ -42,16 +42,18 @@ use crate::platform::{error::AppError, pagination::MAX_PAGE_SIZE};
         sitemaps::index, sitemaps::page, sitemaps::news,
         ninjs::article, sync::sync,
         media::upload, media::delete, media::original, media::rendition,
+        import::start,
         health::healthz, health::readyz, metrics::metrics, document,
     ),
     components(schemas(
-        ErrorBody, ErrorItem, ErrorExtensions, media::MediaJson,
+        ErrorBody, ErrorItem, ErrorExtensions, media::MediaJson, import::ImportJobJson,
         sync::SyncPage, sync::Item, sync::Tombstone,
     )),
     modifiers(&Conventions),
     tags(
         (name = "syndication", description = "Feeds, sitemaps, ninjs and the change log for partners"),
         (name = "media", description = "Uploads and responsive renditions"),
+        (name = "import", description = "Archives from WordPress and ninjs, imported in the background"),
         (name = "operations", description = "Probes, metrics and this document"),
     )
 )]

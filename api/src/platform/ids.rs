@@ -14,10 +14,11 @@ pub enum NodeType {
     Section,
     Tag,
     Media,
+    ImportJob,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 7] = [
+    const ALL: [NodeType; 8] = [
         NodeType::Article,
         NodeType::Person,
         NodeType::Organization,
@@ -25,6 +26,7 @@ impl NodeType {
         NodeType::Section,
         NodeType::Tag,
         NodeType::Media,
+        NodeType::ImportJob,
     ];
 
     /// The type name with its indefinite article, for messages.
@@ -45,6 +47,7 @@ impl NodeType {
             NodeType::Section => "Section",
             NodeType::Tag => "Tag",
             NodeType::Media => "Media",
+            NodeType::ImportJob => "ImportJob",
         }
     }
 }

@@ -49,6 +49,12 @@ pub struct Config {
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
 
+    /// Largest archive `POST /v1/import` accepts, in megabytes (it is
+    /// written to a temporary file as it arrives, never held in memory;
+    /// bigger archives: `toasoan import` on the server).
+    #[arg(long, env = "IMPORT_MAX_MB", default_value_t = 1024)]
+    pub import_max_mb: usize,
+
     /// Deepest GraphQL selection accepted.
     #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 15)]
     pub graphql_max_depth: usize,
@@ -219,6 +225,7 @@ impl Config {
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_base_url: "http://localhost:8080".to_owned(),
             max_body_bytes: 256 * 1024,
+            import_max_mb: 1024,
             graphql_max_depth: 15,
             graphql_max_complexity: 20_000,
             query_limits: limits::QueryLimits::default(),
