@@ -89,17 +89,22 @@ pub async fn run(
 struct Bar {
     bar: ProgressBar,
     dry_run: bool,
+    started: std::time::Instant,
 }
 
 impl Bar {
     fn new(dry_run: bool) -> Self {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template(
-            "importing {bar:30} {bytes}/{total_bytes} {msg}, {binary_bytes_per_sec}, eta {eta}",
+            "importing {bar:30} {bytes}/{total_bytes}, {msg}, eta {eta}",
         ) {
             bar.set_style(style);
         }
-        Self { bar, dry_run }
+        Self {
+            bar,
+            dry_run,
+            started: std::time::Instant::now(),
+        }
     }
 }
 
@@ -130,8 +135,9 @@ impl Observer for Bar {
     fn progress(&mut self, progress: &Progress<'_>) {
         self.bar.set_length(progress.bytes_total);
         self.bar.set_position(progress.bytes_read);
-        self.bar
-            .set_message(format!("{} items", progress.summary.items));
+        let items = progress.summary.items;
+        let rate = items as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+        self.bar.set_message(format!("{items} items ({rate:.0}/s)"));
     }
 }
 

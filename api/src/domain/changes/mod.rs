@@ -2,7 +2,7 @@
 //! must hear about, in commit order.
 //!
 //! [`record`] is the single hook every article write calls inside its
-//! transaction (`graphql/write/articles/store.rs`, `scheduler.rs`); it
+//! transaction (`domain/articles/store.rs`, `scheduler.rs`); it
 //! also writes the webhooks outbox there (`crate::domain::webhooks::enqueue`). It
 //! decides what the write means for partners by comparing the article as
 //! it is now with what the log last said about it:
