@@ -12,7 +12,7 @@
 
 use axum::{
     Json,
-    extract::{FromRequest, Multipart, Query, Request, State},
+    extract::{FromRequest, Multipart, Query, Request, State, rejection::QueryRejection},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -71,18 +71,19 @@ pub struct ImportJobJson {
         (String = "application/x-ndjson"))),
     responses(
         (status = 202, description = "Accepted: the import runs in the background; follow it with GraphQL `importJob(id)`.", body = ImportJobJson),
-        (status = 400, description = "No file, an empty one, or an unknown format (`BAD_USER_INPUT`).", body = super::rest_error::ErrorBody),
+        (status = 400, description = "No file, an empty one, an unknown format or malformed options (`BAD_USER_INPUT`).", body = super::rest_error::ErrorBody),
         (status = 401, description = "No token, or one that does not verify.", body = super::rest_error::ErrorBody),
         (status = 403, description = "Not an admin.", body = super::rest_error::ErrorBody),
         (status = 413, description = "Larger than `IMPORT_MAX_MB` (`BAD_USER_INPUT`).", body = super::rest_error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn start(
     State(state): State<RestState>,
-    Query(query): Query<ImportQuery>,
+    query: Result<Query<ImportQuery>, QueryRejection>,
     request: Request,
 ) -> Result<Response, ApiError> {
     let viewer = viewer(&state, request.headers()).await?;
     viewer.require_admin("import archives")?;
+    let Query(query) = query.map_err(|e| ApiError::bad_input("query", e.body_text()))?;
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)

@@ -18,7 +18,7 @@
 use axum::{
     Json,
     body::Body,
-    extract::{FromRequest, Multipart, Path, Query, Request, State},
+    extract::{FromRequest, Multipart, Path, Query, Request, State, rejection::QueryRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -113,11 +113,12 @@ impl MediaJson {
     security(("bearer" = [])))]
 pub async fn upload(
     State(state): State<RestState>,
-    Query(query): Query<DetailsQuery>,
+    query: Result<Query<DetailsQuery>, QueryRejection>,
     request: Request,
 ) -> Result<Response, ApiError> {
     let viewer = viewer(&state, request.headers()).await?;
     viewer.require_staff("upload media")?;
+    let Query(query) = query.map_err(|e| ApiError::bad_input("query", e.body_text()))?;
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -244,8 +245,9 @@ pub async fn rendition(
     State(state): State<RestState>,
     headers: HeaderMap,
     Path((key, size, file)): Path<(String, String, String)>,
-    Query(query): Query<VersionQuery>,
+    query: Result<Query<VersionQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::bad_input("v", e.body_text()))?;
     if links::parse_key(&key).is_none() {
         return Err(AppError::NotFound(format!("no media {key}")).into());
     }
