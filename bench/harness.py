@@ -597,14 +597,20 @@ def replace_section(text, heading, section):
 
 
 def write_report(path, report):
-    """Writes the report, keeping the peer comparison of bench/peer.sh
-    (its own section, which this harness does not measure)."""
+    """Writes the report, keeping the sections other benchmarks wrote into
+    it (bench/peer.sh's comparison, the import, live and media sections):
+    every `## ` section of the old report that this harness does not
+    write itself."""
     path = Path(path)
     if path.exists():
         old = path.read_text(encoding="utf-8")
-        bounds = section_bounds(old, PEER_HEADING)
-        if bounds:
-            report = replace_section(report, PEER_HEADING, old[bounds[0]:bounds[1]])
+        own = {line.rstrip() for line in report.splitlines() if line.startswith("## ")}
+        for heading in [line.rstrip() for line in old.splitlines() if line.startswith("## ")]:
+            if heading in own and heading != PEER_HEADING:
+                continue
+            bounds = section_bounds(old, heading)
+            if bounds:
+                report = replace_section(report, heading, old[bounds[0]:bounds[1]])
     path.write_text(report, encoding="utf-8")
 
 
