@@ -1,5 +1,6 @@
 //! Searching the embedded index: a parsed query becomes a tantivy query
-//! (each word or phrase in any text field, weighted by field; the
+//! (each word in the field-weighted `all` field, each phrase in any text
+//! field, weighted by field; the
 //! viewer's visibility and the filters as non-scoring clauses), and the
 //! best `limit` matches come back with the count of all of them.
 
@@ -97,15 +98,18 @@ fn build(f: &Fields, q: &ParsedQuery, combine: Combine, filter: &IndexFilter) ->
     let mut seen = std::collections::HashSet::new();
     for (i, w) in q.words.iter().enumerate() {
         let typed = q.prefix_last && i + 1 == q.words.len();
-        if seen.insert((w.as_str(), typed)) {
+        if !seen.insert((w.as_str(), typed)) {
+            continue;
+        }
+        if typed {
+            // A word being typed: its completions in any field.
             units.push(in_any_field(f, |field| {
-                let term = Term::from_field_text(field, w);
-                if typed {
-                    Box::new(PhrasePrefixQuery::new(vec![term]))
-                } else {
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
-                }
+                Box::new(PhrasePrefixQuery::new(vec![Term::from_field_text(
+                    field, w,
+                )]))
             }));
+        } else {
+            units.push(word(f, w));
         }
     }
     for phrase in q.phrases.iter().filter(|p| !p.is_empty()) {
@@ -134,15 +138,13 @@ fn build(f: &Fields, q: &ParsedQuery, combine: Combine, filter: &IndexFilter) ->
         )],
     };
     for w in &q.excluded {
-        for (field, _) in f.weighted() {
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, w),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.all, w),
+                IndexRecordOption::Basic,
+            )),
+        ));
     }
     clauses.extend(filters(f, filter).into_iter().map(|q| {
         (
@@ -162,6 +164,35 @@ fn build(f: &Fields, q: &ParsedQuery, combine: Combine, filter: &IndexFilter) ->
         ));
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// A word: matched on one posting list (`all`) and scored BM25F by the
+/// field weights, plus the title's own BM25 scaled by its weight. BM25F
+/// saturates a title's repeated term frequency like any other, which
+/// would leave a title holding the word barely above a body saying it
+/// twice; the title's list is short, and is only read at the documents
+/// the other words already matched.
+fn word(f: &Fields, w: &str) -> Box<dyn Query> {
+    let [(title, title_weight), ..] = f.weighted();
+    Box::new(BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.all, w),
+                IndexRecordOption::WithFreqs,
+            )) as Box<dyn Query>,
+        ),
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(title, w),
+                    IndexRecordOption::WithFreqs,
+                )),
+                title_weight,
+            )),
+        ),
+    ]))
 }
 
 /// `unit` in any text field, each field's score weighted.

@@ -266,6 +266,21 @@ impl EmbeddedIndex {
         doc.add_text(f.captions, &a.texts.captions);
         doc.add_text(f.extra, &a.texts.extra);
         doc.add_text(f.body, &a.texts.body);
+        let texts = [
+            &a.texts.title,
+            &a.texts.lead,
+            &a.texts.captions,
+            &a.texts.extra,
+            &a.texts.body,
+        ];
+        for (text, repeats) in texts.into_iter().zip(Fields::REPEATS) {
+            if text.is_empty() {
+                continue;
+            }
+            for _ in 0..repeats {
+                doc.add_text(f.all, text);
+            }
+        }
         doc.add_text(f.marked, &a.texts.marked);
         doc.add_u64(f.status, a.status);
         if let Some(at) = a.published_at {

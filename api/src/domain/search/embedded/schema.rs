@@ -1,7 +1,8 @@
 //! The embedded index's fields: the folded text of each part of an
-//! article (as `article_search` holds it, weighted apart at query time)
-//! and what searches filter and sort on (status, publication time,
-//! section, links), as indexed and fast fields.
+//! article (as `article_search` holds it), the same text once more in one
+//! field weighted by repetition (what a search's words are matched and
+//! scored on), and what searches filter and sort on (status, publication
+//! time, section, links), as indexed and fast fields.
 
 use tantivy::{
     Index,
@@ -23,6 +24,13 @@ pub struct Fields {
     pub captions: Field,
     pub extra: Field,
     pub body: Field,
+    /// Every text field in one, each repeated as many times as its weight
+    /// ([`Fields::repeats`]): BM25F, the field-weighted BM25 of a single
+    /// posting list per word. A search's words are matched and scored
+    /// here, so that a common query intersects one list per word instead
+    /// of a union of five (the per-field fields serve phrases, prefixes
+    /// and the re-rank's positions).
+    pub all: Field,
     /// The accent keys of the words as written (never searched: the
     /// re-rank asks which of the typed keys a candidate holds).
     pub marked: Field,
@@ -47,15 +55,20 @@ impl Fields {
         [self.title, self.lead, self.captions, self.extra, self.body]
     }
 
+    /// How many times each text field goes into [`Fields::all`], in
+    /// [`Fields::texts`] order: the weights of [`Fields::weighted`].
+    pub const REPEATS: [usize; 5] = [10, 5, 3, 3, 1];
+
     /// The text fields with their weights: title > lead > captions and
     /// linked names > body (the same order as the database engines').
     pub fn weighted(&self) -> [(Field, f32); 5] {
+        let [title, lead, captions, extra, body] = Self::REPEATS.map(|r| r as f32);
         [
-            (self.title, 10.0),
-            (self.lead, 5.0),
-            (self.captions, 3.0),
-            (self.extra, 3.0),
-            (self.body, 1.0),
+            (self.title, title),
+            (self.lead, lead),
+            (self.captions, captions),
+            (self.extra, extra),
+            (self.body, body),
         ]
     }
 }
@@ -71,6 +84,7 @@ pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
         captions: f("captions")?,
         extra: f("extra")?,
         body: f("body")?,
+        all: f("all")?,
         marked: f("marked")?,
         status: f("status")?,
         published_at: f("published_at")?,
@@ -98,6 +112,15 @@ pub fn schema() -> (Schema, Fields) {
         captions: b.add_text_field("captions", text.clone()),
         extra: b.add_text_field("extra", text.clone()),
         body: b.add_text_field("body", text),
+        // Frequencies without positions: phrases use the fields above.
+        all: b.add_text_field(
+            "all",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
         marked: b.add_text_field(
             "marked",
             TextOptions::default().set_indexing_options(
