@@ -24,24 +24,52 @@ const TONES: [(char, char); 5] = [
 /// Folds `text` to lower-case ASCII words separated by single spaces.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Appends the folding of `text` to `out` (see [`fold`]), so that a caller
+/// folding word after word reuses one buffer.
+///
+/// ASCII is folded as it is read; only other characters are decomposed,
+/// one at a time. That equals decomposing the whole text: marks are
+/// dropped and canonical reordering only moves marks among marks, so the
+/// letters and the separators between them come out the same.
+pub fn fold_into(text: &str, out: &mut String) {
+    let start = out.len();
     let mut pending_space = false;
-    for ch in text.nfd() {
-        let ch = match ch {
-            'đ' | 'Đ' => 'd',
-            c if ('\u{0300}'..='\u{036F}').contains(&c) => continue,
-            c => c,
-        };
-        if ch.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+    for ch in text.chars() {
+        if ch.is_ascii() {
+            if ch.is_ascii_alphanumeric() {
+                push_letter(ch.to_ascii_lowercase(), out, start, &mut pending_space);
+            } else {
+                pending_space = true;
             }
-            pending_space = false;
-            out.extend(ch.to_lowercase());
-        } else {
-            pending_space = true;
+            continue;
+        }
+        for ch in std::iter::once(ch).nfd() {
+            match ch {
+                'đ' | 'Đ' => push_letter('d', out, start, &mut pending_space),
+                c if ('\u{0300}'..='\u{036F}').contains(&c) => {}
+                c if c.is_alphanumeric() => {
+                    for lower in c.to_lowercase() {
+                        push_letter(lower, out, start, &mut pending_space);
+                    }
+                }
+                _ => pending_space = true,
+            }
         }
     }
-    out
+}
+
+/// One letter of a folding that began at `start` of `out`, after a space
+/// when a separator came since the previous letter.
+fn push_letter(ch: char, out: &mut String, start: usize, pending_space: &mut bool) {
+    if *pending_space && out.len() > start {
+        out.push(' ');
+    }
+    *pending_space = false;
+    out.push(ch);
 }
 
 /// The words of `text` as folded tokens.
@@ -92,6 +120,49 @@ pub fn accent_keys(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Folding by decomposing the whole text first, as `fold` once did.
+    fn fold_whole(text: &str) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        for ch in text.nfd() {
+            let ch = match ch {
+                'đ' | 'Đ' => 'd',
+                c if ('\u{0300}'..='\u{036F}').contains(&c) => continue,
+                c => c,
+            };
+            if ch.is_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.extend(ch.to_lowercase());
+            } else {
+                pending_space = true;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn folding_char_by_char_equals_decomposing_the_whole_text() {
+        let samples = [
+            "Dân biết, dân bàn, dân làm, dân kiểm tra",
+            "  -- Ban cán sự đảng UBND tỉnh và Ban Dân vận Tỉnh ủy ký kết (2021-2026)!",
+            "ĐỒNG CHÍ Lê Đình Lý trình bày báo cáo; Hoà Bình/Hòa Bình, THUÝ thúy",
+            "Nguyễn Thị Ngọc Kim Nam — Trưởng Ban Dân vận «Tỉnh ủy» phát biểu…",
+            "ǅemal Σίσυφος İstanbul ﬁ № 12½ x\u{0483}\u{0301}y a\u{0301}\u{0323}b",
+            "",
+        ];
+        for text in samples {
+            let nfd: String = text.nfd().collect();
+            assert_eq!(fold(text), fold_whole(text), "{text}");
+            assert_eq!(fold(&nfd), fold_whole(&nfd), "{nfd}");
+            let mut appended = "prefix".to_owned();
+            fold_into(text, &mut appended);
+            assert_eq!(appended, format!("prefix{}", fold_whole(text)));
+        }
+    }
 
     #[test]
     fn tone_and_vowel_marks_fold_away() {

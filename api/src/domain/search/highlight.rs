@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    fold::{accent_key, fold},
+    fold::{accent_key, fold_into},
     parse::ParsedQuery,
 };
 use crate::domain::body::escape;
@@ -56,7 +56,11 @@ fn words(text: &str, terms: &Terms) -> Vec<Word> {
     let mut spans = Vec::new();
     let mut start = None;
     for (i, ch) in text.char_indices() {
-        let in_word = ch.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&ch);
+        let in_word = if ch.is_ascii() {
+            ch.is_ascii_alphanumeric()
+        } else {
+            ch.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&ch)
+        };
         match (in_word, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -69,13 +73,16 @@ fn words(text: &str, terms: &Terms) -> Vec<Word> {
     if let Some(s) = start {
         spans.push((s, text.len()));
     }
+    // One buffer for every word's folding: most words match nothing.
+    let mut folded = String::new();
     let mut out: Vec<Word> = spans
         .into_iter()
         .map(|(start, end)| {
             let word = &text[start..end];
-            let folded = fold(word);
-            let term = if terms.words.contains(&folded) {
-                Some(folded)
+            folded.clear();
+            fold_into(word, &mut folded);
+            let term = if terms.words.contains(folded.as_str()) {
+                Some(folded.clone())
             } else {
                 terms
                     .prefix
