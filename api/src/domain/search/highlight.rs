@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    fold::{accent_key, fold_into},
+    fold::{accent_key, fold_into, is_alphanumeric, is_mark},
     parse::ParsedQuery,
 };
 use crate::domain::body::escape;
@@ -56,11 +56,7 @@ fn words(text: &str, terms: &Terms) -> Vec<Word> {
     let mut spans = Vec::new();
     let mut start = None;
     for (i, ch) in text.char_indices() {
-        let in_word = if ch.is_ascii() {
-            ch.is_ascii_alphanumeric()
-        } else {
-            ch.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&ch)
-        };
+        let in_word = is_alphanumeric(ch) || is_mark(ch);
         match (in_word, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
