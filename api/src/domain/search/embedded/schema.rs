@@ -100,11 +100,7 @@ pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
 /// Builds the schema and names its fields.
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let text = text_options(IndexRecordOption::WithFreqsAndPositions);
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | FAST),
         title: b.add_text_field("title", text.clone()),
@@ -113,22 +109,8 @@ pub fn schema() -> (Schema, Fields) {
         extra: b.add_text_field("extra", text.clone()),
         body: b.add_text_field("body", text),
         // Frequencies without positions: phrases use the fields above.
-        all: b.add_text_field(
-            "all",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(TOKENIZER)
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            ),
-        ),
-        marked: b.add_text_field(
-            "marked",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(TOKENIZER)
-                    .set_index_option(IndexRecordOption::Basic),
-            ),
-        ),
+        all: b.add_text_field("all", text_options(IndexRecordOption::WithFreqs)),
+        marked: b.add_text_field("marked", text_options(IndexRecordOption::Basic)),
         status: b.add_u64_field("status", INDEXED),
         published_at: b.add_i64_field("published_at", INDEXED | FAST),
         // Indexed only: the filter reads its terms, never its values.
@@ -140,6 +122,15 @@ pub fn schema() -> (Schema, Fields) {
         tag: b.add_u64_field("tag", INDEXED),
     };
     (b.build(), fields)
+}
+
+/// A text field folded by [`TOKENIZER`], its postings recording `record`.
+fn text_options(record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(record),
+    )
 }
 
 /// Registers [`TOKENIZER`] on `index`.
