@@ -547,6 +547,27 @@ async fn admins_import_through_the_api_and_follow_the_job() {
         let (status, body) = post_import(&app, Some(&admin), &[("format", "joomla")]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        // A malformed option in the query string: the token first, then a
+        // JSON error with its code (never the framework's plain text).
+        for (bearer, expected) in [
+            (None, StatusCode::UNAUTHORIZED),
+            (Some(&admin), StatusCode::BAD_REQUEST),
+        ] {
+            let mut request = Request::post("/v1/import?strict=null&strict=null")
+                .header("content-type", "application/xml");
+            if let Some(t) = bearer {
+                request = request.header("authorization", format!("Bearer {t}"));
+            }
+            let response = app.send(request.body(Body::from("<rss/>")).unwrap()).await;
+            assert_eq!(response.status(), expected);
+            let body = body_json(response).await;
+            if expected == StatusCode::BAD_REQUEST {
+                assert_eq!(
+                    body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                    "{body}"
+                );
+            }
+        }
 
         let (status, started) = post_import(&app, Some(&admin), &[("dryRun", "false")]).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{started}");

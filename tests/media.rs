@@ -216,6 +216,14 @@ async fn round_trip(app: &TestApp) {
         body_json(refused).await["errors"][0]["extensions"]["code"],
         "BAD_USER_INPUT"
     );
+    // A repeated version parameter is malformed: a JSON error, not text.
+    let (bare, _) = card.split_once('?').unwrap();
+    let repeated = get(app, &format!("{bare}?v=1&v=2"), None).await;
+    assert_eq!(repeated.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body_json(repeated).await["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
     // A key with another hash prefix finds nothing.
     let (key_start, _) = card.split_once("/640x360").unwrap();
     let guessed = format!(
