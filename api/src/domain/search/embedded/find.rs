@@ -4,42 +4,29 @@
 //! viewer's visibility and the filters as non-scoring clauses), and the
 //! best `limit` matches come back with the count of all of them.
 
-use std::{ops::Bound, sync::Arc};
+use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use entity::article::ArticleStatus;
+use chrono::DateTime;
 use tantivy::{
     Term,
     query::{
-        BooleanQuery, BoostQuery, ConstScoreQuery, InvertedIndexRangeQuery, Occur,
-        PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
+        BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
+        TermQuery,
     },
     schema::{Field, IndexRecordOption},
 };
 
-use super::{EmbeddedIndex, documents::status_code, internal, schema::Fields, top::Top};
+use super::{
+    EmbeddedIndex, ahead::Ahead, internal, pruned, restrictions::Restrictions, schema::Fields,
+    top::Top,
+};
 use crate::domain::search::{
     engine::{Candidate, Combine, EngineOrder},
     parse::ParsedQuery,
 };
 use crate::platform::error::AppResult;
 
-/// Which articles a search may return, as the index sees them (the
-/// viewer's visibility and `ArticleScope`'s filters).
-#[derive(Clone, Debug, Default)]
-pub struct IndexFilter {
-    /// Anonymous readers: published or scheduled, and published by then.
-    pub public_at: Option<DateTime<Utc>>,
-    pub statuses: Option<Vec<ArticleStatus>>,
-    /// A section and its sub-sections.
-    pub sections: Option<Vec<i64>>,
-    pub person: Option<i64>,
-    pub organization: Option<i64>,
-    pub event: Option<i64>,
-    pub tag: Option<i64>,
-    pub published_after: Option<DateTime<Utc>>,
-    pub published_before: Option<DateTime<Utc>>,
-}
+pub use super::restrictions::IndexFilter;
 
 impl EmbeddedIndex {
     /// The best `limit` matches of `q` that `filter` lets through, by
@@ -53,9 +40,9 @@ impl EmbeddedIndex {
         order: EngineOrder,
         limit: usize,
     ) -> AppResult<Vec<Candidate>> {
-        let query = build(&self.fields, q, combine, filter);
+        let plan = Plan::of(&self.fields, &self.ahead, q, combine, filter, order);
         let index = self.clone();
-        tokio::task::spawn_blocking(move || index.collect(&*query, order, limit.max(1)))
+        tokio::task::spawn_blocking(move || index.collect(plan, order, limit.max(1)))
             .await
             .map_err(internal)?
             .map_err(internal)
@@ -63,19 +50,24 @@ impl EmbeddedIndex {
 
     fn collect(
         &self,
-        query: &dyn Query,
+        plan: Plan,
         order: EngineOrder,
         limit: usize,
     ) -> tantivy::Result<Vec<Candidate>> {
         let searcher = self.reader.searcher();
-        let relevance_first = order == EngineOrder::Relevance;
-        let found = searcher.search(
-            query,
-            &Top {
-                limit,
-                relevance_first,
-            },
-        )?;
+        let found = match plan {
+            Plan::Words(words, limits) => {
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                pruned::best_of_words(&searcher, &self.fields, &words, limits, limit)?
+            }
+            Plan::Query(query) => searcher.search(
+                &*query,
+                &Top {
+                    limit,
+                    relevance_first: order == EngineOrder::Relevance,
+                },
+            )?,
+        };
         let total = found.total as i64;
         Ok(found
             .hits
@@ -92,8 +84,49 @@ impl EmbeddedIndex {
     }
 }
 
+/// How a search's first stage runs.
+enum Plan {
+    /// Every one of these distinct words, by relevance: `pruned.rs`,
+    /// which skips what cannot rank.
+    Words(Vec<String>, Restrictions),
+    /// Anything else (phrases, a word being typed, any of the words, by
+    /// date): the general query, every match scored.
+    Query(Box<dyn Query>),
+}
+
+impl Plan {
+    fn of(
+        f: &Fields,
+        ahead: &Arc<Ahead>,
+        q: &ParsedQuery,
+        combine: Combine,
+        filter: &IndexFilter,
+        order: EngineOrder,
+    ) -> Self {
+        let words_only =
+            !q.words.is_empty() && !q.prefix_last && q.phrases.iter().all(|p| p.is_empty());
+        if words_only && combine == Combine::All && order == EngineOrder::Relevance {
+            let mut words: Vec<String> = Vec::with_capacity(q.words.len());
+            for w in &q.words {
+                if !words.contains(w) {
+                    words.push(w.clone());
+                }
+            }
+            Plan::Words(words, Restrictions::of(f, ahead, q, filter))
+        } else {
+            Plan::Query(build(f, ahead, q, combine, filter))
+        }
+    }
+}
+
 /// The tantivy query of `q` under `filter`.
-fn build(f: &Fields, q: &ParsedQuery, combine: Combine, filter: &IndexFilter) -> Box<dyn Query> {
+fn build(
+    f: &Fields,
+    ahead: &Arc<Ahead>,
+    q: &ParsedQuery,
+    combine: Combine,
+    filter: &IndexFilter,
+) -> Box<dyn Query> {
     let mut units: Vec<Box<dyn Query>> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (i, w) in q.words.iter().enumerate() {
@@ -137,32 +170,14 @@ fn build(f: &Fields, q: &ParsedQuery, combine: Combine, filter: &IndexFilter) ->
             )),
         )],
     };
-    for w in &q.excluded {
-        clauses.push((
-            Occur::MustNot,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.all, w),
-                IndexRecordOption::Basic,
-            )),
-        ));
-    }
-    clauses.extend(filters(f, filter).into_iter().map(|q| {
+    let limits = Restrictions::of(f, ahead, q, filter);
+    clauses.extend(limits.required.into_iter().map(|q| {
         (
             Occur::Must,
             Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
         )
     }));
-    if let Some(now) = filter.public_at {
-        // Not public yet, or never: drafts and what is scheduled ahead, a
-        // few documents, read from the terms above `now`.
-        clauses.push((
-            Occur::MustNot,
-            Box::new(InvertedIndexRangeQuery::new(
-                Bound::Excluded(Term::from_field_i64(f.public_from, now.timestamp_micros())),
-                Bound::Included(Term::from_field_i64(f.public_from, i64::MAX)),
-            )),
-        ));
-    }
+    clauses.extend(limits.excluded.into_iter().map(|q| (Occur::MustNot, q)));
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -210,50 +225,258 @@ fn in_any_field(f: &Fields, unit: impl Fn(Field) -> Box<dyn Query>) -> Box<dyn Q
     ))
 }
 
-/// The non-scoring conditions of `filter` (an anonymous reader's
-/// visibility aside: [`build`] excludes what is not public yet).
-fn filters(f: &Fields, filter: &IndexFilter) -> Vec<Box<dyn Query>> {
-    let mut out: Vec<Box<dyn Query>> = Vec::new();
-    let statuses = |list: &[ArticleStatus]| -> Box<dyn Query> {
-        Box::new(TermSetQuery::new(
-            list.iter()
-                .map(|s| Term::from_field_u64(f.status, status_code(*s))),
-        ))
+#[cfg(test)]
+mod tests {
+    use std::ops::Bound;
+
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+    use crate::domain::search::embedded::ahead::AfterQuery;
+    use crate::domain::search::{
+        embedded::{Cursor, documents::IndexedArticle},
+        engine::Texts,
     };
-    let ids = |field: Field, list: &[i64]| -> Box<dyn Query> {
-        Box::new(TermSetQuery::new(
-            list.iter()
-                .map(|id| Term::from_field_u64(field, *id as u64)),
-        ))
-    };
-    let at = |t: DateTime<Utc>| Term::from_field_i64(f.published_at, t.timestamp_micros());
-    if let Some(list) = &filter.statuses {
-        out.push(statuses(list));
-    }
-    if let Some(list) = &filter.sections {
-        out.push(ids(f.section, list));
-    }
-    for (field, id) in [
-        (f.person, filter.person),
-        (f.organization, filter.organization),
-        (f.event, filter.event),
-        (f.tag, filter.tag),
-    ] {
-        if let Some(id) = id {
-            out.push(ids(field, &[id]));
+
+    /// Folded Vietnamese words, the commonest first: texts drawn from
+    /// them share words the way a newsroom's do.
+    const WORDS: &[&str] = &[
+        "dan", "van", "tinh", "uy", "hoi", "nghi", "kinh", "te", "xa", "phat", "trien", "nong",
+        "thon", "moi", "cong", "tac", "giao", "duc", "y", "chuyen", "doi", "so", "dau", "tu", "du",
+        "lich", "hop", "an", "toan", "thong", "cai", "cach", "hanh", "chinh",
+    ];
+
+    /// A small deterministic generator (no seed crate needed for a test).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, below: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % below
+        }
+
+        /// A title of `n` words: rarely one of the ten commonest, so that
+        /// most matches of a common query hold none of its words there.
+        fn title(&mut self, n: usize) -> String {
+            (0..n)
+                .map(|_| match self.next(25) {
+                    0 => WORDS[self.next(10)],
+                    _ => WORDS[10 + self.next(WORDS.len() - 10)],
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+
+        /// `n` words, the common ones likelier.
+        fn text(&mut self, n: usize) -> String {
+            (0..n)
+                .map(|_| {
+                    let common = self.next(WORDS.len()) + 1;
+                    WORDS[self.next(common)]
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
         }
     }
-    if filter.published_after.is_some() || filter.published_before.is_some() {
-        out.push(Box::new(RangeQuery::new(
-            filter.published_after.map_or(
-                Bound::Included(Term::from_field_i64(f.published_at, i64::MIN)),
-                |t| Bound::Included(at(t)),
-            ),
-            filter.published_before.map_or(
-                Bound::Included(Term::from_field_i64(f.published_at, i64::MAX)),
-                |t| Bound::Excluded(at(t)),
-            ),
-        )));
+
+    fn article(id: i64, rng: &mut Lcg, copy_of: Option<&IndexedArticle>) -> IndexedArticle {
+        let start = Utc.with_ymd_and_hms(2016, 1, 1, 0, 0, 0).unwrap();
+        let texts = match copy_of {
+            // Near-duplicates: the same text, another id and date, equal scores.
+            Some(a) => Texts {
+                id,
+                ..a.texts.clone()
+            },
+            None => {
+                let (t, l, c, b) = (
+                    rng.next(8) + 3,
+                    rng.next(20) + 5,
+                    rng.next(3),
+                    rng.next(300) + 20,
+                );
+                Texts {
+                    id,
+                    title: rng.title(t),
+                    lead: rng.text(l),
+                    captions: rng.text(c * 6),
+                    extra: String::new(),
+                    body: rng.text(b),
+                    marked: String::new(),
+                }
+            }
+        };
+        IndexedArticle {
+            texts,
+            // Mostly published; some drafts and some scheduled ahead.
+            status: [3, 3, 3, 3, 3, 3, 0, 2][rng.next(8)],
+            published_at: Some(start + Duration::hours(rng.next(24 * 3650) as i64)),
+            section: Some(rng.next(4) as i64 + 1),
+            ..IndexedArticle::default()
+        }
     }
-    out
+
+    /// An index of `n` articles over a few segments, some documents
+    /// replaced (deleted ones among the matches).
+    fn index(n: i64) -> Arc<EmbeddedIndex> {
+        let index = EmbeddedIndex::open(None).unwrap();
+        let mut rng = Lcg(7);
+        let mut previous: Option<IndexedArticle> = None;
+        for (seq, chunk) in (1..=n).collect::<Vec<_>>().chunks(700).enumerate() {
+            let mut batch = Vec::new();
+            for id in chunk {
+                let a = article(*id, &mut rng, previous.as_ref().filter(|_| id % 25 == 0));
+                previous = Some(IndexedArticle {
+                    texts: a.texts.clone(),
+                    ..IndexedArticle::default()
+                });
+                batch.push(a);
+            }
+            index.stage(batch).unwrap();
+            let mut replaced: Vec<i64> = (0..40)
+                .map(|_| rng.next(*chunk.last().unwrap() as usize) as i64 + 1)
+                .collect();
+            replaced.sort_unstable();
+            replaced.dedup();
+            let again = replaced
+                .iter()
+                .map(|id| article(*id, &mut rng, None))
+                .collect();
+            let cursor = Cursor {
+                seq: seq as i64,
+                stamp: 0,
+            };
+            index.apply(&replaced, again, cursor).unwrap();
+        }
+        index
+    }
+
+    /// The documents not public at a moment, from each segment's cached
+    /// list, are those the range of `public_from` terms after it holds,
+    /// whether the list was read for this moment, an earlier or a later one.
+    #[test]
+    fn not_public_yet_equals_the_range_of_terms() {
+        use tantivy::{collector::DocSetCollector, query::InvertedIndexRangeQuery};
+        let index = index(3000);
+        let searcher = index.reader.searcher();
+        let f = &index.fields;
+        let at = |y| {
+            Utc.with_ymd_and_hms(y, 3, 1, 0, 0, 0)
+                .unwrap()
+                .timestamp_micros()
+        };
+        // Later, then earlier than the lists (read afresh), then the
+        // first moment again and one a minute later (from the lists).
+        for now in [
+            at(2020),
+            at(2024),
+            at(2018),
+            at(2020),
+            at(2020) + 60_000_000,
+        ] {
+            let cached = AfterQuery {
+                ahead: index.ahead.clone(),
+                field: f.public_from,
+                now,
+            };
+            let range = InvertedIndexRangeQuery::new(
+                Bound::Excluded(Term::from_field_i64(f.public_from, now)),
+                Bound::Included(Term::from_field_i64(f.public_from, i64::MAX)),
+            );
+            let cached = searcher.search(&cached, &DocSetCollector).unwrap();
+            let range = searcher.search(&range, &DocSetCollector).unwrap();
+            assert!(range.len() > 100, "{now}: {}", range.len());
+            assert_eq!(cached, range, "{now}");
+        }
+    }
+
+    /// Scores summed in another order may differ in their last bits, so
+    /// two articles within a rounding error of each other may swap: each
+    /// position's score is the same, each article kept by both has the
+    /// same score, and an article only one kept ties with the last kept.
+    fn same_up_to_rounding(pruned: &[Candidate], every: &[Candidate], context: &str) {
+        let near = |a: f64, b: f64| (a - b).abs() <= b.abs() * 1e-6;
+        let last = every.last().map_or(0.0, |c| c.rank);
+        for (i, (p, e)) in pruned.iter().zip(every).enumerate() {
+            assert_eq!(p.total, e.total, "{context}");
+            assert!(near(p.rank, e.rank), "{context} #{i}: {p:?} {e:?}");
+            match every.iter().find(|c| c.id == p.id) {
+                Some(same) => assert!(near(p.rank, same.rank), "{context}: {p:?} {same:?}"),
+                None => assert!(
+                    near(p.rank, last),
+                    "{context}: {p:?} only pruned, last {last}"
+                ),
+            }
+            if !pruned.iter().any(|c| c.id == e.id) {
+                assert!(
+                    near(e.rank, last),
+                    "{context}: {e:?} only scored, last {last}"
+                );
+            }
+        }
+    }
+
+    fn parsed(words: &[&str], excluded: &[&str]) -> ParsedQuery {
+        ParsedQuery {
+            words: words.iter().map(|w| w.to_string()).collect(),
+            excluded: excluded.iter().map(|w| w.to_string()).collect(),
+            ..ParsedQuery::default()
+        }
+    }
+
+    /// The pruned first stage keeps exactly what scoring every match
+    /// keeps, and counts the same.
+    #[test]
+    fn words_plan_equals_scoring_every_match() {
+        let index = index(4000);
+        let now = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
+        let filters = [
+            IndexFilter::default(),
+            IndexFilter {
+                public_at: Some(now),
+                ..IndexFilter::default()
+            },
+            IndexFilter {
+                public_at: Some(now),
+                sections: Some(vec![2, 3]),
+                ..IndexFilter::default()
+            },
+        ];
+        let queries: [(&[&str], &[&str]); 6] = [
+            (&["dan"], &[]),
+            (&["dan", "van"], &[]),
+            (&["kinh", "te", "xa"], &[]),
+            (&["tinh", "uy", "dan", "tinh"], &[]),
+            (&["dan", "te"], &["chinh"]),
+            (&["dan", "nong", "thon", "moi"], &[]),
+        ];
+        for filter in &filters {
+            for (words, excluded) in queries {
+                let q = parsed(words, excluded);
+                for limit in [10, 200] {
+                    let plan = Plan::of(
+                        &index.fields,
+                        &index.ahead,
+                        &q,
+                        Combine::All,
+                        filter,
+                        EngineOrder::Relevance,
+                    );
+                    assert!(matches!(plan, Plan::Words(..)));
+                    let pruned = index.collect(plan, EngineOrder::Relevance, limit).unwrap();
+                    let every =
+                        Plan::Query(build(&index.fields, &index.ahead, &q, Combine::All, filter));
+                    let every = index.collect(every, EngineOrder::Relevance, limit).unwrap();
+                    let context = format!("{words:?} -{excluded:?} {filter:?} limit {limit}");
+                    // More matches than kept: what pruning is for.
+                    assert_eq!(every.len(), limit, "{context}");
+                    assert!(every[0].total as usize > limit, "{context}");
+                    assert_eq!(pruned.len(), every.len(), "{context}");
+                    same_up_to_rounding(&pruned, &every, &context);
+                }
+            }
+        }
+    }
 }

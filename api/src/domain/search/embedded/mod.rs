@@ -14,10 +14,13 @@
 //! What it buys ([`find`]): ranking the best k of 85,000 matches without
 //! reading each match's text, which neither FTS5 nor a GIN index can do.
 
+mod ahead;
 pub mod documents;
 pub mod evidence;
 pub mod find;
 pub mod follow;
+mod pruned;
+mod restrictions;
 pub mod schema;
 mod top;
 
@@ -85,6 +88,8 @@ pub struct EmbeddedIndex {
     stamp: AtomicI64,
     /// One catch-up at a time; whoever waited finds it done.
     catching_up: tokio::sync::Mutex<()>,
+    /// Each segment's documents not public yet (`ahead.rs`).
+    ahead: Arc<ahead::Ahead>,
     /// The temporary directory the index lives in, removed with it.
     _temporary: Option<tempfile::TempDir>,
 }
@@ -162,6 +167,7 @@ impl EmbeddedIndex {
             applied: AtomicI64::new(cursor.seq),
             stamp: AtomicI64::new(cursor.stamp),
             catching_up: tokio::sync::Mutex::new(()),
+            ahead: Arc::default(),
             _temporary: temporary,
         }))
     }

@@ -1,5 +1,6 @@
 //! The best `limit` matches of a search and the count of all of them, in
-//! one pass over the matches.
+//! one pass over the matches (and the heap of the best that
+//! `pruned.rs` shares).
 //!
 //! tantivy's `TopDocs::tweak_score` computes the sort key of every match
 //! (two fast-field reads each, for the tie-breaks); a common query matches
@@ -50,6 +51,103 @@ impl Ord for Hit {
     }
 }
 
+impl Hit {
+    /// A match kept by relevance.
+    pub fn by_relevance(score: Score, published_at: i64, id: u64) -> Self {
+        Hit {
+            key_score: score,
+            published_at,
+            id,
+            score,
+        }
+    }
+}
+
+/// A segment's columns a kept match reads: its id and publication time.
+pub struct Columns {
+    ids: Option<Column<u64>>,
+    published: Option<Column<i64>>,
+}
+
+impl Columns {
+    pub fn of(reader: &SegmentReader) -> Self {
+        let fast = reader.fast_fields();
+        Columns {
+            ids: fast.u64("id").ok(),
+            published: fast.i64("published_at").ok(),
+        }
+    }
+
+    /// Publication time in microseconds (`i64::MIN` when unknown), id.
+    pub fn read(&self, doc: DocId) -> (i64, u64) {
+        (
+            self.published
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .unwrap_or(i64::MIN),
+            self.ids.as_ref().and_then(|c| c.first(doc)).unwrap_or(0),
+        )
+    }
+}
+
+/// The best `limit` hits offered so far: a min-heap, the worst on top.
+pub struct Best {
+    limit: usize,
+    kept: BinaryHeap<Reverse<Hit>>,
+}
+
+impl Best {
+    pub fn new(limit: usize) -> Self {
+        Best {
+            limit,
+            kept: BinaryHeap::with_capacity(limit + 1),
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.kept.len() >= self.limit
+    }
+
+    /// Whether a match whose sort key is `key_score` may enter: below the
+    /// worst kept key, nothing (neither date nor id) can lift it in.
+    pub fn admits(&self, key_score: Score) -> bool {
+        match self.kept.peek() {
+            Some(Reverse(worst)) if self.full() => key_score >= worst.key_score,
+            _ => true,
+        }
+    }
+
+    /// A score that every match able to enter exceeds, for pruning: just
+    /// under the worst kept (an equal score may still enter by date, and
+    /// a bound summed in another order may differ in its last bits).
+    pub fn floor(&self) -> Score {
+        match self.kept.peek() {
+            Some(Reverse(worst)) if self.full() => {
+                worst.key_score - (worst.key_score.abs() * 1e-4).max(1e-6)
+            }
+            _ => Score::MIN,
+        }
+    }
+
+    pub fn offer(&mut self, hit: Hit) {
+        if !self.full() {
+            self.kept.push(Reverse(hit));
+        } else if let Some(Reverse(worst)) = self.kept.peek()
+            && hit > *worst
+        {
+            self.kept.pop();
+            self.kept.push(Reverse(hit));
+        }
+    }
+
+    /// Best first.
+    pub fn into_sorted(self) -> Vec<Hit> {
+        let mut hits: Vec<Hit> = self.kept.into_iter().map(|Reverse(h)| h).collect();
+        hits.sort_unstable_by(|a, b| b.cmp(a));
+        hits
+    }
+}
+
 /// The best `limit` matches by relevance (ties: newest, then highest id)
 /// or newest first, and the count of every match.
 pub struct Top {
@@ -73,13 +171,10 @@ impl Collector for Top {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentTop> {
-        let fast = reader.fast_fields();
         Ok(SegmentTop {
-            limit: self.limit,
             relevance_first: self.relevance_first,
-            ids: fast.u64("id").ok(),
-            published: fast.i64("published_at").ok(),
-            kept: BinaryHeap::with_capacity(self.limit + 1),
+            columns: Columns::of(reader),
+            best: Best::new(self.limit),
             total: 0,
         })
     }
@@ -97,13 +192,11 @@ impl Collector for Top {
     }
 }
 
-/// One segment's share: a min-heap of the best matches so far.
+/// One segment's share: the best matches so far.
 pub struct SegmentTop {
-    limit: usize,
     relevance_first: bool,
-    ids: Option<Column<u64>>,
-    published: Option<Column<i64>>,
-    kept: BinaryHeap<Reverse<Hit>>,
+    columns: Columns,
+    best: Best,
     total: usize,
 }
 
@@ -112,41 +205,23 @@ impl SegmentCollector for SegmentTop {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.total += 1;
-        let full = self.kept.len() >= self.limit;
-        // Below the worst kept score, nothing else can lift a match in.
-        if full
-            && self.relevance_first
-            && let Some(Reverse(worst)) = self.kept.peek()
-            && score < worst.key_score
-        {
+        let key_score = if self.relevance_first { score } else { 0.0 };
+        if !self.best.admits(key_score) {
             return;
         }
-        let hit = Hit {
-            key_score: if self.relevance_first { score } else { 0.0 },
-            published_at: self
-                .published
-                .as_ref()
-                .and_then(|c| c.first(doc))
-                .unwrap_or(i64::MIN),
-            id: self.ids.as_ref().and_then(|c| c.first(doc)).unwrap_or(0),
+        let (published_at, id) = self.columns.read(doc);
+        self.best.offer(Hit {
+            key_score,
+            published_at,
+            id,
             score,
-        };
-        if !full {
-            self.kept.push(Reverse(hit));
-        } else if let Some(Reverse(worst)) = self.kept.peek()
-            && hit > *worst
-        {
-            self.kept.pop();
-            self.kept.push(Reverse(hit));
-        }
+        });
     }
 
     fn harvest(self) -> Found {
-        let mut hits: Vec<Hit> = self.kept.into_iter().map(|Reverse(h)| h).collect();
-        hits.sort_unstable_by(|a, b| b.cmp(a));
         Found {
             total: self.total,
-            hits,
+            hits: self.best.into_sorted(),
         }
     }
 }
@@ -156,12 +231,7 @@ mod tests {
     use super::*;
 
     fn hit(score: Score, at: i64, id: u64) -> Hit {
-        Hit {
-            key_score: score,
-            published_at: at,
-            id,
-            score,
-        }
+        Hit::by_relevance(score, at, id)
     }
 
     #[test]
