@@ -29,14 +29,38 @@ pub struct Context {
 }
 
 /// What the re-rank needs of one candidate: for each text field (title,
-/// lead, captions, extra, body), the query words at each token position
-/// ([`Mask`]s; positions after the last matched one may be left out),
-/// and the share of the words typed with diacritics the text holds as
-/// typed.
+/// lead, captions, extra, body), the tokens that match a query word, in
+/// position order ([`Token`]s), and the share of the words typed with
+/// diacritics the text holds as typed.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Evidence {
-    pub fields: [Vec<Mask>; 5],
+    pub fields: [Vec<Token>; 5],
     pub accents: f64,
+}
+
+/// A token of a field that matches at least one query word. Only these
+/// are kept: a body of thousands of tokens holds a few dozen of them, and
+/// every signal is a pass over them alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Its position in the field (0 for the first token).
+    pub at: u32,
+    /// The query words it matches.
+    pub words: Mask,
+}
+
+/// `tokens` (any order, a position possibly repeated with other words)
+/// in position order, one per position with all its words.
+pub fn merged(mut tokens: Vec<Token>) -> Vec<Token> {
+    tokens.sort_unstable_by_key(|t| t.at);
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        match out.last_mut() {
+            Some(last) if last.at == t.at => last.words |= t.words,
+            _ => out.push(t),
+        }
+    }
+    out
 }
 
 /// Field weights of the phrase, pair and proximity signals, in
@@ -76,7 +100,7 @@ pub fn vocabulary(q: &ParsedQuery) -> Vec<&str> {
 /// [`vocabulary`]'s bits): higher is better.
 pub fn score_evidence(q: &ParsedQuery, evidence: &Evidence, ctx: &Context) -> f64 {
     let vocabulary = Vocabulary::of(q);
-    let tokens: Vec<(&Vec<Mask>, f64)> = evidence.fields.iter().zip(FIELD_WEIGHTS).collect();
+    let tokens: Vec<(&Vec<Token>, f64)> = evidence.fields.iter().zip(FIELD_WEIGHTS).collect();
     let distinct = &vocabulary.words[..vocabulary.distinct];
     let run = |words: &[String]| -> Vec<Mask> { words.iter().map(|w| vocabulary.bit(w)).collect() };
     let mut phrase: f64 = 0.0;
@@ -111,7 +135,7 @@ pub fn score_evidence(q: &ParsedQuery, evidence: &Evidence, ctx: &Context) -> f6
     let anywhere: Mask = tokens
         .iter()
         .flat_map(|(t, _)| t.iter())
-        .fold(0, |all, m| all | m);
+        .fold(0, |all, t| all | t.words);
     let found = (0..distinct.len())
         .filter(|i| anywhere & (1 << i) != 0)
         .count()
@@ -197,21 +221,23 @@ impl<'a> Vocabulary<'a> {
             .map_or(0, |i| 1 << i)
     }
 
-    /// The masks of the space-separated tokens of `text`. A byte loop:
-    /// the re-rank reads about 800 KB of text per search, most of it
-    /// words of no query, which the first byte turns away.
-    fn masks(&self, text: &str) -> Vec<Mask> {
+    /// The tokens of `text` (space-separated) that match a query word. A
+    /// byte loop: the re-rank reads about 800 KB of text per search, most
+    /// of it words of no query, which the first byte turns away.
+    fn masks(&self, text: &str) -> Vec<Token> {
         let mut starts = [false; 256];
         for w in &self.words {
             if let Some(b) = w.as_bytes().first() {
                 starts[usize::from(*b)] = true;
             }
         }
-        let mut out = Vec::with_capacity(text.len() / 5);
+        let mut out = Vec::new();
+        let mut at: u32 = 0;
         for token in text.as_bytes().split(|b| *b == b' ') {
             let Some(first) = token.first() else {
                 continue;
             };
+            at += 1;
             let mut mask = 0;
             if starts[usize::from(*first)] {
                 for (i, w) in self.words.iter().enumerate() {
@@ -223,7 +249,12 @@ impl<'a> Vocabulary<'a> {
                     }
                 }
             }
-            out.push(mask);
+            if mask != 0 {
+                out.push(Token {
+                    at: at - 1,
+                    words: mask,
+                });
+            }
         }
         out
     }
@@ -231,18 +262,21 @@ impl<'a> Vocabulary<'a> {
 
 /// Whether `run` (a word's bit per position) appears in `tokens` as
 /// consecutive words.
-fn run_in(tokens: &[Mask], run: &[Mask]) -> bool {
+fn run_in(tokens: &[Token], run: &[Mask]) -> bool {
     !run.is_empty()
         && run.iter().all(|b| *b != 0)
         && tokens.len() >= run.len()
-        && tokens
-            .windows(run.len())
-            .any(|w| w.iter().zip(run).all(|(t, r)| t & r != 0))
+        && tokens.windows(run.len()).any(|w| {
+            w.iter()
+                .zip(run)
+                .zip(w[0].at..)
+                .all(|((t, r), at)| t.at == at && t.words & r != 0)
+        })
 }
 
 /// The fewest consecutive tokens holding each of the first `words` words
 /// of the vocabulary (a token counts for the first of them it matches).
-fn shortest_span(tokens: &[Mask], words: usize) -> Option<usize> {
+fn shortest_span(tokens: &[Token], words: usize) -> Option<usize> {
     let wanted: Mask = if words >= Mask::BITS as usize {
         Mask::MAX
     } else {
@@ -256,17 +290,17 @@ fn shortest_span(tokens: &[Mask], words: usize) -> Option<usize> {
     let mut held = 0;
     let mut best: Option<usize> = None;
     let mut start = 0;
-    for (end, token) in tokens.iter().enumerate() {
-        if let Some(i) = which(*token) {
+    for token in tokens {
+        if let Some(i) = which(token.words) {
             counts[i] += 1;
             if counts[i] == 1 {
                 held += 1;
             }
         }
         while held == words {
-            let len = end - start + 1;
+            let len = (token.at - tokens[start].at) as usize + 1;
             best = Some(best.map_or(len, |b| b.min(len)));
-            if let Some(i) = which(tokens[start]) {
+            if let Some(i) = which(tokens[start].words) {
                 counts[i] -= 1;
                 if counts[i] == 0 {
                     held -= 1;
@@ -349,6 +383,16 @@ mod tests {
         let toks = v.masks("a x b a c b");
         assert_eq!(shortest_span(&toks, 2), Some(2));
         assert_eq!(shortest_span(&toks, 3), None);
+        assert_eq!(shortest_span(&v.masks("a x x x b x x"), 2), Some(5));
+    }
+
+    #[test]
+    fn merged_tokens_are_in_order_one_per_position() {
+        let t = |at, words| Token { at, words };
+        assert_eq!(
+            merged(vec![t(7, 0b01), t(2, 0b10), t(7, 0b10), t(2, 0b10)]),
+            vec![t(2, 0b10), t(7, 0b11)]
+        );
     }
 
     #[test]
@@ -357,7 +401,18 @@ mod tests {
         // as a word.
         let q = parse("dung du").unwrap();
         let v = Vocabulary::of(&q);
-        assert_eq!(v.masks("dung du dux"), vec![0b11, 0b10, 0b10]);
+        let words = |tokens: Vec<Token>| -> Vec<(u32, Mask)> {
+            tokens.into_iter().map(|t| (t.at, t.words)).collect()
+        };
+        assert_eq!(
+            words(v.masks("dung du dux")),
+            vec![(0, 0b11), (1, 0b10), (2, 0b10)]
+        );
+        assert_eq!(words(v.masks("x  dung y du")), vec![(1, 0b11), (3, 0b10)]);
+        assert!(!run_in(
+            &v.masks("dung x du"),
+            &[v.bit("dung"), v.bit("du")]
+        ));
         assert!(run_in(
             &v.masks("x dung dung"),
             &[v.bit("dung"), v.bit("du")]

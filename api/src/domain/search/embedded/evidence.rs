@@ -12,7 +12,7 @@ use tantivy::{
 };
 
 use super::{EmbeddedIndex, internal};
-use crate::domain::search::rank::Evidence;
+use crate::domain::search::rank::{self, Evidence, Token};
 use crate::platform::error::AppResult;
 
 impl EmbeddedIndex {
@@ -83,15 +83,17 @@ impl EmbeddedIndex {
                     each_held(&mut postings, &docs, |k, postings| {
                         positions.clear();
                         postings.positions(&mut positions);
-                        let masks = &mut evidence[k].fields[field_no];
-                        for p in &positions {
-                            let p = *p as usize;
-                            if masks.len() <= p {
-                                masks.resize(p + 1, 0);
-                            }
-                            masks[p] |= 1 << bit;
-                        }
+                        evidence[k].fields[field_no].extend(positions.iter().map(|at| Token {
+                            at: *at,
+                            words: 1 << bit,
+                        }));
                     });
+                }
+            }
+            // Each word's positions came one after the other.
+            for e in &mut evidence {
+                for tokens in &mut e.fields {
+                    *tokens = rank::merged(std::mem::take(tokens));
                 }
             }
             if !accents.is_empty() {
