@@ -460,6 +460,50 @@ async fn every_word_must_match_else_the_result_says_it_shows_some() {
     }
 }
 
+/// A search counts its matches only when the page shows `totalCount`,
+/// however the query selects it: directly, under an alias, in a named or
+/// an inline fragment. (Reaching `totalCount` uncounted is an error, so
+/// a selection the look-ahead missed fails here.)
+#[tokio::test]
+async fn total_count_is_counted_however_it_is_selected() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let vars = json!({"q": "dân "});
+        let direct = app
+            .data(
+                "query($q: String!) { search(query: $q, first: 1) { totalCount } }",
+                vars.clone(),
+            )
+            .await["search"]["totalCount"]
+            .as_u64()
+            .unwrap();
+        assert!(direct > 1, "{backend:?}: {direct}");
+        for query in [
+            "query($q: String!) { search(query: $q, first: 1) { n: totalCount } }",
+            "query($q: String!) { search(query: $q, first: 1) { ...N } } \
+             fragment N on ArticleSearchConnection { n: totalCount }",
+            "query($q: String!) { search(query: $q, first: 1) { ... on ArticleSearchConnection { n: totalCount } } }",
+        ] {
+            let data = app.data(query, vars.clone()).await;
+            assert_eq!(data["search"]["n"], direct, "{backend:?}: {query}");
+        }
+        // Without it, the page is the same.
+        let without = app
+            .data(
+                "query($q: String!) { search(query: $q) { edges { node { slug } } } }",
+                vars.clone(),
+            )
+            .await;
+        let with = app
+            .data(
+                "query($q: String!) { search(query: $q) { totalCount edges { node { slug } } } }",
+                vars.clone(),
+            )
+            .await;
+        assert_eq!(slugs(&without), slugs(&with), "{backend:?}");
+    }
+}
+
 #[tokio::test]
 async fn excluded_words_leave_articles_out() {
     for backend in backends() {

@@ -21,10 +21,10 @@ use crate::{
         highlight::{self, Terms},
         index::{body_text, captions_of},
         names::NameKind,
-        query::{self, Hit, Order, Outcome, Source},
+        query::{self, Count, Hit, Order, Outcome, Source},
         suggest,
     },
-    platform::error::AppResult,
+    platform::error::{AppError, AppResult},
     platform::ids::{self, NodeType},
     platform::pagination::{Page, PageInfo, SortKey, page_ranked},
 };
@@ -177,8 +177,9 @@ impl ArticleSearchEdge {
 pub struct ArticleSearchConnection {
     edges: Vec<ArticleSearchEdge>,
     page_info: PageInfo,
-    /// How many matches there are, all pages together.
-    total: usize,
+    /// How many matches there are, all pages together (`None`: not
+    /// counted, `totalCount` was not selected).
+    total: Option<usize>,
     /// Whether every result holds every word of the query.
     matched_all_terms: bool,
 }
@@ -206,8 +207,12 @@ impl ArticleSearchConnection {
 
     /// How many articles match, all pages together: every visible match
     /// is ranked, whatever the archive's size.
-    async fn total_count(&self) -> u64 {
-        self.total as u64
+    async fn total_count(&self) -> AppResult<u64> {
+        // Counted whenever the query selects this field (`search` looks
+        // ahead); reaching it uncounted is a bug, not a zero.
+        self.total.map(|t| t as u64).ok_or_else(|| {
+            AppError::Internal("search results were not counted for totalCount".into())
+        })
     }
 
     /// `true` when the results hold every word and phrase of the query;
@@ -267,7 +272,7 @@ impl SearchQuery {
             return Ok(ArticleSearchConnection {
                 edges: Vec::new(),
                 page_info: PageInfo::default(),
-                total: 0,
+                total: Some(0),
                 matched_all_terms: true,
             });
         }
@@ -303,11 +308,17 @@ impl SearchQuery {
                 article::Entity::find().filter(req.viewer.article_condition(req.now())),
             ))),
         };
+        // Counting every match of a common word costs as much as ranking
+        // them: only when the page shows the total.
+        let count = match ctx.look_ahead().field("totalCount").exists() {
+            true => Count::Every,
+            false => Count::Skip,
+        };
         let Outcome {
             hits,
             total,
             matched_all_terms,
-        } = query::run(db, &parsed, source, order, depth, req.now()).await?;
+        } = query::run(db, &parsed, source, order, depth, count, req.now()).await?;
         drop(turn);
         surrogate::article_list(ctx, section);
         let terms = std::sync::Arc::new(Terms::of(&parsed));

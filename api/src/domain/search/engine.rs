@@ -36,6 +36,15 @@ pub enum EngineOrder {
     Newest,
 }
 
+/// Whether a search counts every match besides ranking the best: on a
+/// common word, counting is a pass over tens of thousands of documents
+/// that a page without its total does not need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Count {
+    Every,
+    Skip,
+}
+
 /// One candidate from the engine.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct Candidate {
@@ -43,8 +52,9 @@ pub struct Candidate {
     /// The engine's relevance: higher is better (bm25 negated on SQLite).
     pub rank: f64,
     pub published_at: Option<DateTime<Utc>>,
-    /// Every visible match of the query, not only those returned.
-    pub total: i64,
+    /// Every visible match of the query, not only those returned (`None`:
+    /// not counted, the caller did not ask).
+    pub total: Option<i64>,
 }
 
 /// The indexed (folded) text of a candidate.

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, Select};
 
 use super::embedded::{EmbeddedIndex, find::IndexFilter};
+pub use super::engine::Count;
 use super::engine::{self, Candidate, Combine, EngineOrder};
 pub use super::engine::{fts5_match, tsquery};
 pub use super::parse::{MAX_QUERY_CHARS, ParsedQuery, parse};
@@ -24,8 +25,10 @@ use crate::platform::error::AppResult;
 /// rest follow in the engine's order.
 pub const RERANK: usize = 200;
 /// Fewer results than this for the words as typed widen the last word to
-/// a prefix (a page of results).
-const PREFIX_BELOW: i64 = 10;
+/// a prefix (a page of results). Below [`RERANK`], so that the candidates
+/// found tell it without counting every match.
+const PREFIX_BELOW: usize = 10;
+const _: () = assert!(PREFIX_BELOW <= RERANK);
 
 /// How results are ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,8 +50,9 @@ pub struct Hit {
 pub struct Outcome {
     /// The best `depth` matches at least (fewer when there are fewer).
     pub hits: Vec<Hit>,
-    /// How many visible articles match, all pages together.
-    pub total: usize,
+    /// How many visible articles match, all pages together; `None` when
+    /// the search was run without [`Count::Every`].
+    pub total: Option<usize>,
     /// `false` when no article held every word, and articles holding some
     /// of them are shown instead.
     pub matched_all_terms: bool,
@@ -71,14 +75,16 @@ impl Source<'_> {
         combine: Combine,
         order: EngineOrder,
         limit: u64,
+        count: Count,
     ) -> AppResult<Vec<Candidate>> {
         match self {
+            // The database counts in the same statement, for little more.
             Self::Database(scope) => {
                 engine::candidates(db, q, combine, (**scope).clone(), order, limit).await
             }
             Self::Embedded(index, filter) => {
                 index
-                    .candidates(q, combine, filter, order, limit as usize)
+                    .candidates(q, combine, filter, order, limit as usize, count)
                     .await
             }
         }
@@ -87,19 +93,21 @@ impl Source<'_> {
 
 /// Ranked matches of `q` among the articles `source` may return, at
 /// least the first `depth` of them (the page asked for and those before
-/// it).
+/// it), and with [`Count::Every`] the count of all of them.
 pub async fn run(
     db: &impl ConnectionTrait,
     q: &ParsedQuery,
     source: Source<'_>,
     order: Order,
     depth: usize,
+    count: Count,
     now: DateTime<Utc>,
 ) -> AppResult<Outcome> {
     if q.is_empty() {
         return Ok(Outcome {
+            hits: Vec::new(),
+            total: Some(0),
             matched_all_terms: true,
-            ..Outcome::default()
         });
     }
     let limit = depth.max(RERANK) as u64;
@@ -113,22 +121,26 @@ pub async fn run(
     };
     let mut used = typed.clone();
     let mut found = source
-        .candidates(db, &typed, Combine::All, engine_order, limit)
+        .candidates(db, &typed, Combine::All, engine_order, limit, count)
         .await?;
-    if q.prefix_last && total(&found) < PREFIX_BELOW {
+    // `limit` is at least `PREFIX_BELOW`: fewer found is fewer matching.
+    if q.prefix_last && found.len() < PREFIX_BELOW {
         used = q.clone();
         found = source
-            .candidates(db, q, Combine::All, engine_order, limit)
+            .candidates(db, q, Combine::All, engine_order, limit, count)
             .await?;
     }
     let mut all = true;
     if found.is_empty() && q.units() > 1 {
         all = false;
         found = source
-            .candidates(db, &used, Combine::Any, engine_order, limit)
+            .candidates(db, &used, Combine::Any, engine_order, limit, count)
             .await?;
     }
-    let total = usize::try_from(total(&found)).unwrap_or(0);
+    let total = match count {
+        Count::Every => Some(total(&found)),
+        Count::Skip => None,
+    };
     let hits = match order {
         Order::Relevance => rerank(db, &used, &source, found, now).await?,
         Order::Newest => {
@@ -143,8 +155,13 @@ pub async fn run(
     })
 }
 
-fn total(found: &[Candidate]) -> i64 {
-    found.first().map_or(0, |c| c.total)
+/// The count of all matches the engine gave with `found` (none found:
+/// none match).
+fn total(found: &[Candidate]) -> usize {
+    found
+        .first()
+        .and_then(|c| c.total)
+        .map_or(found.len(), |t| usize::try_from(t).unwrap_or(0))
 }
 
 /// Candidates in the engine's order, scored by the engine alone (over

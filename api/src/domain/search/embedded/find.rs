@@ -21,7 +21,7 @@ use super::{
     top::Top,
 };
 use crate::domain::search::{
-    engine::{Candidate, Combine, EngineOrder},
+    engine::{Candidate, Combine, Count, EngineOrder},
     parse::ParsedQuery,
 };
 use crate::platform::error::AppResult;
@@ -31,7 +31,7 @@ pub use super::restrictions::IndexFilter;
 impl EmbeddedIndex {
     /// The best `limit` matches of `q` that `filter` lets through, by
     /// relevance (ties: newest, then highest id) or newest first, each
-    /// with the count of all matches.
+    /// with the count of all matches unless `count` skips it.
     pub async fn candidates(
         self: &Arc<Self>,
         q: &ParsedQuery,
@@ -39,10 +39,11 @@ impl EmbeddedIndex {
         filter: &IndexFilter,
         order: EngineOrder,
         limit: usize,
+        count: Count,
     ) -> AppResult<Vec<Candidate>> {
         let plan = Plan::of(&self.fields, &self.ahead, q, combine, filter, order);
         let index = self.clone();
-        tokio::task::spawn_blocking(move || index.collect(plan, order, limit.max(1)))
+        tokio::task::spawn_blocking(move || index.collect(plan, order, limit.max(1), count))
             .await
             .map_err(internal)?
             .map_err(internal)
@@ -53,12 +54,25 @@ impl EmbeddedIndex {
         plan: Plan,
         order: EngineOrder,
         limit: usize,
+        count: Count,
     ) -> tantivy::Result<Vec<Candidate>> {
         let searcher = self.reader.searcher();
         let found = match plan {
-            Plan::Words(words, limits) => {
+            Plan::Words {
+                words,
+                phrases,
+                limits,
+            } => {
                 let words: Vec<&str> = words.iter().map(String::as_str).collect();
-                pruned::best_of_words(&searcher, &self.fields, &words, limits, limit)?
+                pruned::best_of_words(
+                    &searcher,
+                    &self.fields,
+                    &words,
+                    &phrases,
+                    limits,
+                    limit,
+                    count,
+                )?
             }
             Plan::Query(query) => searcher.search(
                 &*query,
@@ -68,7 +82,7 @@ impl EmbeddedIndex {
                 },
             )?,
         };
-        let total = found.total as i64;
+        let total = found.total.map(|t| t as i64);
         Ok(found
             .hits
             .into_iter()
@@ -86,11 +100,16 @@ impl EmbeddedIndex {
 
 /// How a search's first stage runs.
 enum Plan {
-    /// Every one of these distinct words, by relevance: `pruned.rs`,
-    /// which skips what cannot rank.
-    Words(Vec<String>, Restrictions),
-    /// Anything else (phrases, a word being typed, any of the words, by
-    /// date): the general query, every match scored.
+    /// Every one of these distinct words (the phrases' too) and every
+    /// phrase, by relevance: `pruned.rs`, which skips what cannot rank.
+    Words {
+        words: Vec<String>,
+        /// Two words or more each.
+        phrases: Vec<Vec<String>>,
+        limits: Restrictions,
+    },
+    /// Anything else (a word being typed, any of the words, by date): the
+    /// general query, every match scored.
     Query(Box<dyn Query>),
 }
 
@@ -103,16 +122,28 @@ impl Plan {
         filter: &IndexFilter,
         order: EngineOrder,
     ) -> Self {
-        let words_only =
-            !q.words.is_empty() && !q.prefix_last && q.phrases.iter().all(|p| p.is_empty());
-        if words_only && combine == Combine::All && order == EngineOrder::Relevance {
-            let mut words: Vec<String> = Vec::with_capacity(q.words.len());
-            for w in &q.words {
-                if !words.contains(w) {
-                    words.push(w.clone());
+        let mut words: Vec<String> = Vec::with_capacity(q.words.len());
+        for w in q.words.iter().chain(q.phrases.iter().flatten()) {
+            if !words.contains(w) {
+                words.push(w.clone());
+            }
+        }
+        if !words.is_empty()
+            && !q.prefix_last
+            && combine == Combine::All
+            && order == EngineOrder::Relevance
+        {
+            let mut phrases: Vec<Vec<String>> = Vec::new();
+            for p in q.phrases.iter().filter(|p| p.len() > 1) {
+                if !phrases.contains(p) {
+                    phrases.push(p.clone());
                 }
             }
-            Plan::Words(words, Restrictions::of(f, ahead, q, filter))
+            Plan::Words {
+                words,
+                phrases,
+                limits: Restrictions::of(f, ahead, q, filter),
+            }
         } else {
             Plan::Query(build(f, ahead, q, combine, filter))
         }
@@ -418,6 +449,16 @@ mod tests {
         }
     }
 
+    fn parsed_with(words: &[&str], phrases: &[&[&str]], excluded: &[&str]) -> ParsedQuery {
+        ParsedQuery {
+            phrases: phrases
+                .iter()
+                .map(|p| p.iter().map(|w| w.to_string()).collect())
+                .collect(),
+            ..parsed(words, excluded)
+        }
+    }
+
     fn parsed(words: &[&str], excluded: &[&str]) -> ParsedQuery {
         ParsedQuery {
             words: words.iter().map(|w| w.to_string()).collect(),
@@ -455,7 +496,7 @@ mod tests {
         for filter in &filters {
             for (words, excluded) in queries {
                 let q = parsed(words, excluded);
-                for limit in [10, 200] {
+                let words_plan = || {
                     let plan = Plan::of(
                         &index.fields,
                         &index.ahead,
@@ -464,19 +505,153 @@ mod tests {
                         filter,
                         EngineOrder::Relevance,
                     );
-                    assert!(matches!(plan, Plan::Words(..)));
-                    let pruned = index.collect(plan, EngineOrder::Relevance, limit).unwrap();
+                    assert!(matches!(plan, Plan::Words { .. }));
+                    plan
+                };
+                for limit in [10, 200] {
+                    let pruned = index
+                        .collect(words_plan(), EngineOrder::Relevance, limit, Count::Every)
+                        .unwrap();
                     let every =
                         Plan::Query(build(&index.fields, &index.ahead, &q, Combine::All, filter));
-                    let every = index.collect(every, EngineOrder::Relevance, limit).unwrap();
+                    let every = index
+                        .collect(every, EngineOrder::Relevance, limit, Count::Every)
+                        .unwrap();
                     let context = format!("{words:?} -{excluded:?} {filter:?} limit {limit}");
                     // More matches than kept: what pruning is for.
                     assert_eq!(every.len(), limit, "{context}");
-                    assert!(every[0].total as usize > limit, "{context}");
+                    assert!(every[0].total.unwrap() as usize > limit, "{context}");
                     assert_eq!(pruned.len(), every.len(), "{context}");
                     same_up_to_rounding(&pruned, &every, &context);
+                    // Not counting changes nothing else.
+                    let uncounted = index
+                        .collect(words_plan(), EngineOrder::Relevance, limit, Count::Skip)
+                        .unwrap();
+                    assert!(uncounted.iter().all(|c| c.total.is_none()), "{context}");
+                    let ranked = |c: &[Candidate]| -> Vec<(i64, f64)> {
+                        c.iter().map(|c| (c.id, c.rank)).collect()
+                    };
+                    assert_eq!(ranked(&uncounted), ranked(&pruned), "{context}");
                 }
             }
         }
+    }
+
+    /// Scoring every match the way the pruned plan scores: each word,
+    /// the phrases' too, as a word; each phrase a condition that scores
+    /// nothing.
+    fn every_match_by_words(index: &EmbeddedIndex, q: &ParsedQuery, filter: &IndexFilter) -> Plan {
+        let f = &index.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for w in q.words.iter().chain(q.phrases.iter().flatten()) {
+            if seen.insert(w) {
+                clauses.push((Occur::Must, word(f, w)));
+            }
+        }
+        // A phrase of one word is that word.
+        for phrase in q.phrases.iter().filter(|p| p.len() > 1) {
+            let in_field = in_any_field(f, |field| {
+                Box::new(PhraseQuery::new(
+                    phrase
+                        .iter()
+                        .map(|w| Term::from_field_text(field, w))
+                        .collect(),
+                ))
+            });
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(in_field, 0.0))));
+        }
+        let limits = Restrictions::of(f, &index.ahead, q, filter);
+        clauses.extend(limits.required.into_iter().map(|q| {
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
+            )
+        }));
+        clauses.extend(limits.excluded.into_iter().map(|q| (Occur::MustNot, q)));
+        Plan::Query(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// With phrases, the pruned first stage keeps what scoring every
+    /// match by its words keeps, and matches and counts exactly what the
+    /// general query's phrases match.
+    #[test]
+    fn phrase_plan_equals_scoring_every_match() {
+        let index = index(4000);
+        let now = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
+        let filters = [
+            IndexFilter::default(),
+            IndexFilter {
+                public_at: Some(now),
+                sections: Some(vec![2, 3]),
+                ..IndexFilter::default()
+            },
+        ];
+        let queries = [
+            parsed_with(&[], &[&["kinh", "te"]], &[]),
+            parsed_with(&["dan"], &[&["tinh", "uy"]], &[]),
+            parsed_with(&[], &[&["dan", "van"], &["hoi", "nghi"]], &["chinh"]),
+            parsed_with(&["te"], &[&["phat", "trien", "kinh"]], &[]),
+            // A word twice in a phrase, and a phrase of one word.
+            parsed_with(&[], &[&["dan", "te", "dan"], &["xa"]], &[]),
+        ];
+        let mut matched = 0;
+        for filter in &filters {
+            for q in &queries {
+                let plan = Plan::of(
+                    &index.fields,
+                    &index.ahead,
+                    q,
+                    Combine::All,
+                    filter,
+                    EngineOrder::Relevance,
+                );
+                assert!(matches!(plan, Plan::Words { .. }));
+                let context = format!("{:?} {:?} {filter:?}", q.words, q.phrases);
+                let general =
+                    Plan::Query(build(&index.fields, &index.ahead, q, Combine::All, filter));
+                let general = index
+                    .collect(general, EngineOrder::Relevance, 1_000_000, Count::Every)
+                    .unwrap();
+                let all = index
+                    .collect(plan, EngineOrder::Relevance, 1_000_000, Count::Every)
+                    .unwrap();
+                // The same matches, and the same count.
+                let ids = |c: &[Candidate]| -> Vec<i64> {
+                    let mut ids: Vec<i64> = c.iter().map(|c| c.id).collect();
+                    ids.sort_unstable();
+                    ids
+                };
+                assert_eq!(ids(&all), ids(&general), "{context}");
+                assert_eq!(
+                    all.first().map(|c| c.total),
+                    general.first().map(|c| c.total)
+                );
+                matched += all.len();
+                for limit in [10, 200] {
+                    let plan = Plan::of(
+                        &index.fields,
+                        &index.ahead,
+                        q,
+                        Combine::All,
+                        filter,
+                        EngineOrder::Relevance,
+                    );
+                    let pruned = index
+                        .collect(plan, EngineOrder::Relevance, limit, Count::Every)
+                        .unwrap();
+                    let every = index
+                        .collect(
+                            every_match_by_words(&index, q, filter),
+                            EngineOrder::Relevance,
+                            limit,
+                            Count::Every,
+                        )
+                        .unwrap();
+                    same_up_to_rounding(&pruned, &every, &format!("{context} limit {limit}"));
+                }
+            }
+        }
+        assert!(matched > 2000, "the phrases matched ({matched})");
     }
 }

@@ -19,6 +19,7 @@ pub mod documents;
 pub mod evidence;
 pub mod find;
 pub mod follow;
+mod phrases;
 mod pruned;
 mod restrictions;
 pub mod schema;

@@ -1,5 +1,5 @@
-//! The first stage of the commonest search — every word of a query
-//! without phrases, by relevance — without scoring every match.
+//! The first stage of the commonest searches — every word and phrase of
+//! a query, by relevance — without scoring every match.
 //!
 //! The general query (`find.rs`) scores each of the tens of thousands of
 //! matches of a common query to keep the best 200. Here a match's score
@@ -12,34 +12,49 @@
 //!   score cannot enter the best kept so far, which the first part has
 //!   already filled with high scores.
 //!
+//! A phrase's words are scored as words; the phrase itself must stand in
+//! some text field, which `phrases.rs` checks from positions for only
+//! the documents whose score could enter (the general query intersects
+//! five fields' position lists over every document holding the words).
+//! The re-rank adds the phrase's own signal.
+//!
 //! The count of every match is a separate pass over the same lists that
 //! decodes no frequencies and scores nothing. The best kept and the count
-//! equal the general query's (a test compares them).
+//! equal those of scoring every match (tests compare them).
 
+use crate::domain::search::engine::Count;
 use tantivy::{
     BitSet, DocId, Score, Searcher, SegmentReader, TERMINATED, Term,
-    collector::Count,
+    collector::Count as Counter,
     query::{BooleanQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight},
     schema::IndexRecordOption,
 };
 
 use super::{
+    phrases::PhraseCheck,
     restrictions::Restrictions,
     schema::Fields,
     top::{Best, Columns, Found, Hit},
 };
 
 /// The best `limit` matches of every one of `words` (folded, distinct,
-/// at least one) that `limits` let through, by relevance (ties: newest,
-/// then highest id), and the count of all of them.
+/// at least one: the phrases' words among them) holding every one of
+/// `phrases` (two words or more each) that `limits` let through, by
+/// relevance (ties: newest, then highest id), and unless `counting`
+/// skips it the count of all of them.
 pub fn best_of_words(
     searcher: &Searcher,
     f: &Fields,
     words: &[&str],
+    phrases: &[Vec<String>],
     limits: Restrictions,
     limit: usize,
+    counting: Count,
 ) -> tantivy::Result<Found> {
-    let total = count(searcher, f, words, &limits)?;
+    let total = match counting {
+        Count::Every => Some(count(searcher, f, words, phrases, &limits)?),
+        Count::Skip => None,
+    };
     let scoring = EnableScoring::enabled_from_searcher(searcher);
     let unscored = EnableScoring::disabled_from_searcher(searcher);
     let term = |field, w: &str, record| TermQuery::new(Term::from_field_text(field, w), record);
@@ -89,6 +104,7 @@ pub fn best_of_words(
         // Matches with a word in their title, scored in full.
         let mut all_scorers = scorers(&all, reader, 1.0)?;
         let mut title_scorers = scorers(&titles, reader, title_weight)?;
+        let mut in_phrases = PhraseCheck::open(reader, f, phrases)?;
         'titled: for doc in titled.iter().copied() {
             if !gate.admits(doc) {
                 continue;
@@ -103,13 +119,20 @@ pub fn best_of_words(
                     score += t.score();
                 }
             }
-            offer(&mut best, &columns, doc, score);
+            if best.admits(score) && in_phrases.holds(doc) {
+                offer(&mut best, &columns, doc, score);
+            }
         }
 
         // The others: BM25F alone, blocks that cannot enter skipped.
         let titled: BitSet = bits(reader, titled);
+        let mut in_phrases = PhraseCheck::open(reader, f, phrases)?;
         every_word.for_each_pruning(best.floor(), reader, &mut |doc, score| {
-            if !titled.contains(doc) && gate.admits(doc) {
+            if !titled.contains(doc)
+                && gate.admits(doc)
+                && best.admits(score)
+                && in_phrases.holds(doc)
+            {
                 offer(&mut best, &columns, doc, score);
             }
             best.floor()
@@ -121,12 +144,14 @@ pub fn best_of_words(
     })
 }
 
-/// How many documents match every word within `limits`: the same lists
-/// intersected without frequencies or scores.
+/// How many documents match every word and phrase within `limits`: the
+/// same lists intersected without frequencies or scores, the phrases
+/// checked on each document found.
 fn count(
     searcher: &Searcher,
     f: &Fields,
     words: &[&str],
+    phrases: &[Vec<String>],
     limits: &Restrictions,
 ) -> tantivy::Result<usize> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
@@ -146,7 +171,24 @@ fn count(
             .iter()
             .map(|q| (Occur::MustNot, q.box_clone())),
     );
-    searcher.search(&BooleanQuery::new(clauses), &Count)
+    let query = BooleanQuery::new(clauses);
+    if phrases.is_empty() {
+        return searcher.search(&query, &Counter);
+    }
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut total = 0;
+    for reader in searcher.segment_readers() {
+        let mut in_phrases = PhraseCheck::open(reader, f, phrases)?;
+        let alive = reader.alive_bitset();
+        weight.for_each_no_score(reader, &mut |batch| {
+            for doc in batch {
+                if alive.is_none_or(|a| a.is_alive(*doc)) && in_phrases.holds(*doc) {
+                    total += 1;
+                }
+            }
+        })?;
+    }
+    Ok(total)
 }
 
 fn any_or_every(queries: Vec<Box<dyn Query>>, occur: Occur) -> BooleanQuery {
@@ -196,11 +238,10 @@ fn bits(reader: &SegmentReader, docs: Vec<DocId>) -> BitSet {
     set
 }
 
+/// Keeps `doc` among the best (the caller checked it may enter).
 fn offer(best: &mut Best, columns: &Columns, doc: DocId, score: Score) {
-    if best.admits(score) {
-        let (published_at, id) = columns.read(doc);
-        best.offer(Hit::by_relevance(score, published_at, id));
-    }
+    let (published_at, id) = columns.read(doc);
+    best.offer(Hit::by_relevance(score, published_at, id));
 }
 
 /// Which documents of a segment may be returned: live, every required

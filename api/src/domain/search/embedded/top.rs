@@ -155,9 +155,10 @@ pub struct Top {
     pub relevance_first: bool,
 }
 
-/// What a search found: every match counted, the best kept.
+/// What a search found: every match counted (unless the search skipped
+/// it), the best kept.
 pub struct Found {
-    pub total: usize,
+    pub total: Option<usize>,
     /// Best first.
     pub hits: Vec<Hit>,
 }
@@ -184,7 +185,7 @@ impl Collector for Top {
     }
 
     fn merge_fruits(&self, fruits: Vec<Found>) -> tantivy::Result<Found> {
-        let total = fruits.iter().map(|f| f.total).sum();
+        let total = fruits.iter().map(|f| f.total).sum::<Option<usize>>();
         let mut hits: Vec<Hit> = fruits.into_iter().flat_map(|f| f.hits).collect();
         hits.sort_unstable_by(|a, b| b.cmp(a));
         hits.truncate(self.limit);
@@ -220,7 +221,7 @@ impl SegmentCollector for SegmentTop {
 
     fn harvest(self) -> Found {
         Found {
-            total: self.total,
+            total: Some(self.total),
             hits: self.best.into_sorted(),
         }
     }
