@@ -25,6 +25,10 @@ pub struct Terms {
     /// Folded word → the accent keys it was typed with.
     exact: HashMap<String, HashSet<String>>,
     prefix: Option<String>,
+    /// The first bytes of `words` and `prefix` (folded: ASCII), one bit
+    /// each: most words of a text start otherwise and are turned away
+    /// without hashing.
+    starts: u128,
 }
 
 impl Terms {
@@ -34,12 +38,29 @@ impl Terms {
         for (word, key) in &q.exact {
             exact.entry(word.clone()).or_default().insert(key.clone());
         }
+        let words = q.all_words();
+        let prefix = q.prefix().map(str::to_owned);
+        let starts = words
+            .iter()
+            .chain(&prefix)
+            .filter_map(|w| w.bytes().next())
+            .fold(0, |bits, b| bits | start_bit(b));
         Self {
-            words: q.all_words(),
+            words,
             exact,
-            prefix: q.prefix().map(str::to_owned),
+            prefix,
+            starts,
         }
     }
+
+    /// Whether a folded word starting with `first` may match a term.
+    fn may_start(&self, first: u8) -> bool {
+        first >= 128 || self.starts & start_bit(first) != 0
+    }
+}
+
+fn start_bit(b: u8) -> u128 {
+    if b < 128 { 1 << b } else { 0 }
 }
 
 /// One word of a text: its byte range and the query word it matches.
@@ -77,7 +98,9 @@ fn words(text: &str, terms: &Terms) -> Vec<Word> {
             let word = &text[start..end];
             folded.clear();
             fold_into(word, &mut folded);
-            let term = if terms.words.contains(folded.as_str()) {
+            let term = if !folded.bytes().next().is_some_and(|b| terms.may_start(b)) {
+                None
+            } else if terms.words.contains(folded.as_str()) {
                 Some(folded.clone())
             } else {
                 terms
