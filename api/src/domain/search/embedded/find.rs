@@ -449,6 +449,21 @@ mod tests {
         }
     }
 
+    /// The first stage of `q` by relevance, every unit required: the
+    /// pruned plan.
+    fn pruned_plan(index: &EmbeddedIndex, q: &ParsedQuery, filter: &IndexFilter) -> Plan {
+        let plan = Plan::of(
+            &index.fields,
+            &index.ahead,
+            q,
+            Combine::All,
+            filter,
+            EngineOrder::Relevance,
+        );
+        assert!(matches!(plan, Plan::Words { .. }));
+        plan
+    }
+
     fn parsed_with(words: &[&str], phrases: &[&[&str]], excluded: &[&str]) -> ParsedQuery {
         ParsedQuery {
             phrases: phrases
@@ -496,18 +511,7 @@ mod tests {
         for filter in &filters {
             for (words, excluded) in queries {
                 let q = parsed(words, excluded);
-                let words_plan = || {
-                    let plan = Plan::of(
-                        &index.fields,
-                        &index.ahead,
-                        &q,
-                        Combine::All,
-                        filter,
-                        EngineOrder::Relevance,
-                    );
-                    assert!(matches!(plan, Plan::Words { .. }));
-                    plan
-                };
+                let words_plan = || pruned_plan(&index, &q, filter);
                 for limit in [10, 200] {
                     let pruned = index
                         .collect(words_plan(), EngineOrder::Relevance, limit, Count::Every)
@@ -598,15 +602,7 @@ mod tests {
         let mut matched = 0;
         for filter in &filters {
             for q in &queries {
-                let plan = Plan::of(
-                    &index.fields,
-                    &index.ahead,
-                    q,
-                    Combine::All,
-                    filter,
-                    EngineOrder::Relevance,
-                );
-                assert!(matches!(plan, Plan::Words { .. }));
+                let plan = pruned_plan(&index, q, filter);
                 let context = format!("{:?} {:?} {filter:?}", q.words, q.phrases);
                 let general =
                     Plan::Query(build(&index.fields, &index.ahead, q, Combine::All, filter));
@@ -629,14 +625,7 @@ mod tests {
                 );
                 matched += all.len();
                 for limit in [10, 200] {
-                    let plan = Plan::of(
-                        &index.fields,
-                        &index.ahead,
-                        q,
-                        Combine::All,
-                        filter,
-                        EngineOrder::Relevance,
-                    );
+                    let plan = pruned_plan(&index, q, filter);
                     let pruned = index
                         .collect(plan, EngineOrder::Relevance, limit, Count::Every)
                         .unwrap();
