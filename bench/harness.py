@@ -24,6 +24,7 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
+import openloop
 import workloads as W
 
 HERE = Path(__file__).resolve().parent
@@ -36,6 +37,10 @@ CACHED_TARGETS = {
     "W1": (None, 15_000, 5),
     "W3": (None, 15_000, 5),
 }
+
+# Issue #20: at a fixed offered rate of half the measured maximum (open
+# loop, bench/openloop.py), the p99 in ms of these workloads.
+OPEN_LOOP_P99_MS = {"W1": 25, "W3": 25}
 
 TARGETS = {
     # workload: (database or None for both, min requests/s, max p99 ms)
@@ -423,7 +428,18 @@ def measure(server, backend, name, plan, args, token):
         if run["failed"]:
             log(f"  first failure: {run['sample']}")
         runs.append(run)
-    return {"runs": runs, "peak_rss_mb": server.peak_rss_mb()}
+    measured = {"runs": runs, "peak_rss_mb": server.peak_rss_mb()}
+    if name in args.open_loop and len(script_args) == 1:
+        rate = median(runs, "rps") / 2
+        log(f"{backend} {name}: open loop at {rate:.0f} req/s (half the maximum) "
+            f"for {args.open_loop_seconds}s")
+        result = openloop.run(server.url, script_args[0], rate, args.open_loop_seconds)
+        log(f"{backend} {name} open loop: {result['achieved_rps']:.0f} req/s, "
+            f"p99 {result['p99_ms']:.1f} ms, {result['failed']} failed")
+        if result["failed"]:
+            log(f"  first failure: {result['sample']}")
+        measured["open_loop"] = result
+    return measured
 
 
 def median(runs, key):
@@ -518,14 +534,51 @@ def render(results, args, started):
         peak = max(r["peak_rss_mb"] for r in results[backend].values())
         lines.append(f"| RSS < 150 MB under load | {backend} | {peak:.0f} MB peak "
                      f"| {'yes' if peak < 150 else '**no**'} |")
-    lines += ["", "W6 edits: " + ", ".join(
-        f"{backend} {sum(run['writes'] for run in results[backend]['W6']['runs']):,} "
-        "`updateArticle` calls in the measured runs"
-        for backend in results if "W6" in results[backend]) + "."]
+    lines += render_open_loop(results, args)
+    edits = [f"{backend} {sum(run['writes'] for run in results[backend]['W6']['runs']):,} "
+             "`updateArticle` calls in the measured runs"
+             for backend in results if "W6" in results[backend]]
+    if edits:
+        lines += ["", "W6 edits: " + ", ".join(edits) + "."]
     notes = HERE / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
+
+
+def render_open_loop(results, args):
+    """The open-loop latency table (issue #20), when any was measured."""
+    rows = [(name, backend, results[backend][name]["open_loop"])
+            for name in args.workloads for backend in results
+            if "open_loop" in results[backend].get(name, {})]
+    if not rows:
+        return []
+    lines = [
+        "",
+        "## Targets of issue #20 (latency at half the maximum rate, open loop)",
+        "",
+        "Requests sent at a fixed rate, half the workload's median req/s above, for "
+        f"{args.open_loop_seconds} s, whatever the answers do (`bench/openloop.py`); each "
+        "latency counts from when its request was due, so waiting behind slow answers counts.",
+        "",
+        "| workload | database | offered req/s | achieved req/s | p50 ms | p99 ms | p99.9 ms "
+        "| max ms | failed | p99 target | met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for name, backend, r in rows:
+        target = OPEN_LOOP_P99_MS.get(name)
+        met = "—" if target is None else (
+            "yes" if r["p99_ms"] < target and not r["failed"] and not r["late_sends"]
+            else "**no**")
+        lines.append(
+            f"| {name} | {backend} | {r['rate']:,.0f} | {r['achieved_rps']:,.0f} "
+            f"| {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['p999_ms']:.2f} | {r['max_ms']:.2f} "
+            f"| {r['failed']} | {f'< {target} ms' if target else '—'} | {met} |")
+    late = sum(r["late_sends"] for _, _, r in rows)
+    if late:
+        lines += ["", f"The generator sent {late} requests more than 5 ms late: "
+                      "those runs did not offer the rate asked for and are not met."]
+    return lines
 
 
 def hit_pct(runs):
@@ -631,6 +684,10 @@ def main():
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--cache-mb", type=int, default=0,
                         help="RESPONSE_CACHE_MB of the server (0: uncached, the default)")
+    parser.add_argument("--open-loop", default="",
+                        help="workloads also run open loop at half their maximum rate "
+                             "(bench/openloop.py), e.g. W1,W3")
+    parser.add_argument("--open-loop-seconds", type=int, default=20)
     parser.add_argument("--out", default=str(HERE / "out"))
     parser.add_argument("--report", default=str(HERE / "REPORT.md"))
     parser.add_argument("--command", default="bench/run.sh")
@@ -639,6 +696,7 @@ def main():
                         help="rewrite the report from OUT/results.json (after editing NOTES.md)")
     args = parser.parse_args()
     args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    args.open_loop = [w.strip() for w in args.open_loop.split(",") if w.strip()]
     started = datetime.now(timezone.utc)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

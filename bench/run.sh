@@ -2,7 +2,9 @@
 # Load benchmark of the HTTP API, workloads W0-W6 of issue #6, on SQLite
 # and PostgreSQL. Writes bench/REPORT.md.
 #
-#   bench/run.sh [ARTICLES]     full run: release build, 100,000 articles
+#   bench/run.sh [ARTICLES]     full run: release build, 100,000 articles;
+#                               W1 and W3 also open loop at half their
+#                               maximum rate (bench/openloop.py, issue #20)
 #   bench/run.sh --smoke        seconds-long check of the harness (CI):
 #                               debug build, 500 articles, 2 s per workload
 #   bench/run.sh --abuse [N]    W1's latency, quiet and while a hostile
@@ -52,13 +54,14 @@ if [ "$smoke" = 1 ]; then
   cargo build --bin toasoan
   bin=target/debug/toasoan
   options=(--seconds 2 --warmup 1 --runs 1 --connections 4 --threads 1 --sample 100
+           --open-loop W1 --open-loop-seconds 2
            --report "$out/SMOKE.md"
            --command "bench/run.sh --smoke")
 else
   articles=${1:-100000}
   cargo build --release --bin toasoan
   bin=target/release/toasoan
-  options=(--command "bench/run.sh $*")
+  options=(--command "bench/run.sh $*" --open-loop W1,W3)
   if [ "$abuse" = 1 ]; then
     options=(--command "bench/run.sh --abuse $*")
   fi
