@@ -473,8 +473,9 @@ async fn the_index_gives_the_rerank_the_evidence_the_text_gives() {
                 .into_iter()
                 .map(str::to_owned)
                 .collect();
+            let by_id = ids.iter().map(|id| (*id, None)).collect();
             let from_index = index
-                .evidence(ids.clone(), words, parsed.accents.clone())
+                .evidence(by_id, words, parsed.accents.clone())
                 .await
                 .unwrap();
             for t in &texts {
@@ -486,6 +487,66 @@ async fn the_index_gives_the_rerank_the_evidence_the_text_gives() {
         }
         assert!(compared > 30, "the queries matched articles ({compared})");
     }
+}
+
+/// The re-rank reads the candidates where the first stage found them
+/// while the index has not moved on, and looks them up by id again when
+/// it has: either way, the same evidence.
+#[tokio::test]
+async fn the_evidence_where_the_first_stage_found_the_candidates_is_theirs() {
+    use api::domain::search::{
+        embedded::find::IndexFilter,
+        engine::{Combine, Count, EngineOrder, IndexAddress},
+        rank,
+    };
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let index = app.state.graphql.search_index.clone().unwrap();
+    index.catch_up(&app.db).await.unwrap();
+    let mut compared = 0;
+    for q in ["dân vận", "\"phát triển kinh tế\" xã hội", "tỉnh ủy"] {
+        let parsed = query::parse(&format!("{q} ")).unwrap();
+        let found = index
+            .candidates(
+                &parsed,
+                Combine::All,
+                &IndexFilter::default(),
+                EngineOrder::Relevance,
+                200,
+                Count::Skip,
+            )
+            .await
+            .unwrap();
+        assert!(found.len() > 1, "{q:?} found {}", found.len());
+        let words: Vec<String> = rank::vocabulary(&parsed)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let evidence = |placed: Vec<(i64, Option<IndexAddress>)>| {
+            index.evidence(placed, words.clone(), parsed.accents.clone())
+        };
+        let by_id = evidence(found.iter().map(|c| (c.id, None)).collect())
+            .await
+            .unwrap();
+        let placed = found.iter().map(|c| (c.id, c.found_at)).collect();
+        assert!(found.iter().all(|c| c.found_at.is_some()));
+        assert_eq!(evidence(placed).await.unwrap(), by_id, "{q:?}");
+        // Addresses of another snapshot, pointing elsewhere: not used.
+        let stale = found
+            .iter()
+            .map(|c| {
+                let at = c.found_at.unwrap();
+                let elsewhere = IndexAddress {
+                    generation: at.generation + 1,
+                    doc: at.doc + 1,
+                    ..at
+                };
+                (c.id, Some(elsewhere))
+            })
+            .collect();
+        assert_eq!(evidence(stale).await.unwrap(), by_id, "{q:?}");
+        compared += by_id.len();
+    }
+    assert!(compared > 10, "{compared} candidates compared");
 }
 
 /// A search through a connection whose journal does not hold the

@@ -55,6 +55,20 @@ pub struct Candidate {
     /// Every visible match of the query, not only those returned (`None`:
     /// not counted, the caller did not ask).
     pub total: Option<i64>,
+    /// Where the embedded index found it (the database's engine: `None`).
+    #[sea_orm(skip)]
+    pub found_at: Option<IndexAddress>,
+}
+
+/// A document of the embedded index in the snapshot a first stage read:
+/// the re-rank reads the same document's positions without looking its
+/// id up again, as long as the index has not moved on since.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IndexAddress {
+    /// The searcher's generation (unique per reload of one index).
+    pub generation: u64,
+    pub segment: u32,
+    pub doc: u32,
 }
 
 /// The indexed (folded) text of a candidate.

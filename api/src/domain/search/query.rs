@@ -195,17 +195,20 @@ async fn rerank(
 ) -> AppResult<Vec<Hit>> {
     let best = best_rank(&found);
     let tail = found.split_off(found.len().min(RERANK));
-    let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
     let mut evidence: HashMap<i64, rank::Evidence> = match source {
         Source::Embedded(index, _) if q.prefix().is_none() => {
             let words = rank::vocabulary(q).into_iter().map(str::to_owned).collect();
-            index.evidence(ids, words, q.accents.clone()).await?
+            let placed = found.iter().map(|c| (c.id, c.found_at)).collect();
+            index.evidence(placed, words, q.accents.clone()).await?
         }
-        _ => engine::texts(db, &ids, !q.accents.is_empty())
-            .await?
-            .into_iter()
-            .map(|t| (t.id, rank::evidence_of(q, &t)))
-            .collect(),
+        _ => {
+            let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
+            engine::texts(db, &ids, !q.accents.is_empty())
+                .await?
+                .into_iter()
+                .map(|t| (t.id, rank::evidence_of(q, &t)))
+                .collect()
+        }
     };
     let mut head: Vec<Hit> = found
         .into_iter()

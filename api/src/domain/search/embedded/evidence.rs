@@ -12,21 +12,23 @@ use tantivy::{
 };
 
 use super::{EmbeddedIndex, internal};
+use crate::domain::search::engine::IndexAddress;
 use crate::domain::search::rank::{self, Evidence, Token};
 use crate::platform::error::AppResult;
 
 impl EmbeddedIndex {
-    /// The evidence of the articles `ids` for `words` (in the bit order
-    /// of `rank::vocabulary`) and `accents`; articles the index does not
+    /// The evidence of the articles `candidates` (their ids, and where a
+    /// first stage found them) for `words` (in the bit order of
+    /// `rank::vocabulary`) and `accents`; articles the index does not
     /// hold are absent.
     pub async fn evidence(
         self: &Arc<Self>,
-        ids: Vec<i64>,
+        candidates: Vec<(i64, Option<IndexAddress>)>,
         words: Vec<String>,
         accents: Vec<String>,
     ) -> AppResult<HashMap<i64, Evidence>> {
         let index = self.clone();
-        tokio::task::spawn_blocking(move || index.read_evidence(&ids, &words, &accents))
+        tokio::task::spawn_blocking(move || index.read_evidence(&candidates, &words, &accents))
             .await
             .map_err(internal)?
             .map_err(internal)
@@ -34,37 +36,51 @@ impl EmbeddedIndex {
 
     fn read_evidence(
         &self,
-        ids: &[i64],
+        candidates: &[(i64, Option<IndexAddress>)],
         words: &[String],
         accents: &[String],
     ) -> tantivy::Result<HashMap<i64, Evidence>> {
         let f = &self.fields;
         let searcher = self.reader.searcher();
-        // Each candidate by its id term: a dictionary lookup each (a term
-        // set query walked the whole id dictionary with an automaton and
-        // filled a bitset of the segment, 9% of a search's CPU).
+        let generation = searcher.generation().generation_id();
         let mut by_segment: HashMap<u32, Vec<DocId>> = HashMap::new();
-        for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
-            let inverted = reader.inverted_index(f.id)?;
-            let alive = reader.alive_bitset();
-            for id in ids {
-                let term = Term::from_field_u64(f.id, *id as u64);
-                let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
-                else {
-                    continue;
-                };
-                // A replaced article's old document keeps its id until a
-                // merge drops it: only live documents count.
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    if alive.is_none_or(|a| a.is_alive(doc)) {
-                        by_segment.entry(segment_ord as u32).or_default().push(doc);
+        let mut unplaced = Vec::new();
+        for (id, found_at) in candidates {
+            match found_at {
+                // The same snapshot: the same live document.
+                Some(at) if at.generation == generation => {
+                    by_segment.entry(at.segment).or_default().push(at.doc)
+                }
+                _ => unplaced.push(*id),
+            }
+        }
+        // The others by their id term, in every segment: a dictionary
+        // lookup each (a term set query walked the whole id dictionary
+        // with an automaton and filled a bitset of the segment).
+        if !unplaced.is_empty() {
+            for (segment_ord, reader) in (0..).zip(searcher.segment_readers()) {
+                let inverted = reader.inverted_index(f.id)?;
+                let alive = reader.alive_bitset();
+                for id in &unplaced {
+                    let term = Term::from_field_u64(f.id, *id as u64);
+                    let Some(mut postings) =
+                        inverted.read_postings(&term, IndexRecordOption::Basic)?
+                    else {
+                        continue;
+                    };
+                    // A replaced article's old document keeps its id until
+                    // a merge drops it: only live documents count.
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        if alive.is_none_or(|a| a.is_alive(doc)) {
+                            by_segment.entry(segment_ord).or_default().push(doc);
+                        }
+                        doc = postings.advance();
                     }
-                    doc = postings.advance();
                 }
             }
         }
-        let mut out = HashMap::with_capacity(ids.len());
+        let mut out = HashMap::with_capacity(candidates.len());
         let mut positions = Vec::new();
         for (segment_ord, mut docs) in by_segment {
             // Postings are read forwards only.

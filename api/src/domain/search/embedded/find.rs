@@ -21,7 +21,7 @@ use super::{
     top::Top,
 };
 use crate::domain::search::{
-    engine::{Candidate, Combine, Count, EngineOrder},
+    engine::{Candidate, Combine, Count, EngineOrder, IndexAddress},
     parse::ParsedQuery,
 };
 use crate::platform::error::AppResult;
@@ -83,6 +83,7 @@ impl EmbeddedIndex {
             )?,
         };
         let total = found.total.map(|t| t as i64);
+        let generation = searcher.generation().generation_id();
         Ok(found
             .hits
             .into_iter()
@@ -93,6 +94,11 @@ impl EmbeddedIndex {
                     .then(|| DateTime::from_timestamp_micros(hit.published_at))
                     .flatten(),
                 total,
+                found_at: Some(IndexAddress {
+                    generation,
+                    segment: hit.at.segment_ord,
+                    doc: hit.at.doc_id,
+                }),
             })
             .collect())
     }

@@ -34,7 +34,7 @@ use super::{
     phrases::PhraseCheck,
     restrictions::Restrictions,
     schema::Fields,
-    top::{Best, Columns, Found, Hit},
+    top::{Best, Columns, Found},
 };
 
 /// The best `limit` matches of every one of `words` (folded, distinct,
@@ -92,13 +92,13 @@ pub fn best_of_words(
     };
 
     let mut best = Best::new(limit);
-    for reader in searcher.segment_readers() {
+    for (segment, reader) in (0..).zip(searcher.segment_readers()) {
         let gate = Gate {
             reader,
             required: required.as_deref().map(|w| docs(w, reader)).transpose()?,
             excluded: excluded.as_deref().map(|w| docs(w, reader)).transpose()?,
         };
-        let columns = Columns::of(reader);
+        let columns = Columns::of(segment, reader);
         let titled = titled_docs(&titles, reader)?;
 
         // Matches with a word in their title, scored in full.
@@ -240,8 +240,7 @@ fn bits(reader: &SegmentReader, docs: Vec<DocId>) -> BitSet {
 
 /// Keeps `doc` among the best (the caller checked it may enter).
 fn offer(best: &mut Best, columns: &Columns, doc: DocId, score: Score) {
-    let (published_at, id) = columns.read(doc);
-    best.offer(Hit::by_relevance(score, published_at, id));
+    best.offer(columns.hit(doc, score, score));
 }
 
 /// Which documents of a segment may be returned: live, every required

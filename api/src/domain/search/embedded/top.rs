@@ -11,7 +11,7 @@
 use std::{cmp::Ordering, cmp::Reverse, collections::BinaryHeap};
 
 use tantivy::{
-    DocId, Score, SegmentOrdinal, SegmentReader,
+    DocAddress, DocId, Score, SegmentOrdinal, SegmentReader,
     collector::{Collector, SegmentCollector},
     columnar::Column,
 };
@@ -26,6 +26,8 @@ pub struct Hit {
     pub id: u64,
     /// The relevance score, whatever the order.
     pub score: Score,
+    /// Where it is in the searcher that found it (not part of the order).
+    pub at: DocAddress,
 }
 
 impl PartialEq for Hit {
@@ -51,42 +53,37 @@ impl Ord for Hit {
     }
 }
 
-impl Hit {
-    /// A match kept by relevance.
-    pub fn by_relevance(score: Score, published_at: i64, id: u64) -> Self {
-        Hit {
-            key_score: score,
-            published_at,
-            id,
-            score,
-        }
-    }
-}
-
 /// A segment's columns a kept match reads: its id and publication time.
 pub struct Columns {
+    segment: SegmentOrdinal,
     ids: Option<Column<u64>>,
     published: Option<Column<i64>>,
 }
 
 impl Columns {
-    pub fn of(reader: &SegmentReader) -> Self {
+    pub fn of(segment: SegmentOrdinal, reader: &SegmentReader) -> Self {
         let fast = reader.fast_fields();
         Columns {
+            segment,
             ids: fast.u64("id").ok(),
             published: fast.i64("published_at").ok(),
         }
     }
 
-    /// Publication time in microseconds (`i64::MIN` when unknown), id.
-    pub fn read(&self, doc: DocId) -> (i64, u64) {
-        (
-            self.published
+    /// The match `doc` of this segment, sorted by `key_score` (its
+    /// publication time, in microseconds, is `i64::MIN` when unknown).
+    pub fn hit(&self, doc: DocId, key_score: Score, score: Score) -> Hit {
+        Hit {
+            key_score,
+            published_at: self
+                .published
                 .as_ref()
                 .and_then(|c| c.first(doc))
                 .unwrap_or(i64::MIN),
-            self.ids.as_ref().and_then(|c| c.first(doc)).unwrap_or(0),
-        )
+            id: self.ids.as_ref().and_then(|c| c.first(doc)).unwrap_or(0),
+            score,
+            at: DocAddress::new(self.segment, doc),
+        }
     }
 }
 
@@ -169,12 +166,12 @@ impl Collector for Top {
 
     fn for_segment(
         &self,
-        _segment: SegmentOrdinal,
+        segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentTop> {
         Ok(SegmentTop {
             relevance_first: self.relevance_first,
-            columns: Columns::of(reader),
+            columns: Columns::of(segment, reader),
             best: Best::new(self.limit),
             total: 0,
         })
@@ -210,13 +207,7 @@ impl SegmentCollector for SegmentTop {
         if !self.best.admits(key_score) {
             return;
         }
-        let (published_at, id) = self.columns.read(doc);
-        self.best.offer(Hit {
-            key_score,
-            published_at,
-            id,
-            score,
-        });
+        self.best.offer(self.columns.hit(doc, key_score, score));
     }
 
     fn harvest(self) -> Found {
@@ -231,8 +222,14 @@ impl SegmentCollector for SegmentTop {
 mod tests {
     use super::*;
 
-    fn hit(score: Score, at: i64, id: u64) -> Hit {
-        Hit::by_relevance(score, at, id)
+    fn hit(score: Score, published_at: i64, id: u64) -> Hit {
+        Hit {
+            key_score: score,
+            published_at,
+            id,
+            score,
+            at: DocAddress::new(0, 0),
+        }
     }
 
     #[test]
