@@ -547,6 +547,53 @@ mod tests {
         }
     }
 
+    /// Merging a build's segments into one loses no document, brings no
+    /// replaced one back and keeps the journal cursor.
+    #[test]
+    fn merging_into_one_segment_keeps_every_match() {
+        let index = index(3000);
+        let segments = || index.reader.searcher().segment_readers().len();
+        let before = segments();
+        assert!(before > 1, "{before} segments");
+        let payload = || {
+            index
+                .reader
+                .searcher()
+                .index()
+                .load_metas()
+                .unwrap()
+                .payload
+        };
+        let (len, cursor, committed) = (index.len(), index.cursor(), payload());
+        assert!(committed.is_some());
+        let every_match = |q: &ParsedQuery| -> (Vec<i64>, Option<i64>) {
+            let found = index
+                .collect(
+                    pruned_plan(&index, q, &IndexFilter::default()),
+                    EngineOrder::Relevance,
+                    10_000,
+                    Count::Every,
+                )
+                .unwrap();
+            let mut ids: Vec<i64> = found.iter().map(|c| c.id).collect();
+            ids.sort_unstable();
+            (ids, found.first().and_then(|c| c.total))
+        };
+        let queries = [parsed(&["dan"], &[]), parsed(&["kinh", "te"], &["chinh"])];
+        let found: Vec<_> = queries.iter().map(every_match).collect();
+        assert_eq!(index.compact().unwrap(), before);
+        assert_eq!(segments(), 1);
+        assert_eq!((index.len(), index.cursor()), (len, cursor));
+        assert_eq!(payload(), committed);
+        for (q, before) in queries.iter().zip(found) {
+            let after = every_match(q);
+            // Every match kept, and counted.
+            assert!(!after.0.is_empty(), "{q:?}");
+            assert_eq!(after.1, Some(after.0.len() as i64), "{q:?}");
+            assert_eq!(after, before, "{q:?}");
+        }
+    }
+
     /// Scoring every match the way the pruned plan scores: each word,
     /// the phrases' too, as a word; each phrase a condition that scores
     /// nothing.

@@ -242,6 +242,19 @@ impl EmbeddedIndex {
             ms = started.elapsed().as_millis() as u64,
             "search index built"
         );
+        let merged = std::time::Instant::now();
+        let index = self.clone();
+        // A merge that fails (one in the background already holds those
+        // segments) leaves a slower index, not a wrong one.
+        match tokio::task::spawn_blocking(move || index.compact()).await {
+            Ok(Ok(segments)) => tracing::info!(
+                segments,
+                ms = merged.elapsed().as_millis() as u64,
+                "search index merged into one segment"
+            ),
+            Ok(Err(e)) => tracing::warn!(error = %e, "search index: merging the build failed"),
+            Err(e) => tracing::warn!(error = %e, "search index: merging the build failed"),
+        }
         self.replay(db).await
     }
 

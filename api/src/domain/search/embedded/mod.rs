@@ -34,7 +34,9 @@ use std::{
 };
 
 use tantivy::{
-    Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, directory::MmapDirectory,
+    Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+    directory::MmapDirectory,
+    indexer::{LogMergePolicy, NoMergePolicy},
 };
 
 use entity::article::ArticleStatus;
@@ -239,12 +241,43 @@ impl EmbeddedIndex {
         }
     }
 
+    /// Merges every searchable segment into one and makes it searchable.
+    /// A build leaves a segment per flush of the writer's budget (eight
+    /// at 100,000 articles), and a search opens each word's postings,
+    /// seeks and scores block bounds once per segment. Blocking (as long
+    /// as the merge: seconds); searches go on over the segments meanwhile.
+    fn compact(&self) -> tantivy::Result<usize> {
+        let segments: Vec<_> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        let merging = {
+            let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+            // Writes after the build merge as usual again; the policy
+            // cannot take the segments this merge holds.
+            writer.set_merge_policy(Box::<LogMergePolicy>::default());
+            if segments.len() < 2 {
+                return Ok(segments.len());
+            }
+            writer.merge(&segments)
+        };
+        merging.wait()?;
+        self.reader.reload()?;
+        Ok(segments.len())
+    }
+
     /// Starts a build: everything uncommitted is dropped and every
     /// document deleted — for searchers only at the next commit. Blocking.
     fn reset(&self) -> tantivy::Result<()> {
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         writer.rollback()?;
         writer.delete_all_documents()?;
+        // The build's segments are merged into one at its end
+        // ([`Self::compact`]): merging some of them before is wasted work.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         Ok(())
     }
 
@@ -262,6 +295,7 @@ impl EmbeddedIndex {
     fn discard(&self) {
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let _ = writer.rollback();
+        writer.set_merge_policy(Box::<LogMergePolicy>::default());
     }
 
     fn document(&self, a: IndexedArticle) -> TantivyDocument {
