@@ -4,10 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use entity::{article::ArticleStatus, event};
+use entity::article::ArticleStatus;
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Statement,
+    ActiveEnum, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement,
+    Value,
 };
 
 use crate::domain::loaders::{BatchKey, LoadResult};
@@ -76,16 +76,17 @@ impl BatchKey for RelatedEventsOfEvent {
                 (*id, t)
             })
             .collect();
-        let list = join_ids(&ids);
+        let backend = db.get_database_backend();
+        let (list, values) = id_list(backend, &ids, 1);
         let sql = format!(
             "SELECT CAST({person} AS BIGINT) AS kind, person_id AS entity, event_id AS other \
-             FROM event_people WHERE event_id IN ({list}) UNION ALL \
+             FROM event_people WHERE event_id {list} UNION ALL \
              SELECT CAST({organization} AS BIGINT) AS kind, organization_id AS entity, event_id AS other \
-             FROM event_organizations WHERE event_id IN ({list})",
+             FROM event_organizations WHERE event_id {list}",
             person = TieKind::Person.code(),
             organization = TieKind::Organization.code(),
         );
-        let rows = Link::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+        let rows = Link::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
             .all(db)
             .await?;
         add_ties(&mut ties, rows);
@@ -151,12 +152,10 @@ async fn rank_events(
     let starts: HashMap<i64, DateTime<Utc>> = if candidates.is_empty() {
         HashMap::new()
     } else {
-        event::Entity::find()
-            .select_only()
-            .column(event::Column::Id)
-            .column(event::Column::StartsAt)
-            .filter(event::Column::Id.is_in(candidates))
-            .into_model::<EventStart>()
+        let backend = db.get_database_backend();
+        let (list, values) = id_list(backend, &candidates, 1);
+        let sql = format!("SELECT id, starts_at FROM events WHERE id {list}");
+        EventStart::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
             .all(db)
             .await?
             .into_iter()
@@ -376,34 +375,89 @@ fn join_ids<'a>(ids: impl IntoIterator<Item = &'a i64>) -> String {
         .join(",")
 }
 
+/// The condition "is one of `ids`" after a column, and its values, the
+/// parameter numbered `n` on PostgreSQL: there one bound array
+/// (`= ANY(CAST($n AS BIGINT[]))`, given in PostgreSQL's array syntax),
+/// so that the statement's text is the same whatever the ids and the
+/// server plans it once per connection instead of at every page. SQLite,
+/// in process, reads the ids written into the SQL.
+fn id_list<'a>(
+    backend: DbBackend,
+    ids: impl IntoIterator<Item = &'a i64>,
+    n: usize,
+) -> (String, Vec<Value>) {
+    match backend {
+        DbBackend::Postgres => (
+            format!("= ANY(CAST(${n} AS BIGINT[]))"),
+            vec![id_array(ids)],
+        ),
+        _ => (format!("IN ({})", join_ids(ids)), Vec::new()),
+    }
+}
+
+/// Integers as one PostgreSQL array value (`{1,2,3}`), bound as text.
+fn id_array<'a>(ids: impl IntoIterator<Item = &'a i64>) -> Value {
+    format!("{{{}}}", join_ids(ids)).into()
+}
+
 /// The `kinds` of ties (events, subject people, organizations, tags) of
 /// `sources`, the source in `other`.
 fn ties_statement(backend: DbBackend, sources: &[i64], kinds: &[TieKind]) -> Statement {
-    let ids = join_ids(sources);
+    let (list, values) = id_list(backend, sources, 1);
     let sql = kinds
         .iter()
         .map(|kind| {
             let (table, column, condition) = kind.table();
             format!(
                 "SELECT CAST({} AS BIGINT) AS kind, {column} AS entity, article_id AS other \
-                 FROM {table} WHERE article_id IN ({ids}){condition}",
+                 FROM {table} WHERE article_id {list}{condition}",
                 kind.code()
             )
         })
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
-    Statement::from_string(backend, sql)
+    Statement::from_sql_and_values(backend, sql, values)
 }
 
 /// The newest [`CANDIDATES_PER_TIE`] articles (`other` = `article_id`) or
 /// events (`event_id`) of each tie, newest by id: one index range read
-/// backwards per tie, however many links the tie has.
+/// backwards per tie, however many links the tie has. On PostgreSQL,
+/// the ties of each kind are one bound array walked by a `LATERAL` join
+/// (the text depends only on which kinds are present); on SQLite, one
+/// sub-select per tie.
 fn newest_links_statement(
     backend: DbBackend,
     entities: &HashSet<(TieKind, i64)>,
     table_of: LinkTable,
     other: &str,
 ) -> Statement {
+    if backend == DbBackend::Postgres {
+        let mut values: Vec<Value> = Vec::new();
+        let mut parts = Vec::new();
+        for kind in TieKind::ALL {
+            let Some((table, column, condition)) = table_of(kind) else {
+                continue;
+            };
+            let ids: Vec<&i64> = entities
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, id)| id)
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            values.push(id_array(ids));
+            parts.push(format!(
+                "SELECT CAST({code} AS BIGINT) AS kind, e.entity AS entity, t.other AS other \
+                 FROM unnest(CAST(${n} AS BIGINT[])) AS e(entity) CROSS JOIN LATERAL \
+                 (SELECT {other} AS other FROM {table} WHERE {column} = e.entity{condition} \
+                  ORDER BY {other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t",
+                code = kind.code(),
+                n = values.len(),
+            ));
+        }
+        return Statement::from_sql_and_values(backend, parts.join(" UNION ALL "), values);
+    }
     let sql = entities
         .iter()
         .filter_map(|(kind, entity)| {
@@ -423,7 +477,7 @@ fn newest_links_statement(
 /// Which candidates the public may read, with their publication time
 /// (from the covering index `idx_articles_visibility`). The time is bound.
 fn visible_statement(backend: DbBackend, ids: &HashSet<i64>, now: DateTime<Utc>) -> Statement {
-    let ids = join_ids(ids);
+    let (ids, values) = id_list(backend, ids, 2);
     let now_param = match backend {
         DbBackend::Postgres => "$1",
         _ => "?",
@@ -438,8 +492,51 @@ fn visible_statement(backend: DbBackend, ids: &HashSet<i64>, now: DateTime<Utc>)
     };
     let sql = format!(
         "SELECT id, published_at FROM articles {index} \
-         WHERE id IN ({ids}) AND status IN ('{published}', '{scheduled}') \
+         WHERE id {ids} AND status IN ('{published}', '{scheduled}') \
            AND published_at <= {now_param} AND deleted_at IS NULL"
     );
-    Statement::from_sql_and_values(backend, sql, [now.into()])
+    let mut values = values;
+    values.insert(0, now.into());
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On PostgreSQL the statements' text does not change with the ids
+    /// (so each is prepared once per connection); the ids travel as
+    /// one array value.
+    #[test]
+    fn postgres_statements_bind_their_ids() {
+        let pg = DbBackend::Postgres;
+        let kinds = TieKind::ALL;
+        let a = ties_statement(pg, &[1, 2, 3], &kinds);
+        let b = ties_statement(pg, &[40], &kinds);
+        assert_eq!(a.sql, b.sql);
+        assert!(!a.sql.contains("40") && !b.sql.contains("40"));
+        let values = |s: &Statement| s.values.as_ref().map(|v| v.0.clone()).unwrap_or_default();
+        assert_eq!(values(&b), vec![Value::from("{40}".to_owned())]);
+
+        let ties = |ids: &[i64]| -> HashSet<(TieKind, i64)> {
+            ids.iter()
+                .flat_map(|id| [(TieKind::Person, *id), (TieKind::Tag, id + 1000)])
+                .collect()
+        };
+        let a = newest_links_statement(pg, &ties(&[7, 8]), TieKind::article_table, "article_id");
+        let b = newest_links_statement(pg, &ties(&[9]), TieKind::article_table, "article_id");
+        assert_eq!(a.sql, b.sql);
+        assert!(!b.sql.contains("1009"));
+        assert_eq!(values(&b).len(), 2);
+
+        let now = Utc::now();
+        let a = visible_statement(pg, &HashSet::from([1, 2]), now);
+        let b = visible_statement(pg, &HashSet::from([5]), now);
+        assert_eq!(a.sql, b.sql);
+        assert_eq!(values(&b)[1], Value::from("{5}".to_owned()));
+
+        // SQLite reads the ids from the text.
+        let s = ties_statement(DbBackend::Sqlite, &[40], &kinds);
+        assert!(s.sql.contains("IN (40)"));
+    }
 }
