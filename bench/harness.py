@@ -727,6 +727,7 @@ def main():
                 results[backend][name] = measure(server, backend, name, plans[name], args, token)
                 runs = results[backend][name]["runs"]
                 failed += sum(run["failed"] for run in runs)
+                failed += results[backend][name].get("open_loop", {}).get("failed", 0)
                 if any(run["requests"] == 0 for run in runs):
                     log(f"{backend} {name}: a run completed no request")
                     failed += 1
