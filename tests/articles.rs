@@ -518,6 +518,108 @@ async fn lookups_reject_bad_arguments_with_codes() {
     }
 }
 
+/// The card of a home-page list, as `bench/workloads.py` (W1) asks for it.
+const CARDS: &str = r#"query($first: Int!) { articles(first: $first) { edges { node {
+    id slug title lead publishedAt url readingTimeMinutes
+    section { slug name }
+    tags { slug name }
+    authors { slug fullName }
+    people { role person { slug fullName } }
+    organizations { slug name }
+    events { slug name startsAt }
+    leadImage { url caption alt width height }
+} } } }"#;
+
+#[tokio::test]
+async fn links_are_read_with_the_rows_they_point_at() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        app.take_statement_count();
+        let data = app.data(CARDS, json!({"first": 20})).await;
+        let statements = app.take_statement_count();
+        // The list, then one statement per relation of the cards: section,
+        // tags, people (authors share them), organizations, events and the
+        // lead image, each link table joined to its targets. Reading links
+        // and targets in two levels costs four more.
+        assert!(
+            statements <= 7,
+            "{backend:?}: {statements} statements for a page of cards"
+        );
+        // The joined rows are the linked ones, in the newsroom's order.
+        let cards = data["articles"]["edges"].as_array().unwrap();
+        let linked = cards
+            .iter()
+            .find(|c| !c["node"]["people"].as_array().unwrap().is_empty())
+            .expect("a demo article with people");
+        let people = linked["node"]["people"].as_array().unwrap();
+        assert!(people.iter().all(|p| p["person"]["fullName"].is_string()));
+        let authors: Vec<&Value> = people
+            .iter()
+            .filter(|p| p["role"] == "AUTHOR")
+            .map(|p| &p["person"]["slug"])
+            .collect();
+        let bylines: Vec<&Value> = linked["node"]["authors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["slug"])
+            .collect();
+        assert_eq!(authors, bylines, "{backend:?}");
+    }
+}
+
+/// An article page as `bench/workloads.py` (`W3_PAGE`) asks for it.
+const ARTICLE_PAGE: &str = r#"query($slug: String!) { article(slug: $slug) {
+    id slug title lead publishedAt updatedAt url wordCount readingTimeMinutes
+    body {
+      __typename
+      ... on ParagraphBlock { text }
+      ... on ImageBlock { image { url caption credit alt width height } }
+    }
+    section { slug name parent { slug name } }
+    tags { slug name }
+    authors { slug fullName }
+    leadImage { url caption alt width height }
+    people { role person { slug fullName currentPositions { title organization { slug name } } } }
+    organizations { slug name }
+} }"#;
+
+#[tokio::test]
+async fn an_article_page_reads_photos_and_parent_sections_with_their_level() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        app.take_statement_count();
+        let data = app.data(ARTICLE_PAGE, json!({"slug": SEED_SLUG})).await;
+        let statements = app.take_statement_count();
+        let article = &data["article"];
+        // The body's photos come with the lead image, the section with its
+        // parent, each person's positions with their organizations: the
+        // article, five relations, the positions. Two more before.
+        assert!(
+            statements <= 7,
+            "{backend:?}: {statements} statements for an article page"
+        );
+        let photos: Vec<&Value> = article["body"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["__typename"] == "ImageBlock")
+            .collect();
+        assert!(
+            !photos.is_empty(),
+            "{backend:?}: the seed article has photos"
+        );
+        assert!(
+            photos.iter().all(|p| p["image"]["url"].is_string()),
+            "{backend:?}: {photos:?}"
+        );
+        let section = &article["section"];
+        assert_eq!(section["name"], "Thời sự - Chính trị", "{backend:?}");
+        assert_eq!(section["parent"]["slug"], "thoi-su", "{backend:?}");
+        assert_eq!(section["parent"]["name"], "Thời sự", "{backend:?}");
+    }
+}
+
 /// The home page: 20 articles with everything a teaser shows.
 const HOME_PAGE: &str = r#"query($first: Int!) { articles(first: $first) { edges { node {
     title slug url publishedAt readingTimeMinutes

@@ -10,7 +10,7 @@ use sea_orm::{
     Value,
 };
 
-use crate::domain::loaders::{BatchKey, LoadResult};
+use crate::domain::loaders::{BatchKey, LoadResult, id_array};
 
 /// What a source (an article or an event) is tied to.
 #[derive(Default)]
@@ -393,11 +393,6 @@ fn id_list<'a>(
         ),
         _ => (format!("IN ({})", join_ids(ids)), Vec::new()),
     }
-}
-
-/// Integers as one PostgreSQL array value (`{1,2,3}`), bound as text.
-fn id_array<'a>(ids: impl IntoIterator<Item = &'a i64>) -> Value {
-    format!("{{{}}}", join_ids(ids)).into()
 }
 
 /// The `kinds` of ties (events, subject people, organizations, tags) of

@@ -62,6 +62,28 @@ pub async fn find_id<E: Slugged>(db: &impl ConnectionTrait, slug: &str) -> AppRe
     )
 }
 
+/// The row that has `slug` now, or had it before: one statement when the
+/// slug is current (a page's usual case), the alias and the row otherwise.
+pub async fn find_row<E: Slugged>(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<Option<E::Model>> {
+    let current = E::find().filter(E::slug_column().eq(slug)).one(db).await?;
+    if current.is_some() {
+        return Ok(current);
+    }
+    let Some(alias) = slug_alias::Entity::find_by_id((E::KIND.to_owned(), slug.to_owned()))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(E::find()
+        .filter(E::id_column().eq(alias.target_id))
+        .one(db)
+        .await?)
+}
+
 /// Whether row `id` exists.
 pub async fn exists<E: Slugged>(db: &impl ConnectionTrait, id: i64) -> AppResult<bool> {
     let found: Option<i64> = E::find()

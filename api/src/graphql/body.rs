@@ -1,7 +1,10 @@
 //! The body blocks as GraphQL types: a union, so apps switch on
 //! `__typename` and render each block natively.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, Object, SimpleObject, Union};
+use entity::media;
 
 use super::{loaders, media::Media};
 use crate::{domain::body::Block, domain::loaders::MediaId, platform::error::AppResult};
@@ -38,6 +41,9 @@ pub struct HeadingBlock {
 /// A photo with its caption and credit.
 pub struct ImageBlock {
     pub media_id: i64,
+    /// The photo, when the body read it with the article's other rows:
+    /// `Some(None)` if it was removed from the library.
+    pub prefetched: Option<Option<media::Model>>,
 }
 
 /// A photo of the body; its caption and credit are on the `Media`.
@@ -45,6 +51,9 @@ pub struct ImageBlock {
 impl ImageBlock {
     /// The photo; null only if it was removed from the media library.
     async fn image(&self, ctx: &Context<'_>) -> AppResult<Option<Media>> {
+        if let Some(row) = &self.prefetched {
+            return Ok(row.clone().map(Media));
+        }
         Ok(loaders(ctx)?
             .load_one(MediaId(self.media_id))
             .await?
@@ -90,6 +99,32 @@ pub struct HtmlBlock {
     pub html: String,
 }
 
+/// The photos of `blocks`, read at once (one batch of the media loader,
+/// shared with whatever else of the page reads media at that level).
+pub async fn photos_of(
+    ctx: &Context<'_>,
+    blocks: &[Block],
+) -> AppResult<HashMap<MediaId, media::Model>> {
+    let ids = blocks.iter().filter_map(|b| match b {
+        Block::Image { media_id } => Some(MediaId(*media_id)),
+        _ => None,
+    });
+    Ok(loaders(ctx)?.load_many(ids).await?)
+}
+
+impl BodyBlock {
+    /// The block, its photo taken from `photos` (read beforehand).
+    pub fn with_photos(block: Block, photos: &HashMap<MediaId, media::Model>) -> Self {
+        match block {
+            Block::Image { media_id } => BodyBlock::Image(ImageBlock {
+                media_id,
+                prefetched: Some(photos.get(&MediaId(media_id)).cloned()),
+            }),
+            other => other.into(),
+        }
+    }
+}
+
 impl From<Block> for BodyBlock {
     fn from(block: Block) -> Self {
         match block {
@@ -98,7 +133,10 @@ impl From<Block> for BodyBlock {
                 level: i32::from(level),
                 text,
             }),
-            Block::Image { media_id } => BodyBlock::Image(ImageBlock { media_id }),
+            Block::Image { media_id } => BodyBlock::Image(ImageBlock {
+                media_id,
+                prefetched: None,
+            }),
             Block::Quote { text, attribution } => {
                 BodyBlock::Quote(QuoteBlock { text, attribution })
             }

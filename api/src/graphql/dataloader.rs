@@ -7,9 +7,11 @@
 //! answer is purged when anything it shows changes, however deep in the
 //! selection it sits.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{any::TypeId, collections::HashMap, hash::Hash, sync::Arc};
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{
+    CacheFactory, CacheStorage, DataLoader, HashMapCache, Loader, NoCache,
+};
 use sea_orm::{DatabaseConnection, DbErr};
 use tracing::Instrument;
 
@@ -27,7 +29,7 @@ pub struct DbLoader {
 }
 
 /// What resolvers hold: one per request.
-pub type Loaders = DataLoader<DbLoader>;
+pub type Loaders = DataLoader<DbLoader, SectionsOnly>;
 
 /// A fresh set of loaders for one request. No added delay: the keys of
 /// one level are queued before the spawned fetch runs, and the default
@@ -35,10 +37,39 @@ pub type Loaders = DataLoader<DbLoader>;
 /// runs in the span of the request that queued it (its SQL statements
 /// nest under the batch's own span in a trace).
 pub fn for_request(db: DatabaseConnection, reads: Option<SurrogateKeys>) -> Loaders {
-    DataLoader::new(DbLoader { db, reads }, |batch| {
-        tokio::spawn(batch.in_current_span())
-    })
+    DataLoader::with_cache(
+        DbLoader { db, reads },
+        |batch| tokio::spawn(batch.in_current_span()),
+        SectionsOnly,
+    )
     .delay(std::time::Duration::ZERO)
+}
+
+/// The request's cache keeps sections and nothing else. Their batch
+/// brings each section's parent along, so `section { parent }` costs no
+/// statement of its own; any other value would only be cloned into a
+/// cache that no later load of the request asks for. A write of sections
+/// clears them ([`forget_sections`]).
+pub struct SectionsOnly;
+
+impl CacheFactory for SectionsOnly {
+    fn create<K, V>(&self) -> Box<dyn CacheStorage<Key = K, Value = V>>
+    where
+        K: Send + Sync + Clone + Eq + Hash + 'static,
+        V: Send + Sync + Clone + 'static,
+    {
+        if TypeId::of::<K>() == TypeId::of::<keys::SectionId>() {
+            HashMapCache::default().create::<K, V>()
+        } else {
+            NoCache.create::<K, V>()
+        }
+    }
+}
+
+/// Drops the sections the request has read: called by writes of
+/// sections, so that what the same request reads afterwards is current.
+pub fn forget_sections(loaders: &Loaders) {
+    loaders.clear::<keys::SectionId>();
 }
 
 impl<K: BatchKey + Reads> Loader<K> for DbLoader {

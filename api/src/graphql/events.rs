@@ -1,7 +1,7 @@
 //! Events, their participants and timelines, and the `event` / `events`
 //! queries.
 
-use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::event;
 
@@ -15,9 +15,9 @@ use super::{
 use crate::{
     domain::articles::{ArticleScope, ListOrder},
     domain::events::{EventRefs, EventScope},
-    domain::loaders::{EventId, OrganizationId, OrganizationsOfEvent, PeopleOfEvent, PersonId},
+    domain::loaders::{EventId, OrganizationsOfEvent, PeopleOfEvent},
     domain::related::RelatedEventsOfEvent,
-    platform::error::{AppError, AppResult},
+    platform::error::AppResult,
     platform::ids::{self, NodeType},
     platform::pagination::{Page, page_ranked},
 };
@@ -47,25 +47,11 @@ pub enum TimelineOrder {
 
 /// A person taking part in an event.
 #[derive(SimpleObject)]
-#[graphql(complex)]
 pub struct EventParticipant {
     /// What they did there ("chủ trì"), when known.
     pub role: Option<String>,
-    #[graphql(skip)]
-    pub person_id: i64,
-}
-
-#[ComplexObject]
-impl EventParticipant {
     /// The person.
-    async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
-        let id = self.person_id;
-        let row = loaders(ctx)?
-            .load_one(PersonId(id))
-            .await?
-            .ok_or_else(|| AppError::Internal(format!("person {id} is missing")))?;
-        Ok(Person(row))
-    }
+    pub person: Person,
 }
 
 /// Who took part in an event.
@@ -82,30 +68,21 @@ impl Participants {
             .await?
             .unwrap_or_default()
             .into_iter()
-            .map(|l| EventParticipant {
-                role: l.role,
-                person_id: l.person_id,
+            .map(|(link, person)| EventParticipant {
+                role: link.role,
+                person: Person(person),
             })
             .collect())
     }
 
     /// The organizations that took part.
     async fn organizations(&self, ctx: &Context<'_>) -> AppResult<Vec<Organization>> {
-        let loaders = loaders(ctx)?;
-        let links = loaders
+        Ok(loaders(ctx)?
             .load_one(OrganizationsOfEvent(self.0))
             .await?
-            .unwrap_or_default();
-        let rows = loaders
-            .load_many(links.iter().map(|l| OrganizationId(l.organization_id)))
-            .await?;
-        Ok(links
-            .iter()
-            .filter_map(|l| {
-                rows.get(&OrganizationId(l.organization_id))
-                    .cloned()
-                    .map(Organization)
-            })
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, organization)| Organization(organization))
             .collect())
     }
 }

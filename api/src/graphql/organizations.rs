@@ -169,11 +169,13 @@ impl Organization {
         )]
         current: Option<bool>,
     ) -> AppResult<Vec<Position>> {
-        let rows = loaders(ctx)?
+        let all = loaders(ctx)?
             .load_one(PositionsInOrganization(self.0.id))
             .await?
-            .unwrap_or_default();
-        Ok(positions(rows, current, request(ctx)?.now()))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(row, holder)| Position::with_holder(row, holder));
+        Ok(positions(all, current, request(ctx)?.now()))
     }
 
     /// Articles about this organization, newest first.

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
-use entity::{person, position};
+use entity::{organization, person, position};
 
 use super::{
     articles::ArticleConnection,
@@ -37,9 +37,38 @@ connection!(
 );
 
 /// A title held in an organization over a span of dates
-/// ("Chủ tịch UBND tỉnh" from 2021-04-01).
+/// ("Chủ tịch UBND tỉnh" from 2021-04-01), with whichever side of it was
+/// read together with it: the organization on a person's positions, the
+/// holder on an organization's.
 #[derive(Clone)]
-pub struct Position(pub position::Model);
+pub struct Position {
+    row: position::Model,
+    organization: Option<organization::Model>,
+    holder: Option<person::Model>,
+}
+
+impl Position {
+    /// A position read with its organization.
+    pub(crate) fn with_organization(
+        row: position::Model,
+        organization: organization::Model,
+    ) -> Self {
+        Self {
+            row,
+            organization: Some(organization),
+            holder: None,
+        }
+    }
+
+    /// A position read with its holder.
+    pub(crate) fn with_holder(row: position::Model, holder: person::Model) -> Self {
+        Self {
+            row,
+            organization: None,
+            holder: Some(holder),
+        }
+    }
+}
 
 /// The newsroom's calendar day at `now` (Asia/Ho_Chi_Minh is UTC+7 all
 /// year, with no daylight saving).
@@ -59,12 +88,15 @@ fn is_current(p: &position::Model, today: NaiveDate) -> bool {
 impl Position {
     /// The title as the press writes it ("Phó Bí thư Tỉnh ủy").
     async fn title(&self) -> &str {
-        &self.0.title
+        &self.row.title
     }
 
     /// Where the title is held.
     async fn organization(&self, ctx: &Context<'_>) -> AppResult<Organization> {
-        let id = self.0.organization_id;
+        if let Some(row) = &self.organization {
+            return Ok(Organization(row.clone()));
+        }
+        let id = self.row.organization_id;
         let row = loaders(ctx)?
             .load_one(OrganizationId(id))
             .await?
@@ -74,7 +106,10 @@ impl Position {
 
     /// Who holds (or held) it.
     async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
-        let id = self.0.person_id;
+        if let Some(row) = &self.holder {
+            return Ok(Person(row.clone()));
+        }
+        let id = self.row.person_id;
         let row = loaders(ctx)?
             .load_one(PersonId(id))
             .await?
@@ -84,38 +119,49 @@ impl Position {
 
     /// First day in the position.
     async fn from(&self) -> NaiveDate {
-        self.0.start_date
+        self.row.start_date
     }
 
     /// Last day in the position; null while it is held.
     async fn to(&self) -> Option<NaiveDate> {
-        self.0.end_date
+        self.row.end_date
     }
 
     /// Held today (in the newsroom's time zone).
     async fn is_current(&self, ctx: &Context<'_>) -> AppResult<bool> {
-        Ok(is_current(&self.0, newsroom_today(request(ctx)?.now())))
+        Ok(is_current(&self.row, newsroom_today(request(ctx)?.now())))
     }
 }
 
 /// Keeps the positions held today (`Some(true)`), the ended ones
 /// (`Some(false)`), or all of them (`None`).
 pub(crate) fn positions(
-    rows: Vec<position::Model>,
+    all: impl IntoIterator<Item = Position>,
     current: Option<bool>,
     now: DateTime<Utc>,
 ) -> Vec<Position> {
     let today = newsroom_today(now);
-    rows.into_iter()
+    all.into_iter()
         .filter(|p| match current {
             None => true,
-            Some(true) => is_current(p, today),
+            Some(true) => is_current(&p.row, today),
             // Past means ended: an appointment that has not started yet is
             // neither current nor past.
-            Some(false) => p.end_date.is_some_and(|end| end < today),
+            Some(false) => p.row.end_date.is_some_and(|end| end < today),
         })
-        .map(Position)
         .collect()
+}
+
+/// A person's positions, each with its organization (one statement for
+/// every person of the level).
+async fn positions_of(ctx: &Context<'_>, person: i64) -> AppResult<Vec<Position>> {
+    Ok(loaders(ctx)?
+        .load_one(PositionsOfPerson(person))
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(row, organization)| Position::with_organization(row, organization))
+        .collect())
 }
 
 /// A person: an official, a reporter, anyone the news is about. Titles are
@@ -162,20 +208,14 @@ impl Person {
         )]
         current: Option<bool>,
     ) -> AppResult<Vec<Position>> {
-        let rows = loaders(ctx)?
-            .load_one(PositionsOfPerson(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(positions(rows, current, request(ctx)?.now()))
+        let all = positions_of(ctx, self.0.id).await?;
+        Ok(positions(all, current, request(ctx)?.now()))
     }
 
     /// The positions held today ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh").
     async fn current_positions(&self, ctx: &Context<'_>) -> AppResult<Vec<Position>> {
-        let rows = loaders(ctx)?
-            .load_one(PositionsOfPerson(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(positions(rows, Some(true), request(ctx)?.now()))
+        let all = positions_of(ctx, self.0.id).await?;
+        Ok(positions(all, Some(true), request(ctx)?.now()))
     }
 
     /// Articles linked to this person in any role, newest first.

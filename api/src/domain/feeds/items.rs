@@ -11,7 +11,7 @@ use sea_orm::DatabaseConnection;
 use super::ContentMode;
 use crate::{
     domain::body,
-    domain::loaders::{self, MediaId, PeopleOfArticle, PersonId, SectionId, TagId, TagsOfArticle},
+    domain::loaders::{self, MediaId, PeopleOfArticle, SectionId, TagsOfArticle},
     platform::error::{AppError, AppResult},
     platform::urls,
 };
@@ -69,19 +69,8 @@ pub(super) async fn load(
     };
 
     let sections = loaders::load_many(db, articles.iter().map(|a| SectionId(a.section_id))).await?;
-    let links = loaders::load_many(db, articles.iter().map(|a| PeopleOfArticle(a.id))).await?;
-    let people = loaders::load_many(
-        db,
-        links
-            .values()
-            .flatten()
-            .filter(|l| l.role == PersonRole::Author)
-            .map(|l| PersonId(l.person_id)),
-    )
-    .await?;
-    let tag_links = loaders::load_many(db, articles.iter().map(|a| TagsOfArticle(a.id))).await?;
-    let tags =
-        loaders::load_many(db, tag_links.values().flatten().map(|l| TagId(l.tag_id))).await?;
+    let people = loaders::load_many(db, articles.iter().map(|a| PeopleOfArticle(a.id))).await?;
+    let tags = loaders::load_many(db, articles.iter().map(|a| TagsOfArticle(a.id))).await?;
     let media_ids = articles
         .iter()
         .filter_map(|a| a.lead_image_id)
@@ -102,18 +91,18 @@ pub(super) async fn load(
         .into_iter()
         .map(|article| {
             let section = sections.get(&SectionId(article.section_id)).cloned();
-            let authors = links
+            let authors = people
                 .get(&PeopleOfArticle(article.id))
                 .into_iter()
                 .flatten()
-                .filter(|l| l.role == PersonRole::Author)
-                .filter_map(|l| people.get(&PersonId(l.person_id)).cloned())
+                .filter(|(link, _)| link.role == PersonRole::Author)
+                .map(|(_, person)| person.clone())
                 .collect();
-            let article_tags = tag_links
+            let article_tags = tags
                 .get(&TagsOfArticle(article.id))
                 .into_iter()
                 .flatten()
-                .filter_map(|l| tags.get(&TagId(l.tag_id)).cloned())
+                .map(|(_, tag)| tag.clone())
                 .collect();
             let lead_image = article
                 .lead_image_id

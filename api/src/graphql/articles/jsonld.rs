@@ -10,8 +10,8 @@ use super::Article;
 use crate::{
     domain::jsonld::{NewsArticle, Publisher},
     domain::loaders::{
-        EventId, EventsOfArticle, ImagesOfArticle, MediaId, OrganizationId, OrganizationsOfArticle,
-        PeopleOfArticle, PersonId, SectionId, TagId, TagsOfArticle,
+        EventsOfArticle, ImagesOfArticle, MediaId, OrganizationsOfArticle, PeopleOfArticle,
+        SectionId, TagsOfArticle,
     },
     graphql::{config, loaders},
     platform::error::AppResult,
@@ -32,15 +32,12 @@ impl Article {
             .load_one(PeopleOfArticle(a.id))
             .await?
             .unwrap_or_default();
-        let people = loaders
-            .load_many(links.iter().map(|l| PersonId(l.person_id)))
-            .await?;
         let with_role = |roles: &[PersonRole]| -> Vec<person::Model> {
             let mut seen = Vec::new();
             links
                 .iter()
-                .filter(|l| roles.contains(&l.role))
-                .filter_map(|l| people.get(&PersonId(l.person_id)))
+                .filter(|(link, _)| roles.contains(&link.role))
+                .map(|(_, person)| person)
                 .filter(|p| {
                     let new = !seen.contains(&p.id);
                     seen.push(p.id);
@@ -55,57 +52,30 @@ impl Article {
             .filter(|p| !authors.iter().any(|author| author.id == p.id))
             .collect();
 
-        let org_links = loaders
-            .load_one(OrganizationsOfArticle(a.id))
-            .await?
-            .unwrap_or_default();
-        let orgs = loaders
-            .load_many(org_links.iter().map(|l| OrganizationId(l.organization_id)))
-            .await?;
-        let organizations: Vec<_> = org_links
-            .iter()
-            .filter_map(|l| orgs.get(&OrganizationId(l.organization_id)).cloned())
-            .collect();
-        let event_links = loaders
-            .load_one(EventsOfArticle(a.id))
-            .await?
-            .unwrap_or_default();
-        let event_rows = loaders
-            .load_many(event_links.iter().map(|l| EventId(l.event_id)))
-            .await?;
-        let events: Vec<_> = event_links
-            .iter()
-            .filter_map(|l| event_rows.get(&EventId(l.event_id)).cloned())
-            .collect();
-        let tag_links = loaders
-            .load_one(TagsOfArticle(a.id))
-            .await?
-            .unwrap_or_default();
-        let tag_rows = loaders
-            .load_many(tag_links.iter().map(|l| TagId(l.tag_id)))
-            .await?;
-        let tags: Vec<_> = tag_links
-            .iter()
-            .filter_map(|l| tag_rows.get(&TagId(l.tag_id)).cloned())
-            .collect();
+        let organizations: Vec<_> =
+            super::targets(loaders.load_one(OrganizationsOfArticle(a.id)).await?).collect();
+        let events: Vec<_> =
+            super::targets(loaders.load_one(EventsOfArticle(a.id)).await?).collect();
+        let tags: Vec<_> = super::targets(loaders.load_one(TagsOfArticle(a.id)).await?).collect();
 
         let image_links = loaders
             .load_one(ImagesOfArticle(a.id))
             .await?
             .unwrap_or_default();
-        let mut image_ids: Vec<i64> = a.lead_image_id.into_iter().collect();
-        for link in &image_links {
-            if !image_ids.contains(&link.media_id) {
-                image_ids.push(link.media_id);
+        // The lead image first, then the body's, each once.
+        let lead = match a.lead_image_id {
+            Some(id) => loaders.load_one(MediaId(id)).await?,
+            None => None,
+        };
+        let mut ordered: Vec<media::Model> = lead.into_iter().collect();
+        for (_, image) in image_links {
+            if !ordered.iter().any(|m| m.id == image.id) {
+                ordered.push(image);
             }
         }
-        let media_rows = loaders
-            .load_many(image_ids.iter().map(|id| MediaId(*id)))
-            .await?;
         let library = ctx.data_opt::<std::sync::Arc<crate::domain::media::MediaLibrary>>();
-        let images: Vec<media::Model> = image_ids
-            .iter()
-            .filter_map(|id| media_rows.get(&MediaId(*id)).cloned())
+        let images: Vec<media::Model> = ordered
+            .into_iter()
             .map(|m| match library {
                 Some(library) => library.links.syndicated(m),
                 None => m,

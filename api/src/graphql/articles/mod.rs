@@ -8,7 +8,7 @@ mod query;
 pub use filter::ArticleFilter;
 pub use query::{ArticleOrder, ArticlesQuery};
 
-use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{article, article_person::PersonRole};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -28,8 +28,8 @@ use super::{
 use crate::{
     domain::body,
     domain::loaders::{
-        EventId, EventsOfArticle, ImagesOfArticle, MediaId, OrganizationId, OrganizationsOfArticle,
-        PeopleOfArticle, PersonId, SectionId, TagId, TagsOfArticle,
+        EventsOfArticle, ImagesOfArticle, MediaId, OrganizationsOfArticle, PeopleOfArticle,
+        SectionId, TagsOfArticle,
     },
     domain::related::{RelatedArticles, RelatedEventsOfArticle},
     platform::error::{AppError, AppResult},
@@ -69,29 +69,24 @@ pub enum ArticlePersonRole {
 
 /// A person linked to an article, with the role they play in it.
 #[derive(SimpleObject)]
-#[graphql(complex)]
 pub struct ArticlePerson {
     /// What the person is to the article.
     pub role: ArticlePersonRole,
-    #[graphql(skip)]
-    pub person_id: i64,
-}
-
-#[ComplexObject]
-impl ArticlePerson {
     /// The person.
-    async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
-        let row = loaders(ctx)?
-            .load_one(PersonId(self.person_id))
-            .await?
-            .ok_or_else(|| AppError::Internal(format!("person {} is missing", self.person_id)))?;
-        Ok(Person(row))
-    }
+    pub person: Person,
 }
 
 /// A news article.
 #[derive(Clone)]
 pub struct Article(pub article::Model);
+
+/// The rows a link table points at, in the links' order.
+fn targets<L, T>(links: Option<Vec<(L, T)>>) -> impl Iterator<Item = T> {
+    links
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(_, target)| target)
+}
 
 connection!(
     ArticleConnection,
@@ -102,10 +97,12 @@ connection!(
 );
 
 impl Article {
+    /// The people linked to the article, each with their link (role and
+    /// place in the byline); read with the links, in one statement.
     async fn linked_people(
         &self,
         ctx: &Context<'_>,
-    ) -> AppResult<Vec<entity::article_person::Model>> {
+    ) -> AppResult<Vec<(entity::article_person::Model, entity::person::Model)>> {
         Ok(loaders(ctx)?
             .load_one(PeopleOfArticle(self.0.id))
             .await?
@@ -141,11 +138,16 @@ impl Article {
 
     /// The body as typed blocks, for native rendering.
     async fn body(&self, ctx: &Context<'_>) -> AppResult<Vec<BodyBlock>> {
-        Ok(self
-            .blocks(ctx)
-            .await?
+        let blocks = self.blocks(ctx).await?;
+        // Photos asked for are read here, with the lead image and the
+        // article's other rows, rather than one level further down.
+        if !ctx.look_ahead().field("image").exists() {
+            return Ok(blocks.into_iter().map(BodyBlock::from).collect());
+        }
+        let photos = super::body::photos_of(ctx, &blocks).await?;
+        Ok(blocks
             .into_iter()
-            .map(BodyBlock::from)
+            .map(|block| BodyBlock::with_photos(block, &photos))
             .collect())
     }
 
@@ -187,32 +189,21 @@ impl Article {
 
     /// The tags of the article, in the order the newsroom gave them.
     async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
-        let loaders = loaders(ctx)?;
-        let links = loaders
-            .load_one(TagsOfArticle(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let rows = loaders
-            .load_many(links.iter().map(|l| TagId(l.tag_id)))
-            .await?;
-        Ok(links
-            .iter()
-            .filter_map(|l| rows.get(&TagId(l.tag_id)).cloned().map(Tag))
-            .collect())
+        Ok(
+            targets(loaders(ctx)?.load_one(TagsOfArticle(self.0.id)).await?)
+                .map(Tag)
+                .collect(),
+        )
     }
 
     /// The byline, in order.
     async fn authors(&self, ctx: &Context<'_>) -> AppResult<Vec<Person>> {
-        let links = self.linked_people(ctx).await?;
-        let author_ids: Vec<PersonId> = links
-            .iter()
-            .filter(|l| l.role == PersonRole::Author)
-            .map(|l| PersonId(l.person_id))
-            .collect();
-        let rows = loaders(ctx)?.load_many(author_ids.clone()).await?;
-        Ok(author_ids
-            .iter()
-            .filter_map(|id| rows.get(id).cloned().map(Person))
+        Ok(self
+            .linked_people(ctx)
+            .await?
+            .into_iter()
+            .filter(|(link, _)| link.role == PersonRole::Author)
+            .map(|(_, person)| Person(person))
             .collect())
     }
 
@@ -230,48 +221,26 @@ impl Article {
             .linked_people(ctx)
             .await?
             .into_iter()
-            .filter(|l| wanted.as_ref().is_none_or(|w| w.contains(&l.role)))
-            .map(|l| ArticlePerson {
-                role: l.role.into(),
-                person_id: l.person_id,
+            .filter(|(link, _)| wanted.as_ref().is_none_or(|w| w.contains(&link.role)))
+            .map(|(link, person)| ArticlePerson {
+                role: link.role.into(),
+                person: Person(person),
             })
             .collect())
     }
 
     /// The organizations the article is about.
     async fn organizations(&self, ctx: &Context<'_>) -> AppResult<Vec<Organization>> {
-        let loaders = loaders(ctx)?;
-        let links = loaders
+        let links = loaders(ctx)?
             .load_one(OrganizationsOfArticle(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let rows = loaders
-            .load_many(links.iter().map(|l| OrganizationId(l.organization_id)))
             .await?;
-        Ok(links
-            .iter()
-            .filter_map(|l| {
-                rows.get(&OrganizationId(l.organization_id))
-                    .cloned()
-                    .map(Organization)
-            })
-            .collect())
+        Ok(targets(links).map(Organization).collect())
     }
 
     /// The events the article covers.
     async fn events(&self, ctx: &Context<'_>) -> AppResult<Vec<Event>> {
-        let loaders = loaders(ctx)?;
-        let links = loaders
-            .load_one(EventsOfArticle(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let rows = loaders
-            .load_many(links.iter().map(|l| EventId(l.event_id)))
-            .await?;
-        Ok(links
-            .iter()
-            .filter_map(|l| rows.get(&EventId(l.event_id)).cloned().map(Event))
-            .collect())
+        let links = loaders(ctx)?.load_one(EventsOfArticle(self.0.id)).await?;
+        Ok(targets(links).map(Event).collect())
     }
 
     /// The photo shown with the title.
@@ -284,18 +253,8 @@ impl Article {
 
     /// The images inside the body, in order.
     async fn images(&self, ctx: &Context<'_>) -> AppResult<Vec<Media>> {
-        let loaders = loaders(ctx)?;
-        let links = loaders
-            .load_one(ImagesOfArticle(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let rows = loaders
-            .load_many(links.iter().map(|l| MediaId(l.media_id)))
-            .await?;
-        Ok(links
-            .iter()
-            .filter_map(|l| rows.get(&MediaId(l.media_id)).cloned().map(Media))
-            .collect())
+        let links = loaders(ctx)?.load_one(ImagesOfArticle(self.0.id)).await?;
+        Ok(targets(links).map(Media).collect())
     }
 
     /// When it was (or will be) published, RFC 3339 in UTC.

@@ -7,7 +7,7 @@ use super::{Article, ArticleConnection, ArticleFilter};
 use crate::{
     domain::articles::{self, ArticleScope, ListOrder},
     domain::loaders::ArticleId,
-    domain::references,
+    domain::{references, slugs},
     graphql::{connection::Total, db, loaders, request, surrogate},
     platform::error::AppResult,
     platform::pagination::Page,
@@ -30,21 +30,35 @@ impl ArticlesQuery {
         slug: Option<String>,
     ) -> AppResult<Option<Article>> {
         let req = request(ctx)?;
-        let id = references::by_id_or_slug::<article::Entity>(
-            db(ctx)?,
-            id.as_ref().map(|id| id.as_str()),
-            slug.as_deref(),
-        )
-        .await?;
         // Hidden or unknown, the cached `null` must go when it is published.
-        let row = match id {
-            Some(id) => {
-                surrogate::article(ctx, id);
-                loaders(ctx)?.load_one(ArticleId(id)).await?
+        let row = match (id, slug) {
+            // By slug: the row itself in one statement (an article page
+            // starts here), not its id and then the row.
+            (None, Some(slug)) => {
+                let row = slugs::find_row::<article::Entity>(db(ctx)?, &slug).await?;
+                match &row {
+                    Some(row) => surrogate::article(ctx, row.id),
+                    None => surrogate::article_list(ctx, None),
+                }
+                row
             }
-            None => {
-                surrogate::article_list(ctx, None);
-                None
+            (id, slug) => {
+                let id = references::by_id_or_slug::<article::Entity>(
+                    db(ctx)?,
+                    id.as_ref().map(|id| id.as_str()),
+                    slug.as_deref(),
+                )
+                .await?;
+                match id {
+                    Some(id) => {
+                        surrogate::article(ctx, id);
+                        loaders(ctx)?.load_one(ArticleId(id)).await?
+                    }
+                    None => {
+                        surrogate::article_list(ctx, None);
+                        None
+                    }
+                }
             }
         };
         Ok(row

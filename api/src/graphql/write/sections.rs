@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use entity::section;
 
 use super::{DeletePayload, writer};
+use crate::graphql::{dataloader::forget_sections, loaders};
 use crate::{
     domain::catalog::{self, sections},
     graphql::sections::Section,
@@ -67,6 +68,7 @@ impl SectionsMutation {
     ) -> AppResult<SectionPayload> {
         let (db, writer) = writer(ctx)?;
         let row = catalog::create::<section::Entity>(db, &writer, &input.into()).await?;
+        forget_sections(loaders(ctx)?);
         Ok(SectionPayload {
             section: Section(row),
         })
@@ -84,6 +86,7 @@ impl SectionsMutation {
         let (db, writer) = writer(ctx)?;
         let input = input.into();
         let row = catalog::update::<section::Entity>(db, &writer, &id, version, &input).await?;
+        forget_sections(loaders(ctx)?);
         Ok(SectionPayload {
             section: Section(row),
         })
@@ -100,6 +103,7 @@ impl SectionsMutation {
     ) -> AppResult<DeletePayload> {
         let (db, writer) = writer(ctx)?;
         let gone = catalog::delete::<section::Entity>(db, &writer, &id, version, false).await?;
+        forget_sections(loaders(ctx)?);
         Ok(DeletePayload::of::<section::Entity>(gone))
     }
 }
