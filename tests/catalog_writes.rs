@@ -695,3 +695,55 @@ async fn html_is_stripped_and_decomposed_vietnamese_is_stored_composed() {
         );
     }
 }
+
+/// The request's DataLoader keeps the sections it read (an article page
+/// asks for a section and its parent), so a section write in the same
+/// document must clear them: a later field of that document shows the
+/// new name, not the one read before the write.
+#[tokio::test]
+async fn a_section_renamed_in_a_document_reads_anew_later_in_it() {
+    const READ_RENAME_READ: &str = "mutation($child: ID!, $childVersion: Int!, $parent: ID!,
+                                            $parentVersion: Int!) {
+        before: updateSection(id: $child, version: $childVersion, input: { position: 7 }) {
+            section { parent { name } }
+        }
+        renamed: updateSection(id: $parent, version: $parentVersion,
+                               input: { name: \"Thời sự - Tổng hợp\" }) {
+            section { slug }
+        }
+        after: updateSection(id: $child, version: $childVersion1, input: { position: 8 }) {
+            section { parent { name } }
+        }
+    }";
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let editor = editor();
+        let child = data(
+            &app,
+            &editor,
+            SECTION,
+            json!({ "slug": "thoi-su-chinh-tri" }),
+        )
+        .await["section"]
+            .clone();
+        let parent =
+            data(&app, &editor, SECTION, json!({ "slug": "thoi-su" })).await["section"].clone();
+        assert_eq!(child["parent"]["slug"], "thoi-su");
+        let version = child["version"].as_i64().unwrap();
+        let document = READ_RENAME_READ.replace("$childVersion1", &(version + 1).to_string());
+        let answer = data(
+            &app,
+            &editor,
+            &document,
+            json!({ "child": child["id"], "childVersion": version,
+                    "parent": parent["id"], "parentVersion": parent["version"] }),
+        )
+        .await;
+        assert_eq!(answer["before"]["section"]["parent"]["name"], "Thời sự");
+        assert_eq!(answer["renamed"]["section"]["slug"], "thoi-su");
+        assert_eq!(
+            answer["after"]["section"]["parent"]["name"],
+            "Thời sự - Tổng hợp"
+        );
+    }
+}
