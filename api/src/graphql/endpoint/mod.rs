@@ -4,6 +4,7 @@
 //! ([`cache`]), persisted queries ([`persisted`]) and GraphiQL.
 
 pub mod cache;
+pub mod documents;
 mod exposure;
 mod graphiql;
 pub mod live;
@@ -354,10 +355,11 @@ async fn execute(
     // Parse first: a document that does not parse is a request error with a
     // code of its own, and GET must refuse mutations before running them.
     // The request keeps the parsed document, so the executor does not parse
-    // it a second time. Its size is checked before validation walks it.
+    // it a second time; a document seen before is not parsed at all
+    // ([`documents`]). Its size is checked before validation walks it.
     let operation_name = request.operation_name.clone();
     let may_introspect = state.exposure.may_introspect(&viewer);
-    let (mutation, roots, named) = match request.parsed_query() {
+    let (mutation, roots, named) = match state.documents.parse(&mut request) {
         Ok(document) => {
             let named = operation_name
                 .clone()

@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{
     cache::Validators,
+    documents::ParsedDocuments,
     exposure::Exposure,
     live::Admission,
     persisted::PersistedQueries,
@@ -46,6 +47,8 @@ pub struct Endpoint {
     pub verifier: Arc<Verifier>,
     /// Automatic persisted queries registered on this replica.
     pub persisted: PersistedQueries,
+    /// Documents parsed before, by their text.
+    pub documents: ParsedDocuments,
     /// The content generation and what else `GET /graphql` validators
     /// depend on.
     pub validators: Validators,
@@ -160,6 +163,7 @@ impl EndpointState {
                 .root_field_concurrency(config.database_max_connections),
             verifier,
             persisted,
+            documents: ParsedDocuments::default(),
             validators,
             metrics,
             exposure,
