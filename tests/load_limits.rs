@@ -47,6 +47,7 @@ fn one_connection(acquire_timeout: Duration) -> PoolSettings {
         max_connections: 1,
         acquire_timeout,
         statement_timeout: None,
+        ping_after_idle: db::PING_AFTER_IDLE,
     }
 }
 
@@ -116,6 +117,7 @@ async fn the_statement_timeout_cancels_a_long_statement() {
                 max_connections: 1,
                 acquire_timeout: Duration::from_secs(5),
                 statement_timeout: Some(Duration::from_millis(300)),
+                ping_after_idle: db::PING_AFTER_IDLE,
             },
         )
         .await
@@ -234,4 +236,76 @@ async fn max_concurrent_requests_refuses_the_excess_at_once() {
 
 async fn send_owned(router: Router, request: Request<Body>) -> Response<Body> {
     router.oneshot(request).await.unwrap()
+}
+
+/// PostgreSQL: a pooled connection that sat idle past `ping_after_idle`
+/// is pinged before a checkout and replaced when the database dropped
+/// it; a connection used more recently is handed out without a ping
+/// (sqlx's default pings every checkout, a round trip per statement).
+#[tokio::test]
+async fn an_idle_connection_is_pinged_and_a_busy_one_is_not() {
+    for backend in backends() {
+        if backend != Backend::Postgres {
+            continue;
+        }
+        let base = TestApp::empty(backend).await;
+        let admin = db::connect(&base.url, 1).await.unwrap();
+        for (ping_after_idle, replaced) in [
+            (Duration::from_millis(100), true),
+            (Duration::from_secs(3600), false),
+        ] {
+            let pool = db::connect_with(
+                &base.url,
+                &PoolSettings {
+                    ping_after_idle,
+                    ..one_connection(Duration::from_secs(5))
+                },
+            )
+            .await
+            .unwrap();
+            let backend_pid = |pool: DatabaseConnection| async move {
+                let row = pool
+                    .query_one_raw(Statement::from_string(
+                        pool.get_database_backend(),
+                        "SELECT pg_backend_pid()::bigint AS pid",
+                    ))
+                    .await?
+                    .unwrap();
+                row.try_get::<i64>("", "pid")
+            };
+            let first = backend_pid(pool.clone()).await.unwrap();
+            // The connection goes back to the pool (and is pinged there)
+            // in a task of its own: let it settle before dropping it.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            admin
+                .execute_raw(Statement::from_string(
+                    admin.get_database_backend(),
+                    format!("SELECT pg_terminate_backend({first})"),
+                ))
+                .await
+                .unwrap();
+            while admin
+                .query_one_raw(Statement::from_string(
+                    admin.get_database_backend(),
+                    format!("SELECT 1 AS gone FROM pg_stat_activity WHERE pid = {first}"),
+                ))
+                .await
+                .unwrap()
+                .is_some()
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let second = backend_pid(pool.clone()).await;
+            if replaced {
+                let second = second.expect("the dropped connection is replaced");
+                assert_ne!(second, first, "a new backend serves the checkout");
+            } else {
+                assert!(
+                    second.is_err(),
+                    "a connection used within the threshold is not pinged: {second:?}"
+                );
+            }
+        }
+    }
 }

@@ -76,12 +76,14 @@ pub(crate) fn id_in(backend: DbBackend, column: impl ColumnTrait, ids: &[i64]) -
 /// Integers as one PostgreSQL array value (`{1,2,3}`), bound as text: the
 /// driver needs no array support, and the cast makes it `BIGINT[]`.
 pub(crate) fn id_array<'a>(ids: impl IntoIterator<Item = &'a i64>) -> Value {
+    use std::fmt::Write as _;
     let mut text = String::from("{");
     for (i, id) in ids.into_iter().enumerate() {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(&id.to_string());
+        // Into the text: no string per id.
+        let _ = write!(text, "{id}");
     }
     text.push('}');
     text.into()

@@ -31,7 +31,21 @@ pub struct PoolSettings {
     /// `None`: statements run as long as they need (migrations, bulk
     /// loads, the one-shot commands).
     pub statement_timeout: Option<Duration>,
+    /// PostgreSQL: a pooled connection idle at least this long is pinged
+    /// before it is handed out ([`PING_AFTER_IDLE`]).
+    pub ping_after_idle: Duration,
 }
+
+/// How long a PostgreSQL connection may sit idle in the pool before a
+/// checkout pings it. sqlx pings on every checkout by default and again
+/// when the connection goes back (the latter cannot be turned off): with
+/// both, every statement cost three round trips to PostgreSQL, each
+/// waking a backend on the same cores. The ping on return already proves
+/// a pooled connection was alive when it went idle; what can break it
+/// while it waits (a restart, a proxy or firewall dropping idle
+/// connections) takes longer than this, and a checkout past it is still
+/// pinged (a dead connection is then replaced, not handed out).
+pub const PING_AFTER_IDLE: Duration = Duration::from_secs(5);
 
 impl PoolSettings {
     /// `max_connections`, a 10 s acquire timeout, no statement limit.
@@ -40,6 +54,7 @@ impl PoolSettings {
             max_connections,
             acquire_timeout: Duration::from_secs(10),
             statement_timeout: None,
+            ping_after_idle: PING_AFTER_IDLE,
         }
     }
 }
@@ -79,6 +94,9 @@ pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Database
                 .busy_timeout(Duration::from_secs(5))
                 .statement_cache_capacity(SQLITE_STATEMENT_CACHE)
         });
+    if !url.starts_with("sqlite:") {
+        options.test_before_acquire_if_idle_for(settings.ping_after_idle);
+    }
     if let Some(limit) = settings.statement_timeout {
         if url.starts_with("sqlite:") {
             timeout::limit_sqlite(&mut options, limit);

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use super::Config;
-use crate::platform::db::PoolSettings;
+use crate::platform::db::{PING_AFTER_IDLE, PoolSettings};
 
 /// Default of `DB_STATEMENT_TIMEOUT_MS`: well below the request timeout,
 /// far above any statement of a healthy request.
@@ -88,6 +88,7 @@ impl Config {
             max_connections: self.database_max_connections,
             acquire_timeout: Duration::from_millis(self.load.db_acquire_timeout_ms),
             statement_timeout: self.load.statement_timeout(),
+            ping_after_idle: PING_AFTER_IDLE,
         }
     }
 }

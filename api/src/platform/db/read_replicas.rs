@@ -37,7 +37,7 @@ use std::{
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, SqlxPostgresConnector, Statement,
     sqlx::{
-        ConnectOptions as _,
+        ConnectOptions as _, Connection as _,
         postgres::{PgConnectOptions, PgPoolOptions},
     },
 };
@@ -320,10 +320,22 @@ fn replica(url: &DatabaseUrl, pool: &PoolSettings, wake: Arc<Notify>) -> Result<
         options.get_port(),
         options.get_database().unwrap_or_default()
     );
+    let ping_after_idle = pool.ping_after_idle;
     let pool = PgPoolOptions::new()
         .max_connections(pool.max_connections)
         .min_connections(0)
         .acquire_timeout(pool.acquire_timeout)
+        // As the primary's pool (`db::PING_AFTER_IDLE`): ping only a
+        // connection that sat idle, not every checkout.
+        .test_before_acquire(false)
+        .before_acquire(move |conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= ping_after_idle {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_lazy_with(options);
     let probe = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
     let mut reads = probe.clone();
