@@ -94,13 +94,14 @@ pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Database
                 .busy_timeout(Duration::from_secs(5))
                 .statement_cache_capacity(SQLITE_STATEMENT_CACHE)
         });
-    if !url.starts_with("sqlite:") {
-        options.test_before_acquire_if_idle_for(settings.ping_after_idle);
-    }
-    if let Some(limit) = settings.statement_timeout {
-        if url.starts_with("sqlite:") {
+    let limit = settings.statement_timeout;
+    if url.starts_with("sqlite:") {
+        if let Some(limit) = limit {
             timeout::limit_sqlite(&mut options, limit);
-        } else {
+        }
+    } else {
+        options.test_before_acquire_if_idle_for(settings.ping_after_idle);
+        if let Some(limit) = limit {
             timeout::limit_postgres(&mut options, limit);
         }
     }

@@ -7,10 +7,10 @@
 //!
 //! Bounded in bytes: a document is charged an upper bound of its parsed
 //! size ([`charge`]), the least recently used go first, and a document
-//! longer than [`MAX_KEPT_DOCUMENT`] is parsed every time. Only documents that parse
-//! are kept, so a flood of distinct or broken documents costs what it
-//! cost before and cannot grow the store. Validation still runs on every
-//! request: its result depends on the variables.
+//! longer than [`MAX_KEPT_DOCUMENT`] is parsed every time. Only documents
+//! that parse are kept, so a flood of distinct or broken documents costs
+//! what it cost before and cannot grow the store. Validation still runs
+//! on every request: its result depends on the variables.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -99,7 +99,8 @@ impl ParsedDocuments {
     }
 
     /// Documents kept, and the bytes they are charged.
-    pub fn usage(&self) -> (usize, usize) {
+    #[cfg(test)]
+    fn usage(&self) -> (usize, usize) {
         let store = self.lock();
         (store.documents.len(), store.bytes)
     }
@@ -167,14 +168,10 @@ mod tests {
     const HOME: &str = "query Home($after: String) { articles(first: 20, after: $after) { \
                         edges { node { slug title section { name } } } } }";
 
-    fn request(query: &str) -> Request {
-        Request::new(query)
-    }
-
     #[test]
     fn a_seen_document_is_copied_not_parsed() {
         let documents = ParsedDocuments::default();
-        let mut first = request(HOME);
+        let mut first = Request::new(HOME);
         let parsed = documents.parse(&mut first).unwrap().clone();
         // The variable, `articles` and its two arguments, then edges,
         // node, slug, title, section and name.
@@ -184,7 +181,7 @@ mod tests {
             (1, HOME.len() * CHARGE_PER_BYTE + nodes * CHARGE_PER_NODE)
         );
 
-        let mut second = request(HOME);
+        let mut second = Request::new(HOME);
         let copied = documents.parse(&mut second).unwrap();
         // The same tree (positions included), and still one entry.
         assert_eq!(format!("{copied:?}"), format!("{parsed:?}"));
@@ -194,7 +191,7 @@ mod tests {
     #[test]
     fn a_broken_document_is_an_error_and_is_not_kept() {
         let documents = ParsedDocuments::default();
-        let mut broken = request("{ articles(first: 20) { edges ");
+        let mut broken = Request::new("{ articles(first: 20) { edges ");
         assert!(documents.parse(&mut broken).is_err());
         assert_eq!(documents.usage(), (0, 0));
     }
@@ -210,7 +207,7 @@ mod tests {
                 .join(" ")
         );
         assert!(long.len() > MAX_KEPT_DOCUMENT);
-        let mut request = request(&long);
+        let mut request = Request::new(long);
         assert!(documents.parse(&mut request).is_ok());
         assert_eq!(documents.usage(), (0, 0));
     }
@@ -223,8 +220,8 @@ mod tests {
         };
         let documents = ParsedDocuments::new(one * 3);
         for i in 0..10 {
-            let mut r = request(&format!("{{ a{i:04}: __typename }}"));
-            documents.parse(&mut r).unwrap();
+            let mut request = Request::new(format!("{{ a{i:04}: __typename }}"));
+            documents.parse(&mut request).unwrap();
             assert!(documents.usage().1 <= one * 3);
         }
         assert_eq!(documents.usage(), (3, one * 3));
