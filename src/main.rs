@@ -7,6 +7,9 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod memory;
+
 fn main() -> std::process::ExitCode {
+    memory::settle();
     toasoan::cli::main()
 }
