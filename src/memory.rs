@@ -51,3 +51,24 @@ fn disable_transparent_huge_pages() {
 
 #[cfg(not(target_os = "linux"))]
 fn disable_transparent_huge_pages() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_purge_delay_is_the_option_set() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return; // The operator's value stands; nothing of ours to check.
+        }
+        // SAFETY: reading an option is a plain load.
+        let default = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        // mimalloc 3's default for `purge_delay` (no other option's is
+        // 1,000): the index names the option meant.
+        assert_eq!(default, 1_000);
+        settle();
+        // SAFETY: as above.
+        let set = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert_eq!(set, PURGE_DELAY_MS);
+    }
+}

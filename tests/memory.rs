@@ -18,9 +18,14 @@ fn huge_pages_allowed(pid: u32) -> bool {
     line.split_whitespace().nth(1) == Some("1")
 }
 
+/// The directory of the server called `name`.
+fn workspace(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("toasoan-memory-{}-{name}", std::process::id()))
+}
+
 /// A server over a fresh SQLite file with `envs`, ready.
 async fn serve(name: &str, envs: &[(&str, &str)]) -> server::Server {
-    let dir = std::env::temp_dir().join(format!("toasoan-memory-{}-{name}", std::process::id()));
+    let dir = workspace(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.join("news.db").display());
@@ -46,4 +51,9 @@ async fn the_server_keeps_to_small_pages_unless_the_operator_allows_huge_ones() 
         huge_pages_allowed(std::process::id()),
         "MIMALLOC_ALLOW_THP=1 leaves them to the kernel"
     );
+
+    drop((server, allowed));
+    for name in ["default", "allowed"] {
+        let _ = std::fs::remove_dir_all(workspace(name));
+    }
 }
