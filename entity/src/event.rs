@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Deserialize)]
 #[sea_orm(table_name = "events")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -11,10 +11,14 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub summary: Option<String>,
+    #[serde(deserialize_with = "crate::stored_time::utc")]
     pub starts_at: DateTimeUtc,
+    #[serde(deserialize_with = "crate::stored_time::utc_or_null")]
     pub ends_at: Option<DateTimeUtc>,
     pub location: Option<String>,
+    #[serde(deserialize_with = "crate::stored_time::utc")]
     pub created_at: DateTimeUtc,
+    #[serde(deserialize_with = "crate::stored_time::utc")]
     pub updated_at: DateTimeUtc,
     /// Incremented by every update: the optimistic-concurrency token.
     pub version: i32,

@@ -20,6 +20,7 @@ pub mod person;
 pub mod position;
 pub mod section;
 pub mod slug_alias;
+pub mod stored_time;
 pub mod tag;
 pub mod webhook;
 pub mod webhook_delivery;

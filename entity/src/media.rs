@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Deserialize)]
 #[sea_orm(table_name = "media")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -14,6 +14,7 @@ pub struct Model {
     pub width: Option<i32>,
     pub height: Option<i32>,
     pub mime: Option<String>,
+    #[serde(deserialize_with = "crate::stored_time::utc")]
     pub created_at: DateTimeUtc,
     /// SHA-256 of an uploaded original's stored bytes (hex); `None` for
     /// media that only point at an external URL.

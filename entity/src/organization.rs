@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Deserialize)]
 #[sea_orm(table_name = "organizations")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -15,7 +15,9 @@ pub struct Model {
     /// One of the `OrganizationKind` names of the API (`PARTY_COMMITTEE`, …).
     pub kind: String,
     pub description: Option<String>,
+    #[serde(deserialize_with = "crate::stored_time::utc")]
     pub created_at: DateTimeUtc,
+    #[serde(deserialize_with = "crate::stored_time::utc")]
     pub updated_at: DateTimeUtc,
     /// Incremented by every update: the optimistic-concurrency token.
     pub version: i32,

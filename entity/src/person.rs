@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Deserialize)]
 #[sea_orm(table_name = "people")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -12,7 +12,9 @@ pub struct Model {
     pub slug: String,
     pub honorific: Option<String>,
     pub bio: Option<String>,
+    #[serde(deserialize_with = "crate::stored_time::utc")]
     pub created_at: DateTimeUtc,
+    #[serde(deserialize_with = "crate::stored_time::utc")]
     pub updated_at: DateTimeUtc,
     /// Incremented by every update: the optimistic-concurrency token.
     pub version: i32,

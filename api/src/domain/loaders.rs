@@ -1,8 +1,9 @@
 //! Batch loading: one typed key per relation. Each key type reads all the
 //! keys of a batch in one statement, so a page costs the same number of
 //! statements whatever its size; a link table is read together with the
-//! rows it points at (one join, not a second level of statements). The
-//! GraphQL face batches a request's lookups through its DataLoader
+//! rows it points at (one join, not a second level of statements). An
+//! article's own relations are one key type of their own, read all in one
+//! statement ([`super::linked`]). The GraphQL face batches a request's lookups through its DataLoader
 //! (`graphql/dataloader.rs`); feeds call [`load_many`] directly.
 //!
 //! On PostgreSQL the ids are one bound array ([`id_in`]): the text of a
@@ -12,8 +13,8 @@
 use std::{collections::HashMap, future::Future, hash::Hash};
 
 use entity::{
-    article, article_event, article_image, article_organization, article_person, article_tag,
-    event, event_organization, event_person, media, organization, person, position, section, tag,
+    article, event, event_organization, event_person, media, organization, person, position,
+    section, tag,
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, JoinType,
@@ -231,51 +232,6 @@ macro_rules! links_with_targets {
 }
 
 links_with_targets!(
-    PeopleOfArticle,
-    article_person,
-    ArticleId,
-    |row| row.article_id,
-    person via PersonId,
-    [Position, PersonId],
-    "The people linked to an article with their roles, in byline order, each with the person."
-);
-links_with_targets!(
-    OrganizationsOfArticle,
-    article_organization,
-    ArticleId,
-    |row| row.article_id,
-    organization via OrganizationId,
-    [Position, OrganizationId],
-    "The organizations an article is about, with their rows."
-);
-links_with_targets!(
-    EventsOfArticle,
-    article_event,
-    ArticleId,
-    |row| row.article_id,
-    event via EventId,
-    [Position, EventId],
-    "The events an article covers, with their rows."
-);
-links_with_targets!(
-    TagsOfArticle,
-    article_tag,
-    ArticleId,
-    |row| row.article_id,
-    tag via TagId,
-    [Position, TagId],
-    "The tags of an article, with their rows."
-);
-links_with_targets!(
-    ImagesOfArticle,
-    article_image,
-    ArticleId,
-    |row| row.article_id,
-    media via MediaId,
-    [Position],
-    "The ordered images inside an article's body, with their media rows."
-);
-links_with_targets!(
     PositionsOfPerson,
     position,
     PersonId,
@@ -347,6 +303,7 @@ children_of!(
 
 #[cfg(test)]
 mod tests {
+    use entity::article_tag;
     use sea_orm::QueryTrait;
 
     use super::*;

@@ -13,6 +13,7 @@ pub mod events;
 pub mod feeds;
 pub mod import;
 pub mod jsonld;
+pub mod linked;
 pub mod live;
 pub mod loaders;
 pub mod media;

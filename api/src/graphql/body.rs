@@ -7,7 +7,12 @@ use async_graphql::{Context, Object, SimpleObject, Union};
 use entity::media;
 
 use super::{loaders, media::Media};
-use crate::{domain::body::Block, domain::loaders::MediaId, platform::error::AppResult};
+use crate::{
+    domain::body::Block,
+    domain::linked::{Linked, LinkedRows},
+    domain::loaders::MediaId,
+    platform::error::AppResult,
+};
 
 /// One block of an article body.
 #[derive(Union)]
@@ -54,10 +59,8 @@ impl ImageBlock {
         if let Some(row) = &self.prefetched {
             return Ok(row.clone().map(Media));
         }
-        Ok(loaders(ctx)?
-            .load_one(MediaId(self.media_id))
-            .await?
-            .map(Media))
+        let row = loaders(ctx)?.load_one(Linked::Media(self.media_id)).await?;
+        Ok(LinkedRows::media(row).map(Media))
     }
 }
 
@@ -99,17 +102,24 @@ pub struct HtmlBlock {
     pub html: String,
 }
 
-/// The photos of `blocks`, read at once (one batch of the media loader,
-/// shared with whatever else of the page reads media at that level).
+/// The photos of `blocks`, read at once (in the batch of whatever else of
+/// the page the level reads: the lead image, the article's relations).
 pub async fn photos_of(
     ctx: &Context<'_>,
     blocks: &[Block],
 ) -> AppResult<HashMap<MediaId, media::Model>> {
     let ids = blocks.iter().filter_map(|b| match b {
-        Block::Image { media_id } => Some(MediaId(*media_id)),
+        Block::Image { media_id } => Some(Linked::Media(*media_id)),
         _ => None,
     });
-    Ok(loaders(ctx)?.load_many(ids).await?)
+    let rows = loaders(ctx)?.load_many(ids).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(key, row)| match (key, LinkedRows::media(Some(row))) {
+            (Linked::Media(id), Some(row)) => Some((MediaId(id), row)),
+            _ => None,
+        })
+        .collect())
 }
 
 impl BodyBlock {

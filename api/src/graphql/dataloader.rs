@@ -17,6 +17,7 @@ use tracing::Instrument;
 
 use super::surrogate::{self, SurrogateKeys};
 use crate::domain::{
+    linked::Linked,
     loaders::{self as keys, BatchKey},
     related,
 };
@@ -88,8 +89,16 @@ impl<K: BatchKey + Reads> Loader<K> for DbLoader {
             .await
             .map_err(Arc::new)?;
         if let Some(reads) = &self.reads {
-            for kind in K::KINDS {
-                reads.insert((*kind).to_owned());
+            let mut kinds: Vec<&'static str> = Vec::new();
+            for key in keys {
+                for kind in key.kinds() {
+                    if !kinds.contains(kind) {
+                        kinds.push(kind);
+                    }
+                }
+            }
+            for kind in kinds {
+                reads.insert(kind.to_owned());
             }
             for key in rows.keys() {
                 if let Some(key) = key.surrogate_key() {
@@ -115,6 +124,12 @@ pub trait Reads {
     /// The kinds read.
     const KINDS: &'static [&'static str];
 
+    /// The kinds this key reads: [`Self::KINDS`], unless what a key reads
+    /// depends on the key.
+    fn kinds(&self) -> &'static [&'static str] {
+        Self::KINDS
+    }
+
     /// The key of the row this key loads, when rows have their own keys.
     fn surrogate_key(&self) -> Option<String> {
         None
@@ -132,28 +147,42 @@ macro_rules! reads {
 
 reads! {
     keys::MediaId => [];
-    keys::ImagesOfArticle => [];
     keys::PersonId => [surrogate::PEOPLE];
-    keys::PeopleOfArticle => [surrogate::PEOPLE];
     keys::PeopleOfEvent => [surrogate::PEOPLE];
     keys::PositionsOfPerson => [surrogate::PEOPLE, surrogate::ORGANIZATIONS];
     keys::PositionsInOrganization => [surrogate::PEOPLE, surrogate::ORGANIZATIONS];
     keys::OrganizationId => [surrogate::ORGANIZATIONS];
-    keys::OrganizationsOfArticle => [surrogate::ORGANIZATIONS];
     keys::OrganizationsOfEvent => [surrogate::ORGANIZATIONS];
     keys::ChildrenOfOrganization => [surrogate::ORGANIZATIONS];
     keys::EventId => [surrogate::EVENTS];
-    keys::EventsOfArticle => [surrogate::EVENTS];
     keys::EventsOfPerson => [surrogate::EVENTS];
     keys::EventsOfOrganization => [surrogate::EVENTS];
     keys::TagId => [surrogate::TAGS];
-    keys::TagsOfArticle => [surrogate::TAGS];
     keys::ChildrenOfSection => [surrogate::SECTION_LISTS];
     related::RelatedEventsOfArticle =>
         [surrogate::EVENTS, surrogate::PEOPLE, surrogate::ORGANIZATIONS, surrogate::ARTICLE_LISTS];
     related::RelatedEventsOfEvent =>
         [surrogate::EVENTS, surrogate::PEOPLE, surrogate::ORGANIZATIONS, surrogate::ARTICLE_LISTS];
     related::RelatedArticles => [surrogate::ARTICLE_LISTS];
+}
+
+impl Reads for Linked {
+    const KINDS: &'static [&'static str] = &[];
+
+    fn kinds(&self) -> &'static [&'static str] {
+        match self {
+            Linked::Tags(_) => &[surrogate::TAGS],
+            Linked::People {
+                positions: false, ..
+            } => &[surrogate::PEOPLE],
+            Linked::People {
+                positions: true, ..
+            } => &[surrogate::PEOPLE, surrogate::ORGANIZATIONS],
+            Linked::Organizations(_) => &[surrogate::ORGANIZATIONS],
+            Linked::Events(_) => &[surrogate::EVENTS],
+            Linked::Images(_) | Linked::Media(_) => &[],
+        }
+    }
 }
 
 impl Reads for keys::ArticleId {

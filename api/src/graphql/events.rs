@@ -70,7 +70,7 @@ impl Participants {
             .into_iter()
             .map(|(link, person)| EventParticipant {
                 role: link.role,
-                person: Person(person),
+                person: Person::from(person),
             })
             .collect())
     }

@@ -61,7 +61,7 @@ impl NodeQuery {
             NodeType::Person => loaders
                 .load_one(PersonId(id))
                 .await?
-                .map(|r| Node::Person(Person(r))),
+                .map(|r| Node::Person(Person::from(r))),
             NodeType::Organization => loaders
                 .load_one(OrganizationId(id))
                 .await?

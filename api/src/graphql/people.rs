@@ -24,9 +24,31 @@ use crate::{
 };
 use sea_orm::EntityTrait;
 
-/// A person: an official, a reporter, anyone the news is about.
+/// A person: an official, a reporter, anyone the news is about; with
+/// their positions when they were read together (an article's people).
 #[derive(Clone)]
-pub struct Person(pub person::Model);
+pub struct Person(pub person::Model, Option<Vec<Position>>);
+
+impl From<person::Model> for Person {
+    fn from(row: person::Model) -> Self {
+        Self(row, None)
+    }
+}
+
+impl Person {
+    /// A person read with every position they held or hold, oldest
+    /// first, each with its organization.
+    pub(crate) fn with_positions(
+        row: person::Model,
+        positions: Vec<(position::Model, organization::Model)>,
+    ) -> Self {
+        let positions = positions
+            .into_iter()
+            .map(|(row, organization)| Position::with_organization(row, organization))
+            .collect();
+        Self(row, Some(positions))
+    }
+}
 
 connection!(
     PersonConnection,
@@ -107,14 +129,14 @@ impl Position {
     /// Who holds (or held) it.
     async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
         if let Some(row) = &self.holder {
-            return Ok(Person(row.clone()));
+            return Ok(Person::from(row.clone()));
         }
         let id = self.row.person_id;
         let row = loaders(ctx)?
             .load_one(PersonId(id))
             .await?
             .ok_or_else(|| AppError::Internal(format!("person {id} is missing")))?;
-        Ok(Person(row))
+        Ok(Person::from(row))
     }
 
     /// First day in the position.
@@ -152,11 +174,14 @@ pub(crate) fn positions(
         .collect()
 }
 
-/// A person's positions, each with its organization (one statement for
-/// every person of the level).
-async fn positions_of(ctx: &Context<'_>, person: i64) -> AppResult<Vec<Position>> {
+/// A person's positions, each with its organization: those read with the
+/// person, or one statement for every person of the level.
+async fn positions_of(ctx: &Context<'_>, person: &Person) -> AppResult<Vec<Position>> {
+    if let Some(positions) = &person.1 {
+        return Ok(positions.clone());
+    }
     Ok(loaders(ctx)?
-        .load_one(PositionsOfPerson(person))
+        .load_one(PositionsOfPerson(person.0.id))
         .await?
         .unwrap_or_default()
         .into_iter()
@@ -208,13 +233,13 @@ impl Person {
         )]
         current: Option<bool>,
     ) -> AppResult<Vec<Position>> {
-        let all = positions_of(ctx, self.0.id).await?;
+        let all = positions_of(ctx, self).await?;
         Ok(positions(all, current, request(ctx)?.now()))
     }
 
     /// The positions held today ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh").
     async fn current_positions(&self, ctx: &Context<'_>) -> AppResult<Vec<Position>> {
-        let all = positions_of(ctx, self.0.id).await?;
+        let all = positions_of(ctx, self).await?;
         Ok(positions(all, Some(true), request(ctx)?.now()))
     }
 
@@ -281,7 +306,7 @@ impl PeopleQuery {
     ) -> AppResult<Option<Person>> {
         Ok(lookup::by_id_or_slug::<person::Entity>(ctx, id, slug)
             .await?
-            .map(Person))
+            .map(Person::from))
     }
 
     /// Everyone, in alphabetical order of their folded name (slug).
@@ -317,7 +342,10 @@ impl PeopleQuery {
             key: SortKey::Text(p.slug.clone()),
             id: p.id,
         });
-        let edges = edges.into_iter().map(|(p, c)| (Person(p), c)).collect();
+        let edges = edges
+            .into_iter()
+            .map(|(p, c)| (Person::from(p), c))
+            .collect();
         Ok(PersonConnection::new(
             edges,
             info,

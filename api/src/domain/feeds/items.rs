@@ -11,7 +11,8 @@ use sea_orm::DatabaseConnection;
 use super::ContentMode;
 use crate::{
     domain::body,
-    domain::loaders::{self, MediaId, PeopleOfArticle, SectionId, TagsOfArticle},
+    domain::linked::{Linked, LinkedRows},
+    domain::loaders::{self, MediaId, SectionId},
     platform::error::{AppError, AppResult},
     platform::urls,
 };
@@ -69,21 +70,33 @@ pub(super) async fn load(
     };
 
     let sections = loaders::load_many(db, articles.iter().map(|a| SectionId(a.section_id))).await?;
-    let people = loaders::load_many(db, articles.iter().map(|a| PeopleOfArticle(a.id))).await?;
-    let tags = loaders::load_many(db, articles.iter().map(|a| TagsOfArticle(a.id))).await?;
-    let media_ids = articles
+    // People, tags and photos in one statement.
+    let people_of = |id| Linked::People {
+        article: id,
+        positions: false,
+    };
+    let media_ids =
+        articles
+            .iter()
+            .filter_map(|a| a.lead_image_id)
+            .chain(bodies.iter().flatten().filter_map(|b| match b {
+                body::Block::Image { media_id } => Some(*media_id),
+                _ => None,
+            }));
+    let keys = articles
         .iter()
-        .filter_map(|a| a.lead_image_id)
-        .chain(bodies.iter().flatten().filter_map(|b| match b {
-            body::Block::Image { media_id } => Some(*media_id),
-            _ => None,
-        }))
-        .map(MediaId);
+        .flat_map(|a| [people_of(a.id), Linked::Tags(a.id)])
+        .chain(media_ids.map(Linked::Media));
+    let mut linked = loaders::load_many(db, keys).await?;
     let shown = crate::domain::media::Links::from_config(config);
-    let media: HashMap<MediaId, media::Model> = loaders::load_many(db, media_ids)
-        .await?
-        .into_iter()
-        .map(|(id, m)| (id, shown.syndicated(m)))
+    let media: HashMap<MediaId, media::Model> = linked
+        .iter()
+        .filter_map(|(key, rows)| match (key, rows) {
+            (Linked::Media(id), LinkedRows::Media(row)) => {
+                Some((MediaId(*id), shown.syndicated((**row).clone())))
+            }
+            _ => None,
+        })
         .collect();
 
     let mut bodies = bodies.into_iter();
@@ -91,18 +104,14 @@ pub(super) async fn load(
         .into_iter()
         .map(|article| {
             let section = sections.get(&SectionId(article.section_id)).cloned();
-            let authors = people
-                .get(&PeopleOfArticle(article.id))
+            let authors = LinkedRows::people(linked.remove(&people_of(article.id)))
                 .into_iter()
-                .flatten()
-                .filter(|(link, _)| link.role == PersonRole::Author)
-                .map(|(_, person)| person.clone())
+                .filter(|(link, _, _)| link.role == PersonRole::Author)
+                .map(|(_, person, _)| person)
                 .collect();
-            let article_tags = tags
-                .get(&TagsOfArticle(article.id))
+            let article_tags = LinkedRows::tags(linked.remove(&Linked::Tags(article.id)))
                 .into_iter()
-                .flatten()
-                .map(|(_, tag)| tag.clone())
+                .map(|(_, tag)| tag)
                 .collect();
             let lead_image = article
                 .lead_image_id

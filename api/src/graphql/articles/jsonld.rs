@@ -1,6 +1,6 @@
 //! `Article.jsonLd`: gathers the article's relations through the
-//! DataLoaders (so a list of articles costs one query per table) and hands
-//! them to [`crate::jsonld`].
+//! DataLoaders (all of them in one batch, so a list of articles costs one
+//! statement for every relation) and hands them to [`crate::jsonld`].
 
 use async_graphql::Context;
 use entity::{article_person::PersonRole, media, person};
@@ -9,10 +9,8 @@ use serde_json::Value;
 use super::Article;
 use crate::{
     domain::jsonld::{NewsArticle, Publisher},
-    domain::loaders::{
-        EventsOfArticle, ImagesOfArticle, MediaId, OrganizationsOfArticle, PeopleOfArticle,
-        SectionId, TagsOfArticle,
-    },
+    domain::linked::{Linked, LinkedRows},
+    domain::loaders::SectionId,
     graphql::{config, loaders},
     platform::error::AppResult,
     platform::urls,
@@ -28,16 +26,28 @@ impl Article {
 
         let section = loaders.load_one(SectionId(a.section_id)).await?;
         crate::graphql::surrogate::section(ctx, a.section_id);
-        let links = loaders
-            .load_one(PeopleOfArticle(a.id))
-            .await?
-            .unwrap_or_default();
+        let people = Linked::People {
+            article: a.id,
+            positions: false,
+        };
+        let keys = [
+            people,
+            Linked::Organizations(a.id),
+            Linked::Events(a.id),
+            Linked::Tags(a.id),
+            Linked::Images(a.id),
+        ];
+        let lead_image = a.lead_image_id.map(Linked::Media);
+        let mut rows = loaders
+            .load_many(keys.into_iter().chain(lead_image))
+            .await?;
+        let links = LinkedRows::people(rows.remove(&people));
         let with_role = |roles: &[PersonRole]| -> Vec<person::Model> {
             let mut seen = Vec::new();
             links
                 .iter()
-                .filter(|(link, _)| roles.contains(&link.role))
-                .map(|(_, person)| person)
+                .filter(|(link, _, _)| roles.contains(&link.role))
+                .map(|(_, person, _)| person)
                 .filter(|p| {
                     let new = !seen.contains(&p.id);
                     seen.push(p.id);
@@ -52,21 +62,18 @@ impl Article {
             .filter(|p| !authors.iter().any(|author| author.id == p.id))
             .collect();
 
-        let organizations: Vec<_> =
-            super::targets(loaders.load_one(OrganizationsOfArticle(a.id)).await?).collect();
+        let organizations: Vec<_> = super::targets(LinkedRows::organizations(
+            rows.remove(&Linked::Organizations(a.id)),
+        ))
+        .collect();
         let events: Vec<_> =
-            super::targets(loaders.load_one(EventsOfArticle(a.id)).await?).collect();
-        let tags: Vec<_> = super::targets(loaders.load_one(TagsOfArticle(a.id)).await?).collect();
+            super::targets(LinkedRows::events(rows.remove(&Linked::Events(a.id)))).collect();
+        let tags: Vec<_> =
+            super::targets(LinkedRows::tags(rows.remove(&Linked::Tags(a.id)))).collect();
 
-        let image_links = loaders
-            .load_one(ImagesOfArticle(a.id))
-            .await?
-            .unwrap_or_default();
+        let image_links = LinkedRows::images(rows.remove(&Linked::Images(a.id)));
         // The lead image first, then the body's, each once.
-        let lead = match a.lead_image_id {
-            Some(id) => loaders.load_one(MediaId(id)).await?,
-            None => None,
-        };
+        let lead = lead_image.and_then(|key| LinkedRows::media(rows.remove(&key)));
         let mut ordered: Vec<media::Model> = lead.into_iter().collect();
         for (_, image) in image_links {
             if !ordered.iter().any(|m| m.id == image.id) {

@@ -27,10 +27,8 @@ use super::{
 };
 use crate::{
     domain::body,
-    domain::loaders::{
-        EventsOfArticle, ImagesOfArticle, MediaId, OrganizationsOfArticle, PeopleOfArticle,
-        SectionId, TagsOfArticle,
-    },
+    domain::linked::{Linked, LinkedRows, PersonLink},
+    domain::loaders::{MediaId, SectionId},
     domain::related::{RelatedArticles, RelatedEventsOfArticle},
     platform::error::{AppError, AppResult},
     platform::ids::{self, NodeType},
@@ -81,11 +79,24 @@ pub struct ArticlePerson {
 pub struct Article(pub article::Model);
 
 /// The rows a link table points at, in the links' order.
-fn targets<L, T>(links: Option<Vec<(L, T)>>) -> impl Iterator<Item = T> {
-    links
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(_, target)| target)
+fn targets<L, T>(links: Vec<(L, T)>) -> impl Iterator<Item = T> {
+    links.into_iter().map(|(_, target)| target)
+}
+
+/// A linked person, with their positions when they were read with them.
+fn linked_person(person: entity::person::Model, positions: Option<Vec<PositionRow>>) -> Person {
+    match positions {
+        Some(positions) => Person::with_positions(person, positions),
+        None => Person::from(person),
+    }
+}
+
+/// A position with its organization, as read with a person.
+type PositionRow = (entity::position::Model, entity::organization::Model);
+
+/// Whether a selection of `Person` shows positions.
+fn shows_positions(person: async_graphql::Lookahead<'_>) -> bool {
+    person.field("currentPositions").exists() || person.field("positions").exists()
 }
 
 connection!(
@@ -98,15 +109,24 @@ connection!(
 
 impl Article {
     /// The people linked to the article, each with their link (role and
-    /// place in the byline); read with the links, in one statement.
+    /// place in the byline), and with their positions when `positions`:
+    /// read with the article's other relations, in one statement.
     async fn linked_people(
         &self,
         ctx: &Context<'_>,
-    ) -> AppResult<Vec<(entity::article_person::Model, entity::person::Model)>> {
-        Ok(loaders(ctx)?
-            .load_one(PeopleOfArticle(self.0.id))
-            .await?
-            .unwrap_or_default())
+        positions: bool,
+    ) -> AppResult<Vec<PersonLink>> {
+        let key = Linked::People {
+            article: self.0.id,
+            positions,
+        };
+        Ok(LinkedRows::people(loaders(ctx)?.load_one(key).await?))
+    }
+
+    /// One relation of the article, read with the others the level asks
+    /// for.
+    async fn linked(&self, ctx: &Context<'_>, key: Linked) -> AppResult<Option<LinkedRows>> {
+        Ok(loaders(ctx)?.load_one(key).await?)
     }
 }
 
@@ -154,14 +174,7 @@ impl Article {
     /// The body rendered to sanitized HTML.
     async fn body_html(&self, ctx: &Context<'_>) -> AppResult<String> {
         let blocks = self.blocks(ctx).await?;
-        let media_ids: Vec<MediaId> = blocks
-            .iter()
-            .filter_map(|b| match b {
-                body::Block::Image { media_id } => Some(MediaId(*media_id)),
-                _ => None,
-            })
-            .collect();
-        let mut media = loaders(ctx)?.load_many(media_ids).await?;
+        let mut media = super::body::photos_of(ctx, &blocks).await?;
         // Uploaded photos as renditions with their real size.
         if let Some(library) = ctx.data_opt::<std::sync::Arc<crate::domain::media::MediaLibrary>>()
         {
@@ -189,21 +202,19 @@ impl Article {
 
     /// The tags of the article, in the order the newsroom gave them.
     async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
-        Ok(
-            targets(loaders(ctx)?.load_one(TagsOfArticle(self.0.id)).await?)
-                .map(Tag)
-                .collect(),
-        )
+        let rows = self.linked(ctx, Linked::Tags(self.0.id)).await?;
+        Ok(targets(LinkedRows::tags(rows)).map(Tag).collect())
     }
 
     /// The byline, in order.
     async fn authors(&self, ctx: &Context<'_>) -> AppResult<Vec<Person>> {
+        let positions = shows_positions(ctx.look_ahead());
         Ok(self
-            .linked_people(ctx)
+            .linked_people(ctx, positions)
             .await?
             .into_iter()
-            .filter(|(link, _)| link.role == PersonRole::Author)
-            .map(|(_, person)| Person(person))
+            .filter(|(link, _, _)| link.role == PersonRole::Author)
+            .map(|(_, person, positions)| linked_person(person, positions))
             .collect())
     }
 
@@ -217,30 +228,31 @@ impl Article {
     ) -> AppResult<Vec<ArticlePerson>> {
         let wanted: Option<Vec<PersonRole>> =
             roles.map(|r| r.into_iter().map(PersonRole::from).collect());
+        let positions = shows_positions(ctx.look_ahead().field("person"));
         Ok(self
-            .linked_people(ctx)
+            .linked_people(ctx, positions)
             .await?
             .into_iter()
-            .filter(|(link, _)| wanted.as_ref().is_none_or(|w| w.contains(&link.role)))
-            .map(|(link, person)| ArticlePerson {
+            .filter(|(link, _, _)| wanted.as_ref().is_none_or(|w| w.contains(&link.role)))
+            .map(|(link, person, positions)| ArticlePerson {
                 role: link.role.into(),
-                person: Person(person),
+                person: linked_person(person, positions),
             })
             .collect())
     }
 
     /// The organizations the article is about.
     async fn organizations(&self, ctx: &Context<'_>) -> AppResult<Vec<Organization>> {
-        let links = loaders(ctx)?
-            .load_one(OrganizationsOfArticle(self.0.id))
-            .await?;
-        Ok(targets(links).map(Organization).collect())
+        let rows = self.linked(ctx, Linked::Organizations(self.0.id)).await?;
+        Ok(targets(LinkedRows::organizations(rows))
+            .map(Organization)
+            .collect())
     }
 
     /// The events the article covers.
     async fn events(&self, ctx: &Context<'_>) -> AppResult<Vec<Event>> {
-        let links = loaders(ctx)?.load_one(EventsOfArticle(self.0.id)).await?;
-        Ok(targets(links).map(Event).collect())
+        let rows = self.linked(ctx, Linked::Events(self.0.id)).await?;
+        Ok(targets(LinkedRows::events(rows)).map(Event).collect())
     }
 
     /// The photo shown with the title.
@@ -248,13 +260,14 @@ impl Article {
         let Some(id) = self.0.lead_image_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.load_one(MediaId(id)).await?.map(Media))
+        let row = self.linked(ctx, Linked::Media(id)).await?;
+        Ok(LinkedRows::media(row).map(Media))
     }
 
     /// The images inside the body, in order.
     async fn images(&self, ctx: &Context<'_>) -> AppResult<Vec<Media>> {
-        let links = loaders(ctx)?.load_one(ImagesOfArticle(self.0.id)).await?;
-        Ok(targets(links).map(Media).collect())
+        let rows = self.linked(ctx, Linked::Images(self.0.id)).await?;
+        Ok(targets(LinkedRows::images(rows)).map(Media).collect())
     }
 
     /// When it was (or will be) published, RFC 3339 in UTC.

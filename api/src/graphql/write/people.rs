@@ -73,7 +73,7 @@ pub struct PersonPayload {
 impl From<person::Model> for PersonPayload {
     fn from(row: person::Model) -> Self {
         Self {
-            person: Person(row),
+            person: Person::from(row),
         }
     }
 }
