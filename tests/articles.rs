@@ -623,6 +623,39 @@ async fn an_article_page_reads_photos_and_parent_sections_with_their_level() {
     }
 }
 
+/// The plan cache mode of the connections of `db`'s pool.
+async fn plan_cache_mode(db: &sea_orm::DatabaseConnection) -> String {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let statement = Statement::from_string(DbBackend::Postgres, "SHOW plan_cache_mode");
+    let row = db.query_one_raw(statement).await.unwrap().unwrap();
+    row.try_get_by_index(0).unwrap()
+}
+
+/// On PostgreSQL the loaders batch through a pool of their own whose
+/// connections keep their statements' generic plans; the serving pool's
+/// lists keep custom ones. On SQLite there is one pool.
+#[tokio::test]
+async fn the_loaders_batch_through_a_pool_that_plans_once() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let databases = &app.state.databases;
+        let before = databases.batch_statements();
+        app.data(ARTICLE_PAGE, json!({"slug": SEED_SLUG})).await;
+        let batched = databases.batch_statements() - before;
+        if backend == common::Backend::Sqlite {
+            assert_eq!(batched, 0, "SQLite has no pool of its own for batches");
+            continue;
+        }
+        // The section and everything else of the page.
+        assert_eq!(batched, 2, "the article page's batches");
+        assert_eq!(
+            plan_cache_mode(databases.batch_reads()).await,
+            "force_generic_plan"
+        );
+        assert_eq!(plan_cache_mode(databases.primary()).await, "auto");
+    }
+}
+
 /// The home page: 20 articles with everything a teaser shows.
 const HOME_PAGE: &str = r#"query($first: Int!) { articles(first: $first) { edges { node {
     title slug url publishedAt readingTimeMinutes

@@ -24,7 +24,7 @@ use crate::{
     http::{Rest, RestState, rate_limit::RateLimitState},
     platform::auth::Verifier,
     platform::config::Config,
-    platform::db::Databases,
+    platform::db::{Databases, batch_reads::StatementHook},
     platform::generation::ContentGeneration,
     platform::metrics::Metrics,
     platform::ratelimit::RateLimits,
@@ -73,7 +73,7 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config, verifier: Verifier) -> Self {
         let background = db.clone();
         let metrics = Arc::new(Metrics::new(config.observability.metrics_operation_names));
-        Self::with_metrics(db, background, config, verifier, metrics)
+        Self::with_metrics(db, background, config, verifier, metrics, None)
     }
 
     /// State whose own upkeep (cache invalidation, signals) runs through
@@ -86,7 +86,7 @@ impl AppState {
         verifier: Verifier,
     ) -> Self {
         let metrics = Arc::new(Metrics::new(config.observability.metrics_operation_names));
-        Self::with_metrics(db, background, config, verifier, metrics)
+        Self::with_metrics(db, background, config, verifier, metrics, None)
     }
 
     /// State whose `/metrics` counts the SQL statements run through `db`
@@ -100,7 +100,9 @@ impl AppState {
         let background = db.clone();
         let metrics = Arc::new(Metrics::new(config.observability.metrics_operation_names));
         metrics.count_statements_of(&mut db);
-        Self::with_metrics(db, background, config, verifier, metrics)
+        let counted = metrics.clone();
+        let hook: StatementHook = Arc::new(move |info| counted.statement(info));
+        Self::with_metrics(db, background, config, verifier, metrics, Some(hook))
     }
 
     fn with_metrics(
@@ -109,6 +111,7 @@ impl AppState {
         config: Config,
         verifier: Verifier,
         metrics: Arc<Metrics>,
+        hook: Option<StatementHook>,
     ) -> Self {
         metrics.scrape_through(background.clone());
         let config = Arc::new(config);
@@ -119,6 +122,7 @@ impl AppState {
             db.clone(),
             background.clone(),
             &config,
+            hook,
         ));
         let shutdown = Shutdown::new();
         let graphql = EndpointState::new(

@@ -47,6 +47,8 @@ pub struct TestApp {
     pub url: String,
     pub backend: Backend,
     statements: Arc<AtomicUsize>,
+    /// [`Databases::batch_statements`] at the last count.
+    batch_statements_seen: AtomicUsize,
     /// The application's state (its signal bus, its cache).
     pub state: AppState,
     /// The signal listener and cache invalidation, stopped on drop.
@@ -144,6 +146,7 @@ impl TestApp {
             url,
             backend,
             statements,
+            batch_statements_seen: AtomicUsize::new(0),
             cleanup: Some(cleanup),
         }
     }
@@ -183,9 +186,12 @@ impl TestApp {
         self.state.signals().publish(notice).await;
     }
 
-    /// SQL statements run since the last call.
+    /// SQL statements run since the last call, the loaders' pool's
+    /// included (on PostgreSQL a pool of its own).
     pub fn take_statement_count(&self) -> usize {
-        self.statements.swap(0, Ordering::SeqCst)
+        let batches = self.state.databases.batch_statements() as usize;
+        let seen = self.batch_statements_seen.swap(batches, Ordering::SeqCst);
+        self.statements.swap(0, Ordering::SeqCst) + (batches - seen)
     }
 
     /// Sends any HTTP request to the router.

@@ -2,6 +2,7 @@
 //! ([`schema`]).
 
 pub mod append_lock;
+pub mod batch_reads;
 pub mod lsn;
 pub mod read_replicas;
 mod replica_health;

@@ -81,33 +81,43 @@ pub(super) async fn run(
         Some(state.databases.for_read(&reader))
     };
     let Some(replica) = routed.as_ref().and_then(|r| r.replica.clone()) else {
-        let request = with_data(state, request, &state.db, &run);
+        let request = with_data(
+            state,
+            request,
+            &state.db,
+            state.databases.batch_reads(),
+            &run,
+        );
         return state.schema.execute(request).await;
     };
     let again = Again::of(&request);
     let db = routed.map_or_else(|| state.db.clone(), |r| r.db);
     let response = state
         .schema
-        .execute(with_data(state, request, &db, &run))
+        .execute(with_data(state, request, &db, &db, &run))
         .await;
     if !failed(&response) {
         return response;
     }
     tracing::warn!(replica = %replica.name, "a read failed on a read replica: the primary answers it");
     replica.mark_down();
-    let request = with_data(state, again.request(), &state.db, &run);
+    let batch = state.databases.batch_reads();
+    let request = with_data(state, again.request(), &state.db, batch, &run);
     state.schema.execute(request).await
 }
 
-/// `request` with the data of one run over `db`.
+/// `request` with the data of one run over `db`, its loaders' batches
+/// over `batches` (the same database; on the primary, its pool with
+/// generic plans).
 fn with_data(
     state: &EndpointState,
     request: async_graphql::Request,
     db: &DatabaseConnection,
+    batches: &DatabaseConnection,
     run: &Run,
 ) -> async_graphql::Request {
     let mut request = request
-        .data(dataloader::for_request(db.clone(), run.keys.clone()))
+        .data(dataloader::for_request(batches.clone(), run.keys.clone()))
         .data(RootFieldSlots::new(state.root_field_concurrency))
         .data(RequestContext::at(run.viewer.clone(), chrono::Utc::now()))
         .data(db.clone());

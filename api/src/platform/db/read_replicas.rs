@@ -36,15 +36,13 @@ use std::{
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, SqlxPostgresConnector, Statement,
-    sqlx::{
-        ConnectOptions as _, Connection as _,
-        postgres::{PgConnectOptions, PgPoolOptions},
-    },
+    sqlx::{ConnectOptions as _, postgres::PgConnectOptions},
 };
 use tokio::sync::Notify;
 
 use super::{
     PoolSettings,
+    batch_reads::{self, StatementHook},
     lsn::{Lsn, RecentCommits},
 };
 use crate::platform::config::{Config, DatabaseUrl};
@@ -131,6 +129,10 @@ pub struct Routed {
 /// The primary and the read replicas of a server.
 pub struct Databases {
     primary: DatabaseConnection,
+    /// The primary's pool for the loaders' batches (generic plans on
+    /// PostgreSQL, `batch_reads.rs`), and its statements.
+    batch: DatabaseConnection,
+    batch_statements: Arc<AtomicU64>,
     /// The primary, for the health check (not counted with requests).
     pub(super) upkeep: DatabaseConnection,
     pub(super) replicas: Vec<Arc<Replica>>,
@@ -159,6 +161,8 @@ impl Databases {
             .first()
             .map_or_else(|| Arc::new(Notify::new()), |r| r.wake.clone());
         Self {
+            batch: primary.clone(),
+            batch_statements: Arc::new(AtomicU64::new(0)),
             primary,
             upkeep,
             replicas,
@@ -173,8 +177,26 @@ impl Databases {
     /// The primary and the replicas of `config` (`DATABASE_READ_URL`);
     /// the health check reads the primary through `upkeep`. The replicas'
     /// pools connect lazily: one that is down at start-up is skipped until
-    /// its health check answers. Needs a Tokio runtime.
+    /// its health check answers. On PostgreSQL the loaders read the
+    /// primary through a pool of their own ([`Self::batch_reads`]), whose
+    /// statements go to `hook` too. Needs a Tokio runtime.
     pub fn from_config(
+        primary: DatabaseConnection,
+        upkeep: DatabaseConnection,
+        config: &Config,
+        hook: Option<StatementHook>,
+    ) -> Self {
+        let mut databases = Self::with_replicas(primary, upkeep, config);
+        if databases.primary.get_database_backend() == DbBackend::Postgres {
+            let (batch, statements) =
+                batch_reads::pool(&databases.primary, &config.pool_settings(), hook);
+            databases.batch = batch;
+            databases.batch_statements = statements;
+        }
+        databases
+    }
+
+    fn with_replicas(
         primary: DatabaseConnection,
         upkeep: DatabaseConnection,
         config: &Config,
@@ -202,6 +224,18 @@ impl Databases {
     /// The primary: writes, staff reads, the change log.
     pub fn primary(&self) -> &DatabaseConnection {
         &self.primary
+    }
+
+    /// The pool the loaders of reads routed to the primary batch through:
+    /// on PostgreSQL the primary with generic plans, else the primary.
+    pub fn batch_reads(&self) -> &DatabaseConnection {
+        &self.batch
+    }
+
+    /// Statements run through [`Self::batch_reads`]'s own pool so far (0
+    /// when it is the primary's).
+    pub fn batch_statements(&self) -> u64 {
+        self.batch_statements.load(Ordering::Relaxed)
     }
 
     /// The replicas, in `DATABASE_READ_URL` order.
@@ -320,23 +354,7 @@ fn replica(url: &DatabaseUrl, pool: &PoolSettings, wake: Arc<Notify>) -> Result<
         options.get_port(),
         options.get_database().unwrap_or_default()
     );
-    let ping_after_idle = pool.ping_after_idle;
-    let pool = PgPoolOptions::new()
-        .max_connections(pool.max_connections)
-        .min_connections(0)
-        .acquire_timeout(pool.acquire_timeout)
-        // As the primary's pool (`db::PING_AFTER_IDLE`): ping only a
-        // connection that sat idle, not every checkout.
-        .test_before_acquire(false)
-        .before_acquire(move |conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for >= ping_after_idle {
-                    conn.ping().await?;
-                }
-                Ok(true)
-            })
-        })
-        .connect_lazy_with(options);
+    let pool = batch_reads::lazy_pool(options, pool);
     let probe = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
     let mut reads = probe.clone();
     let statements = Arc::new(AtomicU64::new(0));

@@ -131,17 +131,20 @@ impl Metrics {
     /// inflate the per-request figures.
     pub fn count_statements_of(self: &Arc<Self>, db: &mut DatabaseConnection) {
         let metrics = Arc::clone(self);
-        db.set_metric_callback(move |info| {
-            metrics.sql_statements.inc();
-            if info.failed {
-                metrics.sql_failures.inc();
-            }
-            metrics.database.statement(
-                info.statement.db_backend,
-                &info.statement.sql,
-                info.elapsed.as_secs_f64(),
-            );
-        });
+        db.set_metric_callback(move |info| metrics.statement(info));
+    }
+
+    /// Counts and times one statement.
+    pub fn statement(&self, info: &sea_orm::metric::Info<'_>) {
+        self.sql_statements.inc();
+        if info.failed {
+            self.sql_failures.inc();
+        }
+        self.database.statement(
+            info.statement.db_backend,
+            &info.statement.sql,
+            info.elapsed.as_secs_f64(),
+        );
     }
 
     /// Reads the pool and the backlog through `db` at each scrape (the
