@@ -537,13 +537,13 @@ async fn links_are_read_with_the_rows_they_point_at() {
         app.take_statement_count();
         let data = app.data(CARDS, json!({"first": 20})).await;
         let statements = app.take_statement_count();
-        // The list, then the sections, then every other relation of the
-        // cards (tags, people, organizations, events, lead images) in one
+        // The list, then every relation of the cards (sections with their
+        // parents, tags, people, organizations, events, lead images) in one
         // statement, each link joined to its target. One statement per
         // relation cost five more; links and targets in two levels, four
         // more again.
         assert!(
-            statements <= 3,
+            statements <= 2,
             "{backend:?}: {statements} statements for a page of cards"
         );
         // The joined rows are the linked ones, in the newsroom's order.
@@ -593,13 +593,13 @@ async fn an_article_page_reads_photos_and_parent_sections_with_their_level() {
         let data = app.data(ARTICLE_PAGE, json!({"slug": SEED_SLUG})).await;
         let statements = app.take_statement_count();
         let article = &data["article"];
-        // The article, its section with the parent, and everything else in
-        // one statement: the body's photos with the lead image, tags,
+        // The article, and everything else in one statement: its section
+        // with the parent, the body's photos with the lead image, tags,
         // people with their positions and those positions' organizations,
-        // organizations. One statement per relation cost four more, and the
-        // positions one more level.
+        // organizations. One statement per relation cost five more, and
+        // the positions one more level.
         assert!(
-            statements <= 3,
+            statements <= 2,
             "{backend:?}: {statements} statements for an article page"
         );
         let photos: Vec<&Value> = article["body"]
@@ -646,8 +646,8 @@ async fn the_loaders_batch_through_a_pool_that_plans_once() {
             assert_eq!(batched, 0, "SQLite has no pool of its own for batches");
             continue;
         }
-        // The section and everything else of the page.
-        assert_eq!(batched, 2, "the article page's batches");
+        // Everything of the page but the article itself: one batch.
+        assert_eq!(batched, 1, "the article page's batches");
         assert_eq!(
             plan_cache_mode(databases.batch_reads()).await,
             "force_generic_plan"

@@ -1,6 +1,7 @@
 //! What one level of an article page or a list of cards reads beside the
-//! articles themselves — tags, people (with their positions when the page
-//! shows them), organizations, events, body images, media rows — as one
+//! articles themselves — sections with their parents, tags, people (with
+//! their positions when the page shows them), organizations, events, body
+//! images, media rows — as one
 //! key type, so that the level costs one batch and one statement whatever
 //! mix of relations it asks for. Per relation, a page of 20 cards paid a
 //! statement, a round trip and the pool's ping for each of five or six
@@ -17,7 +18,7 @@ use std::collections::HashMap;
 
 use entity::{
     article_event, article_image, article_organization, article_person, article_tag, event, media,
-    organization, person, position, tag,
+    organization, person, position, section, tag,
 };
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityName, EntityTrait, IdenStatic,
@@ -43,6 +44,8 @@ pub enum Linked {
     Images(i64),
     /// A media row by id (lead images, body photos).
     Media(i64),
+    /// A section by id, with its parent (breadcrumbs, URLs).
+    Section(i64),
 }
 
 /// A person linked to an article: the link, the person, and the person's
@@ -63,6 +66,7 @@ pub enum LinkedRows {
     Events(Vec<(article_event::Model, event::Model)>),
     Images(Vec<(article_image::Model, media::Model)>),
     Media(Box<media::Model>),
+    Section(Box<(section::Model, Option<section::Model>)>),
 }
 
 /// The arms of the statement, numbered as its first column.
@@ -75,9 +79,10 @@ enum Arm {
     Events = 5,
     Images = 6,
     Media = 7,
+    Section = 8,
 }
 
-const ARMS: [Arm; 7] = [
+const ARMS: [Arm; 8] = [
     Arm::Tags,
     Arm::People,
     Arm::PeopleWithPositions,
@@ -85,6 +90,7 @@ const ARMS: [Arm; 7] = [
     Arm::Events,
     Arm::Images,
     Arm::Media,
+    Arm::Section,
 ];
 
 impl Arm {
@@ -115,6 +121,7 @@ fn ids_per_arm(keys: &[Linked]) -> Vec<(Arm, Vec<i64>)> {
             Linked::Events(id) => push(&mut ids, Arm::Events, id),
             Linked::Images(id) => push(&mut ids, Arm::Images, id),
             Linked::Media(id) => push(&mut ids, Arm::Media, id),
+            Linked::Section(id) => push(&mut ids, Arm::Section, id),
         }
     }
     for key in keys {
@@ -269,6 +276,24 @@ impl Sql {
                     table = media::Entity.table_name(),
                 )
             }
+            Arm::Section => {
+                // No parent is null, not an array of nulls.
+                let payload = self.array(&[
+                    self.row::<section::Entity>("s"),
+                    format!(
+                        "CASE WHEN p.\"id\" IS NULL THEN NULL ELSE {} END",
+                        self.row::<section::Entity>("p")
+                    ),
+                ]);
+                let filter = self.id_in("s.\"id\"", ids);
+                format!(
+                    "SELECT {arm} AS arm, s.\"id\" AS parent, 0 AS first, 0 AS second, \
+                     CAST({payload} AS TEXT) AS payload FROM \"{table}\" s \
+                     LEFT JOIN \"{table}\" p ON p.\"id\" = s.\"parent_id\" WHERE {filter}",
+                    arm = arm as i32,
+                    table = section::Entity.table_name(),
+                )
+            }
         }
     }
 }
@@ -298,6 +323,7 @@ struct Grouped {
     events: HashMap<i64, Vec<(article_event::Model, event::Model)>>,
     images: HashMap<i64, Vec<(article_image::Model, media::Model)>>,
     media: HashMap<i64, media::Model>,
+    sections: HashMap<i64, (section::Model, Option<section::Model>)>,
 }
 
 impl Grouped {
@@ -317,6 +343,9 @@ impl Grouped {
             Arm::Images => push(&mut self.images, parent, decode(arm, payload)?),
             Arm::Media => {
                 self.media.insert(parent, decode(arm, payload)?);
+            }
+            Arm::Section => {
+                self.sections.insert(parent, decode(arm, payload)?);
             }
         }
         Ok(())
@@ -341,6 +370,10 @@ impl Grouped {
                 .media
                 .get(&id)
                 .map(|row| LinkedRows::Media(Box::new(row.clone()))),
+            Linked::Section(id) => self
+                .sections
+                .get(&id)
+                .map(|rows| LinkedRows::Section(Box::new(rows.clone()))),
         }
     }
 }
@@ -416,6 +449,14 @@ impl LinkedRows {
         match value {
             Some(Self::Images(rows)) => rows,
             _ => Vec::new(),
+        }
+    }
+
+    /// The section and its parent of a [`Linked::Section`] key's value.
+    pub fn section(value: Option<Self>) -> Option<(section::Model, Option<section::Model>)> {
+        match value {
+            Some(Self::Section(rows)) => Some(*rows),
+            _ => None,
         }
     }
 

@@ -180,7 +180,14 @@ impl Reads for Linked {
             } => &[surrogate::PEOPLE, surrogate::ORGANIZATIONS],
             Linked::Organizations(_) => &[surrogate::ORGANIZATIONS],
             Linked::Events(_) => &[surrogate::EVENTS],
-            Linked::Images(_) | Linked::Media(_) => &[],
+            Linked::Images(_) | Linked::Media(_) | Linked::Section(_) => &[],
+        }
+    }
+
+    fn surrogate_key(&self) -> Option<String> {
+        match self {
+            Linked::Section(id) => Some(surrogate::section_key(*id)),
+            _ => None,
         }
     }
 }

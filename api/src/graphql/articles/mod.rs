@@ -123,6 +123,22 @@ impl Article {
         Ok(LinkedRows::people(loaders(ctx)?.load_one(key).await?))
     }
 
+    /// The article's section, read with the level's other relations. It
+    /// and its parent go to the request's section cache, so `section {
+    /// parent }` and later loads of them cost no statement.
+    async fn section_row(&self, ctx: &Context<'_>) -> AppResult<Option<entity::section::Model>> {
+        let loaders = loaders(ctx)?;
+        let key = Linked::Section(self.0.section_id);
+        let Some((section, parent)) = LinkedRows::section(loaders.load_one(key).await?) else {
+            return Ok(None);
+        };
+        let rows = std::iter::once(section.clone()).chain(parent);
+        loaders
+            .feed_many(rows.map(|row| (SectionId(row.id), row)))
+            .await;
+        Ok(Some(section))
+    }
+
     /// One relation of the article, read with the others the level asks
     /// for.
     async fn linked(&self, ctx: &Context<'_>, key: Linked) -> AppResult<Option<LinkedRows>> {
@@ -191,12 +207,9 @@ impl Article {
     /// The primary section.
     async fn section(&self, ctx: &Context<'_>) -> AppResult<Section> {
         surrogate::section(ctx, self.0.section_id);
-        let row = loaders(ctx)?
-            .load_one(SectionId(self.0.section_id))
-            .await?
-            .ok_or_else(|| {
-                AppError::Internal(format!("section {} is missing", self.0.section_id))
-            })?;
+        let row = self.section_row(ctx).await?.ok_or_else(|| {
+            AppError::Internal(format!("section {} is missing", self.0.section_id))
+        })?;
         Ok(Section(row))
     }
 
@@ -348,7 +361,7 @@ impl Article {
     async fn url(&self, ctx: &Context<'_>) -> AppResult<String> {
         // The URL holds the section's slug.
         surrogate::section(ctx, self.0.section_id);
-        let section = loaders(ctx)?.load_one(SectionId(self.0.section_id)).await?;
+        let section = self.section_row(ctx).await?;
         let base = super::config(ctx)?.base_url();
         Ok(crate::platform::urls::article(
             base,
