@@ -623,10 +623,10 @@ async fn an_article_page_reads_photos_and_parent_sections_with_their_level() {
     }
 }
 
-/// The plan cache mode of the connections of `db`'s pool.
-async fn plan_cache_mode(db: &sea_orm::DatabaseConnection) -> String {
+/// A PostgreSQL setting of a connection of `db`'s pool.
+async fn setting(db: &sea_orm::DatabaseConnection, name: &str) -> String {
     use sea_orm::{ConnectionTrait, DbBackend, Statement};
-    let statement = Statement::from_string(DbBackend::Postgres, "SHOW plan_cache_mode");
+    let statement = Statement::from_string(DbBackend::Postgres, format!("SHOW {name}"));
     let row = db.query_one_raw(statement).await.unwrap().unwrap();
     row.try_get_by_index(0).unwrap()
 }
@@ -648,11 +648,13 @@ async fn the_loaders_batch_through_a_pool_that_plans_once() {
         }
         // Everything of the page but the article itself: one batch.
         assert_eq!(batched, 1, "the article page's batches");
+        let batch = databases.batch_reads();
+        let primary = databases.primary();
         assert_eq!(
-            plan_cache_mode(databases.batch_reads()).await,
+            setting(batch, "plan_cache_mode").await,
             "force_generic_plan"
         );
-        assert_eq!(plan_cache_mode(databases.primary()).await, "auto");
+        assert_eq!(setting(primary, "plan_cache_mode").await, "auto");
     }
 }
 

@@ -107,6 +107,44 @@ fn short_statement(backend: Backend) -> &'static str {
     }
 }
 
+/// The loaders' pool of their own (PostgreSQL, `db::batch_reads`) is
+/// built from the serving pool's options: its statements are cancelled at
+/// the same limit.
+#[tokio::test]
+async fn the_loaders_pool_keeps_the_statement_timeout() {
+    for backend in backends() {
+        if backend != Backend::Postgres {
+            continue;
+        }
+        let base = TestApp::empty(backend).await;
+        let settings = PoolSettings {
+            max_connections: 2,
+            acquire_timeout: Duration::from_secs(5),
+            statement_timeout: Some(Duration::from_millis(300)),
+            ping_after_idle: db::PING_AFTER_IDLE,
+        };
+        let pool = db::connect_with(&base.url, &settings).await.unwrap();
+        let config = Config::for_database(base.url.clone());
+        let verifier = api::platform::auth::Verifier::from_config(&config.auth)
+            .await
+            .unwrap();
+        let state = AppState::new(pool.clone(), config, verifier);
+        let batches = state.databases.batch_reads();
+        let started = Instant::now();
+        let err = batches
+            .query_one_raw(Statement::from_string(
+                batches.get_database_backend(),
+                long_statement(backend),
+            ))
+            .await
+            .expect_err("the statement is cancelled");
+        assert_eq!(AppError::from(err).code(), code::TIMEOUT);
+        assert!(started.elapsed() < Duration::from_secs(2));
+        // It did run on a pool of its own.
+        assert_eq!(state.databases.batch_statements(), 1);
+    }
+}
+
 #[tokio::test]
 async fn the_statement_timeout_cancels_a_long_statement() {
     for backend in backends() {
