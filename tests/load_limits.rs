@@ -41,6 +41,16 @@ async fn app_over(
     (router, pool)
 }
 
+/// A pool of `max_connections` whose statements are cancelled after 300 ms.
+fn limited_to_300_ms(max_connections: u32) -> PoolSettings {
+    PoolSettings {
+        max_connections,
+        acquire_timeout: Duration::from_secs(5),
+        statement_timeout: Some(Duration::from_millis(300)),
+        ping_after_idle: db::PING_AFTER_IDLE,
+    }
+}
+
 /// A pool of one connection, without a statement limit.
 fn one_connection(acquire_timeout: Duration) -> PoolSettings {
     PoolSettings {
@@ -117,13 +127,9 @@ async fn the_loaders_pool_keeps_the_statement_timeout() {
             continue;
         }
         let base = TestApp::empty(backend).await;
-        let settings = PoolSettings {
-            max_connections: 2,
-            acquire_timeout: Duration::from_secs(5),
-            statement_timeout: Some(Duration::from_millis(300)),
-            ping_after_idle: db::PING_AFTER_IDLE,
-        };
-        let pool = db::connect_with(&base.url, &settings).await.unwrap();
+        let pool = db::connect_with(&base.url, &limited_to_300_ms(2))
+            .await
+            .unwrap();
         let config = Config::for_database(base.url.clone());
         let verifier = api::platform::auth::Verifier::from_config(&config.auth)
             .await
@@ -149,17 +155,9 @@ async fn the_loaders_pool_keeps_the_statement_timeout() {
 async fn the_statement_timeout_cancels_a_long_statement() {
     for backend in backends() {
         let base = TestApp::empty(backend).await;
-        let pool = db::connect_with(
-            &base.url,
-            &PoolSettings {
-                max_connections: 1,
-                acquire_timeout: Duration::from_secs(5),
-                statement_timeout: Some(Duration::from_millis(300)),
-                ping_after_idle: db::PING_AFTER_IDLE,
-            },
-        )
-        .await
-        .unwrap();
+        let pool = db::connect_with(&base.url, &limited_to_300_ms(1))
+            .await
+            .unwrap();
         let started = Instant::now();
         let result = pool
             .query_one_raw(Statement::from_string(

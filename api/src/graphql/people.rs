@@ -36,17 +36,19 @@ impl From<person::Model> for Person {
 }
 
 impl Person {
-    /// A person read with every position they held or hold, oldest
-    /// first, each with its organization.
-    pub(crate) fn with_positions(
+    /// A person as an article's links read them: with every position
+    /// they held or hold (oldest first, each with its organization) when
+    /// those were read too.
+    pub(crate) fn read_with(
         row: person::Model,
-        positions: Vec<(position::Model, organization::Model)>,
+        positions: Option<Vec<(position::Model, organization::Model)>>,
     ) -> Self {
-        let positions = positions
-            .into_iter()
-            .map(|(row, organization)| Position::with_organization(row, organization))
-            .collect();
-        Self(row, Some(positions))
+        let positions = positions.map(|all| {
+            all.into_iter()
+                .map(|(row, organization)| Position::with_organization(row, organization))
+                .collect()
+        });
+        Self(row, positions)
     }
 }
 

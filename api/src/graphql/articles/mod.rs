@@ -83,17 +83,6 @@ fn targets<L, T>(links: Vec<(L, T)>) -> impl Iterator<Item = T> {
     links.into_iter().map(|(_, target)| target)
 }
 
-/// A linked person, with their positions when they were read with them.
-fn linked_person(person: entity::person::Model, positions: Option<Vec<PositionRow>>) -> Person {
-    match positions {
-        Some(positions) => Person::with_positions(person, positions),
-        None => Person::from(person),
-    }
-}
-
-/// A position with its organization, as read with a person.
-type PositionRow = (entity::position::Model, entity::organization::Model);
-
 /// Whether a selection of `Person` shows positions.
 fn shows_positions(person: async_graphql::Lookahead<'_>) -> bool {
     person.field("currentPositions").exists() || person.field("positions").exists()
@@ -227,7 +216,7 @@ impl Article {
             .await?
             .into_iter()
             .filter(|(link, _, _)| link.role == PersonRole::Author)
-            .map(|(_, person, positions)| linked_person(person, positions))
+            .map(|(_, person, positions)| Person::read_with(person, positions))
             .collect())
     }
 
@@ -249,7 +238,7 @@ impl Article {
             .filter(|(link, _, _)| wanted.as_ref().is_none_or(|w| w.contains(&link.role)))
             .map(|(link, person, positions)| ArticlePerson {
                 role: link.role.into(),
-                person: linked_person(person, positions),
+                person: Person::read_with(person, positions),
             })
             .collect())
     }
