@@ -3,10 +3,17 @@
 
 use std::collections::HashMap;
 
-use async_graphql::{Context, Object, SimpleObject, Union};
+use async_graphql::{
+    Context, ContextSelectionSet, Object, ScalarType, SimpleObject, Union, Value,
+    parser::types::Field,
+};
 use entity::media;
 
-use super::{loaders, media::Media};
+use super::{
+    loaders,
+    media::Media,
+    plain::{Plain, PlainFields, or_null, plain_child},
+};
 use crate::{
     domain::body::Block,
     domain::linked::{Linked, LinkedRows},
@@ -24,6 +31,31 @@ pub enum BodyBlock {
     List(ListBlock),
     Embed(EmbedBlock),
     Html(HtmlBlock),
+}
+
+impl PlainFields for BodyBlock {
+    fn plain_field(&self, ctx: &ContextSelectionSet<'_>, field: &Field) -> Option<Value> {
+        let text = |text: &String| Value::String(text.clone());
+        let optional = |text: &Option<String>| or_null(text.clone(), Value::String);
+        Some(match (self, field.name.node.as_str()) {
+            (Self::Paragraph(block), "text") => text(&block.text),
+            (Self::Heading(block), "text") => text(&block.text),
+            (Self::Heading(block), "level") => block.level.to_value(),
+            (Self::Image(block), "image") => match block.prefetched.as_ref()? {
+                Some(row) => plain_child(&Media(row.clone()), ctx, field)?,
+                None => Value::Null,
+            },
+            (Self::Quote(block), "text") => text(&block.text),
+            (Self::Quote(block), "attribution") => optional(&block.attribution),
+            (Self::List(block), "ordered") => Value::Boolean(block.ordered),
+            (Self::List(block), "items") => Value::List(block.items.iter().map(text).collect()),
+            (Self::Embed(block), "url") => text(&block.url),
+            (Self::Embed(block), "provider") => optional(&block.provider),
+            (Self::Embed(block), "title") => optional(&block.title),
+            (Self::Html(block), "html") => text(&block.html),
+            _ => return None,
+        })
+    }
 }
 
 /// A paragraph of plain text.
@@ -55,12 +87,12 @@ pub struct ImageBlock {
 #[Object]
 impl ImageBlock {
     /// The photo; null only if it was removed from the media library.
-    async fn image(&self, ctx: &Context<'_>) -> AppResult<Option<Media>> {
+    async fn image(&self, ctx: &Context<'_>) -> AppResult<Option<Plain<Media>>> {
         if let Some(row) = &self.prefetched {
-            return Ok(row.clone().map(Media));
+            return Ok(row.clone().map(|row| Plain(Media(row))));
         }
         let row = loaders(ctx)?.load_one(Linked::Media(self.media_id)).await?;
-        Ok(LinkedRows::media(row).map(Media))
+        Ok(LinkedRows::media(row).map(|row| Plain(Media(row))))
     }
 }
 

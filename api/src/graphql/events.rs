@@ -1,7 +1,10 @@
 //! Events, their participants and timelines, and the `event` / `events`
 //! queries.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{
+    Context, ContextSelectionSet, Enum, ID, InputObject, Object, ScalarType, SimpleObject, Value,
+    parser::types::Field,
+};
 use chrono::{DateTime, Utc};
 use entity::event;
 
@@ -11,6 +14,7 @@ use super::{
     db, loaders, lookup,
     organizations::Organization,
     people::Person,
+    plain::{PlainFields, or_null},
 };
 use crate::{
     domain::articles::{ArticleScope, ListOrder},
@@ -84,6 +88,22 @@ impl Participants {
             .into_iter()
             .map(|(_, organization)| Organization(organization))
             .collect())
+    }
+}
+
+impl PlainFields for Event {
+    fn plain_field(&self, _: &ContextSelectionSet<'_>, field: &Field) -> Option<Value> {
+        Some(match field.name.node.as_str() {
+            "id" => Value::String(ids::encode(NodeType::Event, self.0.id)),
+            "slug" => Value::String(self.0.slug.clone()),
+            "version" => self.0.version.to_value(),
+            "name" => Value::String(self.0.name.clone()),
+            "summary" => or_null(self.0.summary.clone(), Value::String),
+            "startsAt" => self.0.starts_at.to_value(),
+            "endsAt" => or_null(self.0.ends_at, |at| at.to_value()),
+            "location" => or_null(self.0.location.clone(), Value::String),
+            _ => return None,
+        })
     }
 }
 

@@ -3,9 +3,13 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{
+    Context, ContextBase, ContextSelectionSet, Enum, ID, Object, ScalarType, SimpleObject, Value,
+    parser::types::Field,
+};
 use entity::media;
 
+use super::plain::{PlainFields, or_null};
 use crate::{
     domain::media::{
         MediaLibrary,
@@ -70,8 +74,40 @@ impl From<MediaFormat> for Format {
     }
 }
 
-fn library<'a>(ctx: &'a Context<'_>) -> Option<&'a Arc<MediaLibrary>> {
+fn library<'a, T>(ctx: &'a ContextBase<'_, T>) -> Option<&'a Arc<MediaLibrary>> {
     ctx.data_opt::<Arc<MediaLibrary>>()
+}
+
+impl Media {
+    /// The URL of the photo itself: the library's link to the original
+    /// of an uploaded photo, the stored URL of an external one.
+    fn original_url(&self, library: Option<&Arc<MediaLibrary>>) -> String {
+        match library {
+            Some(library) => library.links.original(&self.0),
+            None => self.0.url.clone(),
+        }
+    }
+}
+
+impl PlainFields for Media {
+    fn plain_field(&self, ctx: &ContextSelectionSet<'_>, field: &Field) -> Option<Value> {
+        let row = &self.0;
+        let text = |value: &Option<String>| or_null(value.clone(), Value::String);
+        Some(match field.name.node.as_str() {
+            "id" => Value::String(ids::encode(NodeType::Media, row.id)),
+            "url" => Value::String(self.original_url(library(ctx))),
+            "placeholder" => text(&row.placeholder),
+            "caption" => text(&row.caption),
+            "credit" => text(&row.credit),
+            "alt" => text(&row.alt),
+            "width" => or_null(row.width, |w| w.to_value()),
+            "height" => or_null(row.height, |h| h.to_value()),
+            "mime" => text(&row.mime),
+            "byteSize" => or_null(row.byte_size, |size| size.to_value()),
+            "uploaded" => Value::Boolean(row.content_hash.is_some()),
+            _ => return None,
+        })
+    }
 }
 
 /// A photo (or other file) of the media library, with its caption and
@@ -102,7 +138,7 @@ impl Media {
         #[graphql(desc = "Encoding (default `JPEG`).")] format: Option<MediaFormat>,
     ) -> String {
         let Some(library) = library(ctx) else {
-            return self.0.url.clone();
+            return self.original_url(None);
         };
         let links = &library.links;
         let Some(width) = width.or(height.and(self.0.width.map(|w| w.max(1) as u32))) else {
@@ -120,7 +156,7 @@ impl Media {
                         ),
                     )
                     .unwrap_or_else(|| links.original(&self.0)),
-                None => links.original(&self.0),
+                None => self.original_url(Some(library)),
             };
         };
         let fit = fit.unwrap_or(if height.is_some() {

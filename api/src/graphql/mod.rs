@@ -17,6 +17,7 @@ pub mod media;
 pub mod node;
 pub mod organizations;
 pub mod people;
+pub mod plain;
 pub mod rate_limit;
 pub mod search;
 pub mod sections;

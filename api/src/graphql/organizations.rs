@@ -1,7 +1,10 @@
 //! Organizations, their hierarchy, and the `organization` /
 //! `organizations` queries.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object};
+use async_graphql::{
+    Context, ContextSelectionSet, Enum, ID, InputObject, Object, ScalarType, Value,
+    parser::types::Field, resolver_utils::enum_value,
+};
 use entity::organization;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -12,6 +15,7 @@ use super::{
     events::EventConnection,
     loaders, lookup,
     people::{Position, positions},
+    plain::{PlainFields, or_null},
     request,
 };
 use crate::{
@@ -98,6 +102,21 @@ connection!(
     organization::Entity,
     "A page of organizations."
 );
+
+impl PlainFields for Organization {
+    fn plain_field(&self, _: &ContextSelectionSet<'_>, field: &Field) -> Option<Value> {
+        Some(match field.name.node.as_str() {
+            "id" => Value::String(ids::encode(NodeType::Organization, self.0.id)),
+            "slug" => Value::String(self.0.slug.clone()),
+            "version" => self.0.version.to_value(),
+            "name" => Value::String(self.0.name.clone()),
+            "shortName" => or_null(self.0.short_name.clone(), Value::String),
+            "kind" => enum_value(OrganizationKind::from_db(&self.0.kind)),
+            "description" => or_null(self.0.description.clone(), Value::String),
+            _ => return None,
+        })
+    }
+}
 
 /// A party committee, a people's committee, a department, a company…: a
 /// body with a kind, an optional short name, and a place in a hierarchy.

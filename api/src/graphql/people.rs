@@ -1,16 +1,20 @@
 //! People, their positions, and the `person` / `people` queries.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{
+    Context, ContextSelectionSet, ID, Object, ScalarType, Value, parser::types::Field,
+};
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use entity::{organization, person, position};
 
 use super::{
+    RequestContext,
     articles::ArticleConnection,
     connection::{Total, connection},
     db,
     events::EventConnection,
     loaders, lookup,
     organizations::Organization,
+    plain::{PlainFields, or_null, plain_child},
     request,
 };
 use crate::{
@@ -106,6 +110,25 @@ fn is_current(p: &position::Model, today: NaiveDate) -> bool {
     p.start_date <= today && p.end_date.is_none_or(|end| end >= today)
 }
 
+/// The request's clock, for the fields that depend on today's date.
+fn now_of(ctx: &ContextSelectionSet<'_>) -> Option<DateTime<Utc>> {
+    Some(ctx.data_opt::<RequestContext>()?.now())
+}
+
+impl PlainFields for Position {
+    fn plain_field(&self, ctx: &ContextSelectionSet<'_>, field: &Field) -> Option<Value> {
+        Some(match field.name.node.as_str() {
+            "title" => Value::String(self.row.title.clone()),
+            "from" => self.row.start_date.to_value(),
+            "to" => or_null(self.row.end_date, |day| day.to_value()),
+            "isCurrent" => Value::Boolean(is_current(&self.row, newsroom_today(now_of(ctx)?))),
+            "organization" => plain_child(&Organization(self.organization.clone()?), ctx, field)?,
+            "person" => plain_child(&Person::from(self.holder.clone()?), ctx, field)?,
+            _ => return None,
+        })
+    }
+}
+
 /// A title held in an organization over a span of dates ("Chủ tịch UBND
 /// tỉnh" from 2021-04-01): a fact of a time span, not of the person.
 #[Object]
@@ -189,6 +212,33 @@ async fn positions_of(ctx: &Context<'_>, person: &Person) -> AppResult<Vec<Posit
         .into_iter()
         .map(|(row, organization)| Position::with_organization(row, organization))
         .collect())
+}
+
+impl PlainFields for Person {
+    fn plain_field(&self, ctx: &ContextSelectionSet<'_>, field: &Field) -> Option<Value> {
+        let row = &self.0;
+        // Positions are plain only when they were read with the person.
+        let held = |current: Option<bool>| -> Option<Value> {
+            let all = self.1.clone()?;
+            let kept = positions(all, current, now_of(ctx)?);
+            let items: Option<Vec<Value>> = kept
+                .iter()
+                .map(|position| plain_child(position, ctx, field))
+                .collect();
+            items.map(Value::List)
+        };
+        Some(match field.name.node.as_str() {
+            "id" => Value::String(ids::encode(NodeType::Person, row.id)),
+            "slug" => Value::String(row.slug.clone()),
+            "version" => row.version.to_value(),
+            "fullName" => Value::String(row.full_name.clone()),
+            "honorific" => or_null(row.honorific.clone(), Value::String),
+            "bio" => or_null(row.bio.clone(), Value::String),
+            "positions" => held(None)?,
+            "currentPositions" => held(Some(true))?,
+            _ => return None,
+        })
+    }
 }
 
 /// A person: an official, a reporter, anyone the news is about. Titles are

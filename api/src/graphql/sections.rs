@@ -1,10 +1,17 @@
 //! The section tree and the `section(slug:)` / `sections` queries.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{
+    Context, ContextSelectionSet, ID, Object, ScalarType, Value, parser::types::Field,
+};
 use entity::section;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{articles::ArticleConnection, db, loaders, surrogate};
+use super::{
+    articles::ArticleConnection,
+    db, loaders,
+    plain::{PlainFields, or_null},
+    surrogate,
+};
 use crate::{
     domain::articles::ArticleScope,
     domain::loaders::{ChildrenOfSection, SectionId},
@@ -16,6 +23,20 @@ use crate::{
 /// A section of the site ("Thời sự - Chính trị"); sections form a tree.
 #[derive(Clone)]
 pub struct Section(pub section::Model);
+
+impl PlainFields for Section {
+    fn plain_field(&self, _: &ContextSelectionSet<'_>, field: &Field) -> Option<Value> {
+        Some(match field.name.node.as_str() {
+            "id" => Value::String(ids::encode(NodeType::Section, self.0.id)),
+            "slug" => Value::String(self.0.slug.clone()),
+            "version" => self.0.version.to_value(),
+            "name" => Value::String(self.0.name.clone()),
+            "position" => self.0.position.to_value(),
+            "iptcMediaTopic" => or_null(self.0.iptc_media_topic.clone(), Value::String),
+            _ => return None,
+        })
+    }
+}
 
 /// A section of the site ("Thời sự - Chính trị"); sections form a tree and
 /// every article has one primary section.

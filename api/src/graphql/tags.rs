@@ -1,10 +1,12 @@
 //! Tags and the `tag(slug:)` query.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{
+    Context, ContextSelectionSet, ID, Object, ScalarType, Value, parser::types::Field,
+};
 use entity::tag;
 use sea_orm::{EntityTrait, QueryOrder};
 
-use super::{articles::ArticleConnection, db};
+use super::{articles::ArticleConnection, db, plain::PlainFields};
 use crate::{
     domain::articles::ArticleScope,
     domain::references,
@@ -16,6 +18,18 @@ use crate::{
 /// A keyword that groups articles.
 #[derive(Clone)]
 pub struct Tag(pub tag::Model);
+
+impl PlainFields for Tag {
+    fn plain_field(&self, _: &ContextSelectionSet<'_>, field: &Field) -> Option<Value> {
+        Some(match field.name.node.as_str() {
+            "id" => Value::String(ids::encode(NodeType::Tag, self.0.id)),
+            "slug" => Value::String(self.0.slug.clone()),
+            "version" => self.0.version.to_value(),
+            "name" => Value::String(self.0.name.clone()),
+            _ => return None,
+        })
+    }
+}
 
 /// A keyword that groups articles across sections.
 #[Object]

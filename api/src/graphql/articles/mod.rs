@@ -8,7 +8,10 @@ mod query;
 pub use filter::ArticleFilter;
 pub use query::{ArticleOrder, ArticlesQuery};
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{
+    Context, ContextSelectionSet, Enum, ID, Object, SimpleObject, Value, parser::types::Field,
+    resolver_utils::enum_value,
+};
 use chrono::{DateTime, Utc};
 use entity::{article, article_person::PersonRole};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -21,6 +24,7 @@ use super::{
     media::Media,
     organizations::Organization,
     people::Person,
+    plain::{Plain, PlainFields, PlainList, plain_child},
     sections::Section,
     surrogate,
     tags::Tag,
@@ -72,6 +76,16 @@ pub struct ArticlePerson {
     pub role: ArticlePersonRole,
     /// The person.
     pub person: Person,
+}
+
+impl PlainFields for ArticlePerson {
+    fn plain_field(&self, ctx: &ContextSelectionSet<'_>, field: &Field) -> Option<Value> {
+        match field.name.node.as_str() {
+            "role" => Some(enum_value(self.role)),
+            "person" => plain_child(&self.person, ctx, field),
+            _ => None,
+        }
+    }
 }
 
 /// A news article.
@@ -162,7 +176,7 @@ impl Article {
     }
 
     /// The body as typed blocks, for native rendering.
-    async fn body(&self, ctx: &Context<'_>) -> AppResult<Vec<BodyBlock>> {
+    async fn body(&self, ctx: &Context<'_>) -> AppResult<PlainList<BodyBlock>> {
         let blocks = self.blocks(ctx).await?;
         // Photos asked for are read here, with the lead image and the
         // article's other rows, rather than one level further down.
@@ -194,22 +208,22 @@ impl Article {
     }
 
     /// The primary section.
-    async fn section(&self, ctx: &Context<'_>) -> AppResult<Section> {
+    async fn section(&self, ctx: &Context<'_>) -> AppResult<Plain<Section>> {
         surrogate::section(ctx, self.0.section_id);
         let row = self.section_row(ctx).await?.ok_or_else(|| {
             AppError::Internal(format!("section {} is missing", self.0.section_id))
         })?;
-        Ok(Section(row))
+        Ok(Plain(Section(row)))
     }
 
     /// The tags of the article, in the order the newsroom gave them.
-    async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
+    async fn tags(&self, ctx: &Context<'_>) -> AppResult<PlainList<Tag>> {
         let rows = self.linked(ctx, Linked::Tags(self.0.id)).await?;
         Ok(targets(LinkedRows::tags(rows)).map(Tag).collect())
     }
 
     /// The byline, in order.
-    async fn authors(&self, ctx: &Context<'_>) -> AppResult<Vec<Person>> {
+    async fn authors(&self, ctx: &Context<'_>) -> AppResult<PlainList<Person>> {
         let positions = shows_positions(ctx.look_ahead());
         Ok(self
             .linked_people(ctx, positions)
@@ -227,7 +241,7 @@ impl Article {
         ctx: &Context<'_>,
         #[graphql(desc = "Only people with one of these roles; null or absent for everyone.")]
         roles: Option<Vec<ArticlePersonRole>>,
-    ) -> AppResult<Vec<ArticlePerson>> {
+    ) -> AppResult<PlainList<ArticlePerson>> {
         let wanted: Option<Vec<PersonRole>> =
             roles.map(|r| r.into_iter().map(PersonRole::from).collect());
         let positions = shows_positions(ctx.look_ahead().field("person"));
@@ -244,7 +258,7 @@ impl Article {
     }
 
     /// The organizations the article is about.
-    async fn organizations(&self, ctx: &Context<'_>) -> AppResult<Vec<Organization>> {
+    async fn organizations(&self, ctx: &Context<'_>) -> AppResult<PlainList<Organization>> {
         let rows = self.linked(ctx, Linked::Organizations(self.0.id)).await?;
         Ok(targets(LinkedRows::organizations(rows))
             .map(Organization)
@@ -252,22 +266,22 @@ impl Article {
     }
 
     /// The events the article covers.
-    async fn events(&self, ctx: &Context<'_>) -> AppResult<Vec<Event>> {
+    async fn events(&self, ctx: &Context<'_>) -> AppResult<PlainList<Event>> {
         let rows = self.linked(ctx, Linked::Events(self.0.id)).await?;
         Ok(targets(LinkedRows::events(rows)).map(Event).collect())
     }
 
     /// The photo shown with the title.
-    async fn lead_image(&self, ctx: &Context<'_>) -> AppResult<Option<Media>> {
+    async fn lead_image(&self, ctx: &Context<'_>) -> AppResult<Option<Plain<Media>>> {
         let Some(id) = self.0.lead_image_id else {
             return Ok(None);
         };
         let row = self.linked(ctx, Linked::Media(id)).await?;
-        Ok(LinkedRows::media(row).map(Media))
+        Ok(LinkedRows::media(row).map(|row| Plain(Media(row))))
     }
 
     /// The images inside the body, in order.
-    async fn images(&self, ctx: &Context<'_>) -> AppResult<Vec<Media>> {
+    async fn images(&self, ctx: &Context<'_>) -> AppResult<PlainList<Media>> {
         let rows = self.linked(ctx, Linked::Images(self.0.id)).await?;
         Ok(targets(LinkedRows::images(rows)).map(Media).collect())
     }
