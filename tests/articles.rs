@@ -436,6 +436,44 @@ async fn related_articles_share_something_and_are_never_the_article_itself() {
 }
 
 #[tokio::test]
+async fn related_events_and_articles_share_their_statements() {
+    // Both rankings of an article page: the article, the rankings' three
+    // statements (ties; the ties' newest events and articles; the
+    // events' starts and the articles' visibility), then the events and
+    // the articles shown. Each ranking alone answers as when together.
+    let both = r#"query($s: String!) { article(slug: $s) {
+        relatedEvents(first: 5) { nodes { slug } }
+        relatedArticles(first: 5) { slug } } }"#;
+    let events = r#"query($s: String!) { article(slug: $s) {
+        relatedEvents(first: 5) { nodes { slug } } } }"#;
+    let articles = r#"query($s: String!) { article(slug: $s) {
+        relatedArticles(first: 5) { slug } } }"#;
+    for backend in backends() {
+        let app = TestApp::demo_with(backend, |c| c.response_cache_mb = 0).await;
+        app.take_statement_count();
+        let together = app.data(both, json!({"s": SEED_SLUG})).await;
+        let statements = app.take_statement_count();
+        assert_eq!(statements, 6, "{backend:?}: {together}");
+        for list in [
+            &together["article"]["relatedEvents"]["nodes"],
+            &together["article"]["relatedArticles"],
+        ] {
+            assert!(!list.as_array().unwrap().is_empty(), "{together}");
+        }
+        let alone = app.data(events, json!({"s": SEED_SLUG})).await;
+        assert_eq!(
+            alone["article"]["relatedEvents"],
+            together["article"]["relatedEvents"]
+        );
+        let alone = app.data(articles, json!({"s": SEED_SLUG})).await;
+        assert_eq!(
+            alone["article"]["relatedArticles"],
+            together["article"]["relatedArticles"]
+        );
+    }
+}
+
+#[tokio::test]
 async fn lists_give_the_body_when_it_is_asked_for() {
     // Lists read articles without their body; asking for it loads it.
     for backend in backends() {

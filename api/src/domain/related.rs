@@ -23,36 +23,110 @@ struct Ties {
     exclude: Option<i64>,
 }
 
-/// The ranked related events of an article: first the events it covers,
-/// then events sharing its people and organizations, by overlap then recency.
+/// An article's related content: "Sự kiện liên quan" (the events it
+/// covers first, then events sharing its people and organizations, by
+/// overlap then recency) or its `first` best related published articles.
+/// One key type for both, so that an article page's two rankings share
+/// their statements: three for a whole batch, whichever rankings it asks
+/// for (six when each ranking read its own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct RelatedEventsOfArticle(pub i64);
+pub enum RelatedToArticle {
+    /// The ranked related events of the article.
+    Events(i64),
+    /// The `first` best related published articles; never the article
+    /// itself.
+    Articles { article_id: i64, first: u64 },
+}
 
 /// The ranked events sharing an event's participants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RelatedEventsOfEvent(pub i64);
 
-impl BatchKey for RelatedEventsOfArticle {
+impl BatchKey for RelatedToArticle {
     type Value = Vec<i64>;
 
-    /// Three statements for a whole batch: the articles' events, subject
-    /// people and organizations; the newest events of each of those people
-    /// and organizations; the candidates' start times.
+    /// The sources' ties (events, subject people, organizations, and tags
+    /// when articles are ranked); the newest events and articles of each
+    /// tie; the candidate events' start times and which candidate articles
+    /// the public may read. Scores are summed here.
     async fn fetch(
         db: &DatabaseConnection,
-        keys: &[RelatedEventsOfArticle],
-    ) -> LoadResult<RelatedEventsOfArticle, Vec<i64>> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let mut ties: HashMap<i64, Ties> = ids.iter().map(|id| (*id, Ties::default())).collect();
-        let kinds = [TieKind::Event, TieKind::Person, TieKind::Organization];
-        let rows = Link::find_by_statement(ties_statement(db.get_database_backend(), &ids, &kinds))
+        keys: &[RelatedToArticle],
+    ) -> LoadResult<RelatedToArticle, Vec<i64>> {
+        let backend = db.get_database_backend();
+        let mut event_sources: Vec<i64> = Vec::new();
+        let mut article_sources: HashSet<i64> = HashSet::new();
+        for key in keys {
+            match *key {
+                Self::Events(id) if !event_sources.contains(&id) => event_sources.push(id),
+                Self::Events(_) => {}
+                Self::Articles { article_id, .. } => {
+                    article_sources.insert(article_id);
+                }
+            }
+        }
+        let mut sources: Vec<i64> = event_sources.clone();
+        sources.extend(
+            article_sources
+                .iter()
+                .filter(|id| !event_sources.contains(id)),
+        );
+        let kinds: &[TieKind] = if article_sources.is_empty() {
+            &[TieKind::Event, TieKind::Person, TieKind::Organization]
+        } else {
+            &TieKind::ALL
+        };
+        let rows = Link::find_by_statement(ties_statement(backend, &sources, kinds))
             .all(db)
             .await?;
-        add_ties(&mut ties, rows);
-        let ranked = rank_events(db, ties).await?;
-        Ok(ranked
-            .into_iter()
-            .map(|(id, events)| (RelatedEventsOfArticle(id), events))
+
+        let mut event_ties: HashMap<i64, Ties> = event_sources
+            .iter()
+            .map(|id| (*id, Ties::default()))
+            .collect();
+        add_ties(&mut event_ties, &rows);
+        let mut article_ties: HashMap<i64, Vec<(TieKind, i64)>> = HashMap::new();
+        for row in &rows {
+            if let Some(kind) = TieKind::from_code(row.kind)
+                && article_sources.contains(&row.other)
+            {
+                article_ties
+                    .entry(row.other)
+                    .or_default()
+                    .push((kind, row.entity));
+            }
+        }
+
+        let shared: HashSet<(TieKind, i64)> = event_ties
+            .values()
+            .flat_map(|t| t.shared.iter().copied())
+            .collect();
+        let entities: HashSet<(TieKind, i64)> = article_ties.values().flatten().copied().collect();
+        let candidates = newest_links(db, &shared, &entities).await?;
+        let mut events: HashSet<i64> = event_ties
+            .values()
+            .flat_map(|t| t.direct.iter().copied())
+            .collect();
+        events.extend(candidates.events.values().flatten().copied());
+        let articles: HashSet<i64> = candidates.articles.values().flatten().copied().collect();
+        let times = times(db, &events, &articles, Utc::now()).await?;
+
+        let ranked_events = rank_events(event_ties, &candidates.events, &times.starts);
+        Ok(keys
+            .iter()
+            .map(|key| {
+                let ranked = match *key {
+                    Self::Events(id) => ranked_events.get(&id).cloned().unwrap_or_default(),
+                    Self::Articles { article_id, first } => rank_articles(
+                        article_id,
+                        first,
+                        article_ties.get(&article_id).map_or(&[], Vec::as_slice),
+                        &candidates.articles,
+                        &times.published,
+                    ),
+                };
+                (*key, ranked)
+            })
             .collect())
     }
 }
@@ -89,8 +163,15 @@ impl BatchKey for RelatedEventsOfEvent {
         let rows = Link::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
             .all(db)
             .await?;
-        add_ties(&mut ties, rows);
-        let ranked = rank_events(db, ties).await?;
+        add_ties(&mut ties, &rows);
+        let shared: HashSet<(TieKind, i64)> = ties
+            .values()
+            .flat_map(|t| t.shared.iter().copied())
+            .collect();
+        let candidates = newest_links(db, &shared, &HashSet::new()).await?;
+        let events: HashSet<i64> = candidates.events.values().flatten().copied().collect();
+        let times = times(db, &events, &HashSet::new(), Utc::now()).await?;
+        let ranked = rank_events(ties, &candidates.events, &times.starts);
         Ok(ranked
             .into_iter()
             .map(|(id, events)| (RelatedEventsOfEvent(id), events))
@@ -101,7 +182,7 @@ impl BatchKey for RelatedEventsOfEvent {
 /// Files tie rows (the source in `other`) under their source: events as
 /// direct links, people and organizations as shared ties; tags do not
 /// relate events.
-fn add_ties(ties: &mut HashMap<i64, Ties>, rows: Vec<Link>) {
+fn add_ties(ties: &mut HashMap<i64, Ties>, rows: &[Link]) {
     for row in rows {
         let Some(t) = ties.get_mut(&row.other) else {
             continue;
@@ -116,53 +197,93 @@ fn add_ties(ties: &mut HashMap<i64, Ties>, rows: Vec<Link>) {
     }
 }
 
-#[derive(FromQueryResult)]
-struct EventStart {
-    id: i64,
-    starts_at: DateTime<Utc>,
+/// The candidates of each tie, by tie: newest events of shared people and
+/// organizations, newest articles of every tie.
+#[derive(Default)]
+struct Candidates {
+    events: HashMap<(TieKind, i64), Vec<i64>>,
+    articles: HashMap<(TieKind, i64), Vec<i64>>,
 }
 
-/// Ranks candidate events for every source with two more statements in
-/// all. The candidates of a shared person or organization are its newest
-/// [`CANDIDATES_PER_TIE`] events: "Tỉnh ủy" takes part in thousands.
-async fn rank_events(
+/// Reads [`Candidates`] in one statement (none when there are no ties).
+async fn newest_links(
     db: &impl ConnectionTrait,
-    ties: HashMap<i64, Ties>,
-) -> Result<HashMap<i64, Vec<i64>>, DbErr> {
-    let entities: HashSet<(TieKind, i64)> = ties
-        .values()
-        .flat_map(|t| t.shared.iter().copied())
-        .collect();
-    let events_of = if entities.is_empty() {
-        HashMap::new()
-    } else {
-        let statement = newest_links_statement(
-            db.get_database_backend(),
-            &entities,
-            TieKind::event_table,
-            "event_id",
-        );
-        group_links(Link::find_by_statement(statement).all(db).await?)
+    shared: &HashSet<(TieKind, i64)>,
+    entities: &HashSet<(TieKind, i64)>,
+) -> Result<Candidates, DbErr> {
+    let sides = [(Side::Events, shared), (Side::Articles, entities)];
+    let Some(statement) = newest_links_statement(db.get_database_backend(), &sides) else {
+        return Ok(Candidates::default());
     };
-    let mut candidates: HashSet<i64> = ties
-        .values()
-        .flat_map(|t| t.direct.iter().copied())
-        .collect();
-    candidates.extend(events_of.values().flatten().copied());
-    let starts: HashMap<i64, DateTime<Utc>> = if candidates.is_empty() {
-        HashMap::new()
-    } else {
-        let backend = db.get_database_backend();
-        let (list, values) = id_list(backend, &candidates, 1);
-        let sql = format!("SELECT id, starts_at FROM events WHERE id {list}");
-        EventStart::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e.starts_at))
-            .collect()
-    };
+    let mut candidates = Candidates::default();
+    for row in Link::find_by_statement(statement).all(db).await? {
+        let Some((side, kind)) = Side::decode(row.kind) else {
+            continue;
+        };
+        let by_tie = match side {
+            Side::Events => &mut candidates.events,
+            Side::Articles => &mut candidates.articles,
+        };
+        by_tie
+            .entry((kind, row.entity))
+            .or_default()
+            .push(row.other);
+    }
+    Ok(candidates)
+}
 
+/// What the ranking needs to know of the candidates.
+struct Times {
+    /// Each candidate event's start.
+    starts: HashMap<i64, DateTime<Utc>>,
+    /// The candidate articles the public may read, with their
+    /// publication time.
+    published: HashMap<i64, Option<DateTime<Utc>>>,
+}
+
+#[derive(FromQueryResult)]
+struct TimeRow {
+    side: i64,
+    id: i64,
+    at: Option<DateTime<Utc>>,
+}
+
+/// Reads [`Times`] in one statement (none when there are no candidates).
+async fn times(
+    db: &impl ConnectionTrait,
+    events: &HashSet<i64>,
+    articles: &HashSet<i64>,
+    now: DateTime<Utc>,
+) -> Result<Times, DbErr> {
+    let mut times = Times {
+        starts: HashMap::new(),
+        published: HashMap::new(),
+    };
+    let Some(statement) = times_statement(db.get_database_backend(), events, articles, now) else {
+        return Ok(times);
+    };
+    for row in TimeRow::find_by_statement(statement).all(db).await? {
+        match (row.side, row.at) {
+            (EVENT_TIMES, Some(at)) => {
+                times.starts.insert(row.id, at);
+            }
+            (EVENT_TIMES, None) => {}
+            _ => {
+                times.published.insert(row.id, row.at);
+            }
+        }
+    }
+    Ok(times)
+}
+
+/// Ranks candidate events for every source. The candidates of a shared
+/// person or organization are its newest [`CANDIDATES_PER_TIE`] events:
+/// "Tỉnh ủy" takes part in thousands.
+fn rank_events(
+    ties: HashMap<i64, Ties>,
+    events_of: &HashMap<(TieKind, i64), Vec<i64>>,
+    starts: &HashMap<i64, DateTime<Utc>>,
+) -> HashMap<i64, Vec<i64>> {
     let mut result = HashMap::with_capacity(ties.len());
     for (source, tie) in ties {
         // (direct link, overlap) per candidate event.
@@ -190,14 +311,33 @@ async fn rank_events(
         });
         result.insert(source, ranked.into_iter().map(|r| r.0).collect());
     }
-    Ok(result)
+    result
 }
 
-/// The `first` best related published articles of an article.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct RelatedArticles {
-    pub article_id: i64,
-    pub first: u64,
+/// The `first` best readable articles sharing `ties` with `source`: the
+/// weights of the shared ties summed, then the newest first.
+fn rank_articles(
+    source: i64,
+    first: u64,
+    ties: &[(TieKind, i64)],
+    articles_of: &HashMap<(TieKind, i64), Vec<i64>>,
+    published: &HashMap<i64, Option<DateTime<Utc>>>,
+) -> Vec<i64> {
+    let mut scores: HashMap<i64, u32> = HashMap::new();
+    for tie in ties {
+        for target in articles_of.get(tie).into_iter().flatten() {
+            if *target != source && published.contains_key(target) {
+                *scores.entry(*target).or_default() += tie.0.weight();
+            }
+        }
+    }
+    let mut ranked: Vec<(i64, u32, Option<DateTime<Utc>>)> = scores
+        .into_iter()
+        .map(|(id, score)| (id, score, published.get(&id).copied().flatten()))
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(b.0.cmp(&a.0)));
+    ranked.truncate(first as usize);
+    ranked.into_iter().map(|r| r.0).collect()
 }
 
 /// How many of the newest articles of one shared event, person,
@@ -252,11 +392,6 @@ impl TieKind {
         }
     }
 
-    /// [`Self::table`] for articles' ties, as a [`LinkTable`].
-    fn article_table(self) -> Option<(&'static str, &'static str, &'static str)> {
-        Some(self.table())
-    }
-
     /// The event link table of a person or an organization.
     fn event_table(self) -> Option<(&'static str, &'static str, &'static str)> {
         match self {
@@ -267,9 +402,49 @@ impl TieKind {
     }
 }
 
-/// Where the links of a kind of tie are: table, entity column, extra
-/// condition; `None` when that kind has no such links.
-type LinkTable = fn(TieKind) -> Option<(&'static str, &'static str, &'static str)>;
+/// Which ranking a candidate is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Events,
+    Articles,
+}
+
+impl Side {
+    /// Added to a tie's code in a candidate row's `kind`.
+    fn offset(self) -> i64 {
+        match self {
+            Self::Events => 10,
+            Self::Articles => 0,
+        }
+    }
+
+    /// The side and tie of a candidate row's `kind`.
+    fn decode(code: i64) -> Option<(Side, TieKind)> {
+        let side = if code >= Self::Events.offset() {
+            Self::Events
+        } else {
+            Self::Articles
+        };
+        Some((side, TieKind::from_code(code - side.offset())?))
+    }
+
+    /// Where the candidates of a tie of `kind` are: table, tie column,
+    /// extra condition; `None` when that kind has none.
+    fn table(self, kind: TieKind) -> Option<(&'static str, &'static str, &'static str)> {
+        match self {
+            Self::Events => kind.event_table(),
+            Self::Articles => Some(kind.table()),
+        }
+    }
+
+    /// The candidate's column.
+    fn other(self) -> &'static str {
+        match self {
+            Self::Events => "event_id",
+            Self::Articles => "article_id",
+        }
+    }
+}
 
 /// A link between a tie (`kind`, `entity`) and an article or event
 /// (`other`): a source's tie, or a candidate of a tie.
@@ -278,93 +453,6 @@ struct Link {
     kind: i64,
     entity: i64,
     other: i64,
-}
-
-/// Candidates by tie, in the order the rows came.
-fn group_links(rows: Vec<Link>) -> HashMap<(TieKind, i64), Vec<i64>> {
-    let mut by_tie: HashMap<(TieKind, i64), Vec<i64>> = HashMap::new();
-    for row in rows {
-        if let Some(kind) = TieKind::from_code(row.kind) {
-            by_tie
-                .entry((kind, row.entity))
-                .or_default()
-                .push(row.other);
-        }
-    }
-    by_tie
-}
-
-#[derive(FromQueryResult)]
-struct VisibleRow {
-    id: i64,
-    published_at: Option<DateTime<Utc>>,
-}
-
-impl BatchKey for RelatedArticles {
-    type Value = Vec<i64>;
-
-    /// Three statements for a whole batch: the ties of the sources, the
-    /// newest [`CANDIDATES_PER_TIE`] articles of each tie, and which of
-    /// those the public may read. Scores are summed here.
-    async fn fetch(
-        db: &DatabaseConnection,
-        keys: &[RelatedArticles],
-    ) -> LoadResult<RelatedArticles, Vec<i64>> {
-        let backend = db.get_database_backend();
-        let sources: Vec<i64> = keys.iter().map(|k| k.article_id).collect();
-        let ties = Link::find_by_statement(ties_statement(backend, &sources, &TieKind::ALL))
-            .all(db)
-            .await?;
-        let mut ties_of: HashMap<i64, Vec<(TieKind, i64)>> = HashMap::new();
-        let mut entities: HashSet<(TieKind, i64)> = HashSet::new();
-        for tie in &ties {
-            if let Some(kind) = TieKind::from_code(tie.kind) {
-                ties_of
-                    .entry(tie.other)
-                    .or_default()
-                    .push((kind, tie.entity));
-                entities.insert((kind, tie.entity));
-            }
-        }
-        let articles_of = if entities.is_empty() {
-            HashMap::new()
-        } else {
-            let statement =
-                newest_links_statement(backend, &entities, TieKind::article_table, "article_id");
-            group_links(Link::find_by_statement(statement).all(db).await?)
-        };
-        let candidates: HashSet<i64> = articles_of.values().flatten().copied().collect();
-        let published: HashMap<i64, Option<DateTime<Utc>>> = if candidates.is_empty() {
-            HashMap::new()
-        } else {
-            VisibleRow::find_by_statement(visible_statement(backend, &candidates, Utc::now()))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|row| (row.id, row.published_at))
-                .collect()
-        };
-        Ok(keys
-            .iter()
-            .map(|key| {
-                let mut scores: HashMap<i64, u32> = HashMap::new();
-                for tie in ties_of.get(&key.article_id).into_iter().flatten() {
-                    for target in articles_of.get(tie).into_iter().flatten() {
-                        if *target != key.article_id && published.contains_key(target) {
-                            *scores.entry(*target).or_default() += tie.0.weight();
-                        }
-                    }
-                }
-                let mut ranked: Vec<(i64, u32, Option<DateTime<Utc>>)> = scores
-                    .into_iter()
-                    .map(|(id, score)| (id, score, published.get(&id).copied().flatten()))
-                    .collect();
-                ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(b.0.cmp(&a.0)));
-                ranked.truncate(key.first as usize);
-                (*key, ranked.into_iter().map(|r| r.0).collect())
-            })
-            .collect())
-    }
 }
 
 /// Integers for an `IN (…)` list written into the SQL.
@@ -414,85 +502,123 @@ fn ties_statement(backend: DbBackend, sources: &[i64], kinds: &[TieKind]) -> Sta
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-/// The newest [`CANDIDATES_PER_TIE`] articles (`other` = `article_id`) or
-/// events (`event_id`) of each tie, newest by id: one index range read
-/// backwards per tie, however many links the tie has. On PostgreSQL,
-/// the ties of each kind are one bound array walked by a `LATERAL` join
-/// (the text depends only on which kinds are present); on SQLite, one
-/// sub-select per tie.
+/// The newest [`CANDIDATES_PER_TIE`] events (`other` = `event_id`) and
+/// articles (`article_id`) of each tie of each side, newest by id, the
+/// side and tie in `kind` ([`Side::decode`]): one index range read
+/// backwards per tie, however many links the tie has. On PostgreSQL, the
+/// ties of each kind are one bound array walked by a `LATERAL` join (the
+/// text depends only on which kinds are present); on SQLite, one
+/// sub-select per tie. `None` when no side has a tie.
 fn newest_links_statement(
     backend: DbBackend,
-    entities: &HashSet<(TieKind, i64)>,
-    table_of: LinkTable,
-    other: &str,
-) -> Statement {
-    if backend == DbBackend::Postgres {
-        let mut values: Vec<Value> = Vec::new();
-        let mut parts = Vec::new();
+    sides: &[(Side, &HashSet<(TieKind, i64)>)],
+) -> Option<Statement> {
+    let mut values: Vec<Value> = Vec::new();
+    let mut parts = Vec::new();
+    for (side, entities) in sides {
+        let other = side.other();
         for kind in TieKind::ALL {
-            let Some((table, column, condition)) = table_of(kind) else {
+            let Some((table, column, condition)) = side.table(kind) else {
                 continue;
             };
-            let ids: Vec<&i64> = entities
+            let code = kind.code() + side.offset();
+            let mut ids: Vec<i64> = entities
                 .iter()
                 .filter(|(k, _)| *k == kind)
-                .map(|(_, id)| id)
+                .map(|(_, id)| *id)
                 .collect();
             if ids.is_empty() {
                 continue;
             }
-            values.push(id_array(ids));
-            parts.push(format!(
-                "SELECT CAST({code} AS BIGINT) AS kind, e.entity AS entity, t.other AS other \
-                 FROM unnest(CAST(${n} AS BIGINT[])) AS e(entity) CROSS JOIN LATERAL \
-                 (SELECT {other} AS other FROM {table} WHERE {column} = e.entity{condition} \
-                  ORDER BY {other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t",
-                code = kind.code(),
-                n = values.len(),
-            ));
+            if backend == DbBackend::Postgres {
+                values.push(id_array(&ids));
+                parts.push(format!(
+                    "SELECT CAST({code} AS BIGINT) AS kind, e.entity AS entity, t.other AS other \
+                     FROM unnest(CAST(${n} AS BIGINT[])) AS e(entity) CROSS JOIN LATERAL \
+                     (SELECT {other} AS other FROM {table} WHERE {column} = e.entity{condition} \
+                      ORDER BY {other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t",
+                    n = values.len(),
+                ));
+                continue;
+            }
+            // The same text for the same ties, whatever the set's order.
+            ids.sort_unstable();
+            parts.extend(ids.into_iter().map(|entity| {
+                format!(
+                    "SELECT * FROM (SELECT CAST({code} AS BIGINT) AS kind, {column} AS entity, \
+                     {other} AS other FROM {table} WHERE {column} = {entity}{condition} \
+                     ORDER BY {other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t{code}_{entity}"
+                )
+            }));
         }
-        return Statement::from_sql_and_values(backend, parts.join(" UNION ALL "), values);
     }
-    let sql = entities
-        .iter()
-        .filter_map(|(kind, entity)| {
-            let (table, column, condition) = table_of(*kind)?;
-            Some(format!(
-                "SELECT * FROM (SELECT CAST({code} AS BIGINT) AS kind, {column} AS entity, {other} AS other \
-                 FROM {table} WHERE {column} = {entity}{condition} \
-                 ORDER BY {other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t{code}_{entity}",
-                code = kind.code(),
-            ))
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    Statement::from_string(backend, sql)
+    if parts.is_empty() {
+        return None;
+    }
+    Some(Statement::from_sql_and_values(
+        backend,
+        parts.join(" UNION ALL "),
+        values,
+    ))
 }
 
-/// Which candidates the public may read, with their publication time
-/// (from the covering index `idx_articles_visibility`). The time is bound.
-fn visible_statement(backend: DbBackend, ids: &HashSet<i64>, now: DateTime<Utc>) -> Statement {
-    let (ids, values) = id_list(backend, ids, 2);
-    let now_param = match backend {
-        DbBackend::Postgres => "$1",
-        _ => "?",
-    };
-    let published = ArticleStatus::Published.to_value();
-    let scheduled = ArticleStatus::Scheduled.to_value();
-    // SQLite's planner, without statistics, walks the status index over
-    // every published article instead (60 ms at 100,000 articles).
-    let index = match backend {
-        DbBackend::Sqlite => "INDEXED BY idx_articles_visibility",
-        _ => "",
-    };
-    let sql = format!(
-        "SELECT id, published_at FROM articles {index} \
-         WHERE id {ids} AND status IN ('{published}', '{scheduled}') \
-           AND published_at <= {now_param} AND deleted_at IS NULL"
-    );
-    let mut values = values;
-    values.insert(0, now.into());
-    Statement::from_sql_and_values(backend, sql, values)
+/// `side` of a [`TimeRow`] that is an event's start.
+const EVENT_TIMES: i64 = 1;
+/// `side` of a [`TimeRow`] that is a readable article's publication.
+const ARTICLE_TIMES: i64 = 2;
+
+/// The start of each of `events`, and which of `articles` the public may
+/// read with their publication time (from the covering index
+/// `idx_articles_visibility`); `None` when both are empty. The time is
+/// bound.
+fn times_statement(
+    backend: DbBackend,
+    events: &HashSet<i64>,
+    articles: &HashSet<i64>,
+    now: DateTime<Utc>,
+) -> Option<Statement> {
+    let mut values: Vec<Value> = Vec::new();
+    let mut parts = Vec::new();
+    if !events.is_empty() {
+        let (list, ids) = id_list(backend, events, values.len() + 1);
+        values.extend(ids);
+        parts.push(format!(
+            "SELECT CAST({EVENT_TIMES} AS BIGINT) AS side, id, starts_at AS at \
+             FROM events WHERE id {list}"
+        ));
+    }
+    if !articles.is_empty() {
+        values.push(now.into());
+        let now = match backend {
+            DbBackend::Postgres => format!("${}", values.len()),
+            _ => "?".to_owned(),
+        };
+        let (list, ids) = id_list(backend, articles, values.len() + 1);
+        values.extend(ids);
+        let published = ArticleStatus::Published.to_value();
+        let scheduled = ArticleStatus::Scheduled.to_value();
+        // SQLite's planner, without statistics, walks the status index
+        // over every published article instead (60 ms at 100,000
+        // articles).
+        let index = match backend {
+            DbBackend::Sqlite => "INDEXED BY idx_articles_visibility",
+            _ => "",
+        };
+        parts.push(format!(
+            "SELECT CAST({ARTICLE_TIMES} AS BIGINT) AS side, id, published_at AS at \
+             FROM articles {index} \
+             WHERE published_at <= {now} AND id {list} \
+               AND status IN ('{published}', '{scheduled}') AND deleted_at IS NULL"
+        ));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(Statement::from_sql_and_values(
+        backend,
+        parts.join(" UNION ALL "),
+        values,
+    ))
 }
 
 #[cfg(test)]
@@ -518,20 +644,43 @@ mod tests {
                 .flat_map(|id| [(TieKind::Person, *id), (TieKind::Tag, id + 1000)])
                 .collect()
         };
-        let a = newest_links_statement(pg, &ties(&[7, 8]), TieKind::article_table, "article_id");
-        let b = newest_links_statement(pg, &ties(&[9]), TieKind::article_table, "article_id");
+        let none = HashSet::new();
+        let statement = |shared: &HashSet<(TieKind, i64)>, all: &HashSet<(TieKind, i64)>| {
+            newest_links_statement(pg, &[(Side::Events, shared), (Side::Articles, all)]).unwrap()
+        };
+        let a = statement(&ties(&[7, 8]), &ties(&[7, 8]));
+        let b = statement(&ties(&[9]), &ties(&[9]));
         assert_eq!(a.sql, b.sql);
         assert!(!b.sql.contains("1009"));
-        assert_eq!(values(&b).len(), 2);
+        // Events: people; articles: people and tags.
+        assert_eq!(values(&b).len(), 3);
+        assert!(newest_links_statement(pg, &[(Side::Events, &none)]).is_none());
+        // Events have no tag candidates: tags alone read nothing for them.
+        let tags: HashSet<(TieKind, i64)> = HashSet::from([(TieKind::Tag, 5)]);
+        assert!(newest_links_statement(pg, &[(Side::Events, &tags)]).is_none());
 
         let now = Utc::now();
-        let a = visible_statement(pg, &HashSet::from([1, 2]), now);
-        let b = visible_statement(pg, &HashSet::from([5]), now);
+        let a = times_statement(pg, &HashSet::from([3]), &HashSet::from([1, 2]), now).unwrap();
+        let b = times_statement(pg, &HashSet::from([4, 6]), &HashSet::from([5]), now).unwrap();
         assert_eq!(a.sql, b.sql);
-        assert_eq!(values(&b)[1], Value::from("{5}".to_owned()));
+        assert_eq!(values(&b)[2], Value::from("{5}".to_owned()));
+        assert!(times_statement(pg, &HashSet::new(), &HashSet::new(), now).is_none());
 
         // SQLite reads the ids from the text.
         let s = ties_statement(DbBackend::Sqlite, &[40], &kinds);
         assert!(s.sql.contains("IN (40)"));
+    }
+
+    #[test]
+    fn candidate_rows_name_their_side_and_tie() {
+        for side in [Side::Events, Side::Articles] {
+            for kind in TieKind::ALL {
+                assert_eq!(
+                    Side::decode(kind.code() + side.offset()),
+                    Some((side, kind))
+                );
+            }
+        }
+        assert_eq!(Side::decode(9), None);
     }
 }

@@ -159,11 +159,24 @@ reads! {
     keys::EventsOfOrganization => [surrogate::EVENTS];
     keys::TagId => [surrogate::TAGS];
     keys::ChildrenOfSection => [surrogate::SECTION_LISTS];
-    related::RelatedEventsOfArticle =>
-        [surrogate::EVENTS, surrogate::PEOPLE, surrogate::ORGANIZATIONS, surrogate::ARTICLE_LISTS];
     related::RelatedEventsOfEvent =>
         [surrogate::EVENTS, surrogate::PEOPLE, surrogate::ORGANIZATIONS, surrogate::ARTICLE_LISTS];
-    related::RelatedArticles => [surrogate::ARTICLE_LISTS];
+}
+
+impl Reads for related::RelatedToArticle {
+    const KINDS: &'static [&'static str] = &[];
+
+    fn kinds(&self) -> &'static [&'static str] {
+        match self {
+            Self::Events(_) => &[
+                surrogate::EVENTS,
+                surrogate::PEOPLE,
+                surrogate::ORGANIZATIONS,
+                surrogate::ARTICLE_LISTS,
+            ],
+            Self::Articles { .. } => &[surrogate::ARTICLE_LISTS],
+        }
+    }
 }
 
 impl Reads for Linked {

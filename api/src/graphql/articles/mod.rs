@@ -33,7 +33,7 @@ use crate::{
     domain::body,
     domain::linked::{Linked, LinkedRows, PersonLink},
     domain::loaders::{MediaId, SectionId},
-    domain::related::{RelatedArticles, RelatedEventsOfArticle},
+    domain::related::RelatedToArticle,
     platform::error::{AppError, AppResult},
     platform::ids::{self, NodeType},
     platform::pagination::Page,
@@ -398,7 +398,7 @@ impl Article {
         let page = Page::forward(first, after)?;
         let loaders = loaders(ctx)?;
         let ranked = loaders
-            .load_one(RelatedEventsOfArticle(self.0.id))
+            .load_one(RelatedToArticle::Events(self.0.id))
             .await?
             .unwrap_or_default();
         Ok(super::events::ranked_connection(loaders, ranked, &page).await?)
@@ -415,7 +415,7 @@ impl Article {
         let page = Page::forward(Some(first), None)?;
         let loaders = loaders(ctx)?;
         let ids = loaders
-            .load_one(RelatedArticles {
+            .load_one(RelatedToArticle::Articles {
                 article_id: self.0.id,
                 first: page.limit,
             })
