@@ -552,6 +552,11 @@ fn newest_links_statement(
             }));
         }
     }
+    union_all(backend, parts, values)
+}
+
+/// The `parts` as one `UNION ALL` statement; `None` when there are none.
+fn union_all(backend: DbBackend, parts: Vec<String>, values: Vec<Value>) -> Option<Statement> {
     if parts.is_empty() {
         return None;
     }
@@ -611,14 +616,7 @@ fn times_statement(
                AND status IN ('{published}', '{scheduled}') AND deleted_at IS NULL"
         ));
     }
-    if parts.is_empty() {
-        return None;
-    }
-    Some(Statement::from_sql_and_values(
-        backend,
-        parts.join(" UNION ALL "),
-        values,
-    ))
+    union_all(backend, parts, values)
 }
 
 #[cfg(test)]
