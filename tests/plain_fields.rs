@@ -198,3 +198,119 @@ async fn a_selection_with_arguments_fragments_or_repeated_keys_is_resolved_as_be
         );
     }
 }
+
+/// Everything a card can show without arguments: the article's own
+/// fields, its relations, and an inline fragment on `Article`.
+const CARD: &str = "__typename id slug title lead publishedAt createdAt updatedAt status \
+    version language wordCount readingTimeMinutes url \
+    section { slug name } tags { slug name } authors { slug fullName } \
+    people { role person { slug fullName currentPositions { title organization { slug } } } } \
+    organizations { slug } events { slug startsAt } \
+    leadImage { url caption alt width height } images { url } \
+    ... on Article { again: title }";
+
+#[tokio::test]
+async fn article_cards_answer_the_same_in_one_pass_as_through_their_resolvers() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        let list = |node: &str| {
+            format!(
+                "{{ articles(first: 100) {{ edges {{ __typename cursor node {node} }} \
+                   nodes {node} pageInfo {{ endCursor }} }} \
+                   section(slug: \"thoi-su-chinh-tri\") {{ articles {{ nodes {node} }} }} }}"
+            )
+        };
+        let one_pass = app.data(&list(&format!("{{ {CARD} }}")), json!({})).await;
+        let query = format!(
+            "{}\nfragment Card on Article {{ {CARD} }}",
+            list("{ ...Card }")
+        );
+        let resolved = app.data(&query, json!({})).await;
+        assert_eq!(one_pass, resolved);
+
+        let edges = one_pass["articles"]["edges"].as_array().unwrap();
+        assert!(edges.len() > 1, "{one_pass}");
+        assert_eq!(edges[0]["__typename"], "ArticleEdge");
+        let text = one_pass.to_string();
+        for needle in [
+            "\"__typename\":\"Article\"",
+            "\"status\":\"PUBLISHED\"",
+            "\"url\":\"http",
+            "\"currentPositions\":[{",
+            "\"role\":\"AUTHOR\"",
+            "\"leadImage\":{",
+            "\"publishedAt\":\"",
+        ] {
+            assert!(text.contains(needle), "no {needle} in {text}");
+        }
+        let sections = one_pass["section"]["articles"]["nodes"].as_array().unwrap();
+        assert!(!sections.is_empty(), "{one_pass}");
+    }
+}
+
+#[tokio::test]
+async fn article_cards_with_arguments_or_loaded_fields_are_resolved_as_before() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        // Arguments, the body and related content send a list to
+        // async-graphql's resolvers; the answer is what the article page
+        // gives for the same article.
+        let card = "slug title people(roles: [AUTHOR]) { person { slug } } \
+                    body { __typename } relatedArticles(first: 2) { slug }";
+        let list = app
+            .data(
+                &format!("{{ articles(first: 3) {{ nodes {{ {card} }} }} }}"),
+                json!({}),
+            )
+            .await;
+        let nodes = list["articles"]["nodes"].as_array().unwrap();
+        assert!(!nodes.is_empty(), "{list}");
+        for node in nodes {
+            let page = app
+                .data(
+                    &format!("query($slug: String!) {{ article(slug: $slug) {{ {card} }} }}"),
+                    json!({"slug": node["slug"]}),
+                )
+                .await;
+            assert_eq!(&page["article"], node);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_card_answered_by_the_resolvers_after_all_reads_its_relations_once() {
+    for backend in backends() {
+        let app = TestApp::demo(backend).await;
+        // The relations are read for the whole list; then a photo's URL
+        // with an argument hands the cards to async-graphql's resolvers,
+        // which take the rows already read.
+        let query = |image: &str| {
+            format!(
+                "{{ articles(first: 20) {{ edges {{ node {{ slug section {{ slug }} \
+                   tags {{ slug }} people {{ role person {{ slug }} }} leadImage {{ {image} }} \
+                 }} }} }} }}"
+            )
+        };
+        app.take_statement_count();
+        let plain = app.data(&query("url"), json!({})).await;
+        let one_pass = app.take_statement_count();
+        let sized = app
+            .data(&query("url small: url(width: 320)"), json!({}))
+            .await;
+        let resolved = app.take_statement_count();
+        assert_eq!(resolved, one_pass, "{backend:?}: {sized}");
+        // The same cards, photos included.
+        let strip = |data: &serde_json::Value| {
+            let mut data = data.clone();
+            for edge in data["articles"]["edges"].as_array_mut().unwrap() {
+                if let Some(image) = edge["node"]["leadImage"].as_object_mut() {
+                    assert!(image.remove("small").is_none_or(|url| url.is_string()));
+                }
+            }
+            data
+        };
+        assert_eq!(strip(&plain), strip(&sized));
+        let text = sized.to_string();
+        assert!(text.contains("\"small\":\""), "{text}");
+    }
+}

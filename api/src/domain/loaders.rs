@@ -116,6 +116,32 @@ macro_rules! by_id {
 }
 
 by_id!(ArticleId, article);
+
+/// Article rows by id without their body (`articles::without_body`): the
+/// cards of related articles and search hits, which show a title and a
+/// photo, not the 4 KB of blocks. The body comes back empty, so
+/// `Article.body` still loads it by [`ArticleId`] when asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ArticleCardId(pub i64);
+
+impl BatchKey for ArticleCardId {
+    type Value = article::Model;
+
+    async fn fetch(
+        db: &DatabaseConnection,
+        keys: &[ArticleCardId],
+    ) -> LoadResult<ArticleCardId, Self::Value> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let rows = super::articles::without_body(article::Entity::find())
+            .filter(id_in(db.get_database_backend(), article::Column::Id, &ids))
+            .all(db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (ArticleCardId(row.id), row))
+            .collect())
+    }
+}
 by_id!(PersonId, person);
 by_id!(OrganizationId, organization);
 by_id!(EventId, event);

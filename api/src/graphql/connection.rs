@@ -56,8 +56,19 @@ where
 }
 
 /// Defines `$conn` and `$edge` for nodes of type `$node` over `$entity`.
+/// `edges:` and `nodes:` name the types those fields answer with, built
+/// from `&[$edge]` and from the nodes' references (a list answered in one
+/// pass, `articles::cards`); `&[$edge]` and `Vec<&$node>` by default.
 macro_rules! connection {
     ($conn:ident, $edge:ident, $node:ty, $entity:ty, $doc:literal) => {
+        $crate::graphql::connection::connection!(
+            $conn, $edge, $node, $entity, $doc, edges: &[$edge], nodes: Vec<&$node>
+        );
+    };
+    (
+        $conn:ident, $edge:ident, $node:ty, $entity:ty, $doc:literal,
+        edges: $edges:ty, nodes: $nodes:ty
+    ) => {
         #[doc = $doc]
         pub struct $conn {
             pub edges: Vec<$edge>,
@@ -69,12 +80,12 @@ macro_rules! connection {
         #[async_graphql::Object]
         impl $conn {
             /// The items of this page with their cursors.
-            async fn edges(&self) -> &[$edge] {
-                &self.edges
+            async fn edges(&self) -> $edges {
+                self.edges.as_slice().into()
             }
 
             /// The items of this page, without cursors.
-            async fn nodes(&self) -> Vec<&$node> {
+            async fn nodes(&self) -> $nodes {
                 self.edges.iter().map(|e| &e.node).collect()
             }
 

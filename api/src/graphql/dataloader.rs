@@ -7,7 +7,12 @@
 //! answer is purged when anything it shows changes, however deep in the
 //! selection it sits.
 
-use std::{any::TypeId, collections::HashMap, hash::Hash, sync::Arc};
+use std::{
+    any::TypeId,
+    collections::HashMap,
+    hash::Hash,
+    sync::{Arc, Mutex},
+};
 
 use async_graphql::dataloader::{
     CacheFactory, CacheStorage, DataLoader, HashMapCache, Loader, NoCache,
@@ -17,7 +22,7 @@ use tracing::Instrument;
 
 use super::surrogate::{self, SurrogateKeys};
 use crate::domain::{
-    linked::Linked,
+    linked::{Linked, LinkedRows},
     loaders::{self as keys, BatchKey},
     related,
 };
@@ -27,6 +32,11 @@ pub struct DbLoader {
     db: DatabaseConnection,
     /// Where the keys of what the request reads go, if it collects them.
     reads: Option<SurrogateKeys>,
+    /// Relations a list of cards read for its articles before finding
+    /// that its selection needs async-graphql's resolvers after all
+    /// (`articles::cards`): kept for the request, so that those
+    /// resolvers do not read them again. Empty on the usual path.
+    kept: Mutex<HashMap<Linked, Option<LinkedRows>>>,
 }
 
 /// What resolvers hold: one per request.
@@ -39,7 +49,11 @@ pub type Loaders = DataLoader<DbLoader, SectionsOnly>;
 /// nest under the batch's own span in a trace).
 pub fn for_request(db: DatabaseConnection, reads: Option<SurrogateKeys>) -> Loaders {
     DataLoader::with_cache(
-        DbLoader { db, reads },
+        DbLoader {
+            db,
+            reads,
+            kept: Mutex::default(),
+        },
         |batch| tokio::spawn(batch.in_current_span()),
         SectionsOnly,
     )
@@ -71,6 +85,32 @@ impl CacheFactory for SectionsOnly {
 /// sections, so that what the same request reads afterwards is current.
 pub fn forget_sections(loaders: &Loaders) {
     loaders.clear::<keys::SectionId>();
+}
+
+/// Keeps the rows read for `keys` (`None` for a key without rows) for
+/// [`load_linked`], for the rest of the request.
+pub fn keep_linked(
+    loaders: &Loaders,
+    keys: impl IntoIterator<Item = Linked>,
+    rows: &HashMap<Linked, LinkedRows>,
+) {
+    if let Ok(mut kept) = loaders.loader().kept.lock() {
+        for key in keys {
+            kept.insert(key, rows.get(&key).cloned());
+        }
+    }
+}
+
+/// The rows of `key`: kept ones, or read in the level's batch.
+pub async fn load_linked(loaders: &Loaders, key: Linked) -> Result<Option<LinkedRows>, Arc<DbErr>> {
+    let kept = match loaders.loader().kept.lock() {
+        Ok(kept) if !kept.is_empty() => kept.get(&key).cloned(),
+        _ => None,
+    };
+    match kept {
+        Some(rows) => Ok(rows),
+        None => loaders.load_one(key).await,
+    }
 }
 
 impl<K: BatchKey + Reads> Loader<K> for DbLoader {
@@ -206,6 +246,14 @@ impl Reads for Linked {
 }
 
 impl Reads for keys::ArticleId {
+    const KINDS: &'static [&'static str] = &[];
+
+    fn surrogate_key(&self) -> Option<String> {
+        Some(surrogate::article_key(self.0))
+    }
+}
+
+impl Reads for keys::ArticleCardId {
     const KINDS: &'static [&'static str] = &[];
 
     fn surrogate_key(&self) -> Option<String> {

@@ -26,7 +26,7 @@ pub mod tags;
 pub mod webhooks;
 pub mod write;
 
-use async_graphql::{Context, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{Context, ContextBase, MergedObject, Schema, SchemaBuilder};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
@@ -158,7 +158,7 @@ pub use dataloader::Loaders;
 /// The request's loaders; a subscription's are the replica's shared ones
 /// (`Arc<Loaders>`: every subscriber resolving one event joins the same
 /// batches).
-pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Loaders> {
+pub(crate) fn loaders<'a, T>(ctx: &'a ContextBase<'_, T>) -> AppResult<&'a Loaders> {
     if let Some(loaders) = ctx.data_opt::<Loaders>() {
         return Ok(loaders);
     }
@@ -172,7 +172,7 @@ pub(crate) fn db<'a>(ctx: &'a Context<'_>) -> AppResult<&'a DatabaseConnection> 
         .map_err(|_| AppError::Internal("schema has no database".into()))
 }
 
-pub(crate) fn config<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Config> {
+pub(crate) fn config<'a, T>(ctx: &'a ContextBase<'_, T>) -> AppResult<&'a Config> {
     ctx.data::<std::sync::Arc<Config>>()
         .map(|c| c.as_ref())
         .map_err(|_| AppError::Internal("schema has no config".into()))

@@ -35,8 +35,40 @@ pub trait PlainFields: OutputType {
     fn plain_field(&self, ctx: &ContextSelectionSet<'_>, field: &Field) -> Option<Value>;
 }
 
+/// Anything answered in one pass: a [`PlainFields`] type, or a view that
+/// pairs an object with rows read for its whole list at once (a list of
+/// article cards, `articles::cards`).
+pub trait OnePass {
+    /// The object type answered: `__typename`, and which inline fragments
+    /// apply.
+    fn object_type(&self) -> Cow<'static, str>;
+
+    /// The type the field declares, when it is not the object's own (a
+    /// union's name): inline fragments on it apply too.
+    fn declared_type(&self) -> Cow<'static, str> {
+        self.object_type()
+    }
+
+    /// As [`PlainFields::plain_field`].
+    fn one_pass_field(&self, ctx: &ContextSelectionSet<'_>, field: &Field) -> Option<Value>;
+}
+
+impl<T: PlainFields + ?Sized> OnePass for T {
+    fn object_type(&self) -> Cow<'static, str> {
+        self.introspection_type_name()
+    }
+
+    fn declared_type(&self) -> Cow<'static, str> {
+        T::type_name()
+    }
+
+    fn one_pass_field(&self, ctx: &ContextSelectionSet<'_>, field: &Field) -> Option<Value> {
+        self.plain_field(ctx, field)
+    }
+}
+
 /// The answer to `set` on `root`, if every field of it is plain.
-pub fn plain_object<T: PlainFields + ?Sized>(
+pub fn plain_object<T: OnePass + ?Sized>(
     root: &T,
     ctx: &ContextSelectionSet<'_>,
     set: &SelectionSet,
@@ -52,7 +84,7 @@ pub fn plain_object<T: PlainFields + ?Sized>(
 
 /// Adds the plain answers of `set` to `answer`; `None` at the first
 /// selection that is not plain.
-fn collect<T: PlainFields + ?Sized>(
+fn collect<T: OnePass + ?Sized>(
     root: &T,
     ctx: &ContextSelectionSet<'_>,
     set: &SelectionSet,
@@ -70,11 +102,11 @@ fn collect<T: PlainFields + ?Sized>(
                 let condition = fragment.type_condition.as_ref();
                 match condition.map(|c| c.node.on.node.as_str()) {
                     None => collect(root, ctx, &fragment.selection_set.node, answer)?,
-                    Some(on) if on == root.introspection_type_name() || on == T::type_name() => {
+                    Some(on) if on == root.object_type() || on == root.declared_type() => {
                         collect(root, ctx, &fragment.selection_set.node, answer)?
                     }
                     // Another member of the union, or an interface.
-                    Some(on) if implements(ctx, &root.introspection_type_name(), on) => {
+                    Some(on) if implements(ctx, &root.object_type(), on) => {
                         return None;
                     }
                     Some(_) => {}
@@ -90,9 +122,9 @@ fn collect<T: PlainFields + ?Sized>(
             return None;
         }
         let value = if field.name.node == "__typename" {
-            Value::String(root.introspection_type_name().into_owned())
+            Value::String(root.object_type().into_owned())
         } else if field.arguments.is_empty() {
-            root.plain_field(ctx, field)?
+            root.one_pass_field(ctx, field)?
         } else {
             return None;
         };
@@ -112,12 +144,26 @@ fn implements(ctx: &ContextSelectionSet<'_>, object: &str, interface: &str) -> b
 
 /// A nested object's answer, for a [`PlainFields`] impl whose field
 /// returns another plain type.
-pub fn plain_child<T: PlainFields>(
+pub fn plain_child<T: OnePass>(
     child: &T,
     ctx: &ContextSelectionSet<'_>,
     field: &Field,
 ) -> Option<Value> {
     plain_object(child, ctx, &field.selection_set.node)
+}
+
+/// The answers of a list of nested objects, for a field that returns a
+/// list of plain objects.
+pub fn plain_items<'a, T: OnePass + 'a>(
+    items: impl IntoIterator<Item = &'a T>,
+    ctx: &ContextSelectionSet<'_>,
+    field: &Field,
+) -> Option<Value> {
+    let items: Option<Vec<Value>> = items
+        .into_iter()
+        .map(|item| plain_child(item, ctx, field))
+        .collect();
+    items.map(Value::List)
 }
 
 /// An optional value as async-graphql answers it: `null` when absent.

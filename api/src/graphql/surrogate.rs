@@ -26,7 +26,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use async_graphql::Context;
+use async_graphql::{Context, ContextBase};
 
 /// On every cacheable answer: purge it to empty the whole cache.
 pub const ALL: &str = "graphql";
@@ -162,7 +162,7 @@ impl SurrogateKeys {
 }
 
 /// Records `key` in the request's collector, if it has one.
-pub fn record(ctx: &Context<'_>, key: String) {
+pub fn record<T>(ctx: &ContextBase<'_, T>, key: String) {
     if let Some(keys) = ctx.data_opt::<SurrogateKeys>() {
         keys.insert(key);
     }
@@ -183,7 +183,7 @@ pub fn article(ctx: &Context<'_>, id: i64) {
 }
 
 /// Records the key of one section.
-pub fn section(ctx: &Context<'_>, id: i64) {
+pub fn section<T>(ctx: &ContextBase<'_, T>, id: i64) {
     record(ctx, section_key(id));
 }
 

@@ -1,6 +1,7 @@
 //! Articles: the `Article` type, its connection, and the `article` /
 //! `articles` queries.
 
+mod cards;
 mod filter;
 mod jsonld;
 mod query;
@@ -19,6 +20,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::{
     body::BodyBlock,
     connection::connection,
+    dataloader::load_linked,
     events::{Event, EventConnection},
     loaders,
     media::Media,
@@ -32,7 +34,7 @@ use super::{
 use crate::{
     domain::body,
     domain::linked::{Linked, LinkedRows, PersonLink},
-    domain::loaders::{MediaId, SectionId},
+    domain::loaders::{ArticleCardId, MediaId, SectionId},
     domain::related::RelatedToArticle,
     platform::error::{AppError, AppResult},
     platform::ids::{self, NodeType},
@@ -107,7 +109,9 @@ connection!(
     ArticleEdge,
     Article,
     article::Entity,
-    "A page of articles."
+    "A page of articles.",
+    edges: cards::ArticleEdges<'_>,
+    nodes: cards::ArticleList<&Article>
 );
 
 impl Article {
@@ -123,7 +127,7 @@ impl Article {
             article: self.0.id,
             positions,
         };
-        Ok(LinkedRows::people(loaders(ctx)?.load_one(key).await?))
+        Ok(LinkedRows::people(load_linked(loaders(ctx)?, key).await?))
     }
 
     /// The article's section, read with the level's other relations. It
@@ -132,7 +136,7 @@ impl Article {
     async fn section_row(&self, ctx: &Context<'_>) -> AppResult<Option<entity::section::Model>> {
         let loaders = loaders(ctx)?;
         let key = Linked::Section(self.0.section_id);
-        let Some((section, parent)) = LinkedRows::section(loaders.load_one(key).await?) else {
+        let Some((section, parent)) = LinkedRows::section(load_linked(loaders, key).await?) else {
             return Ok(None);
         };
         let rows = std::iter::once(section.clone()).chain(parent);
@@ -145,7 +149,7 @@ impl Article {
     /// One relation of the article, read with the others the level asks
     /// for.
     async fn linked(&self, ctx: &Context<'_>, key: Linked) -> AppResult<Option<LinkedRows>> {
-        Ok(loaders(ctx)?.load_one(key).await?)
+        Ok(load_linked(loaders(ctx)?, key).await?)
     }
 }
 
@@ -411,7 +415,7 @@ impl Article {
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 5, desc = "How many articles: 0 to 100.")] first: i32,
-    ) -> AppResult<Vec<Article>> {
+    ) -> AppResult<cards::ArticleList<Article>> {
         let page = Page::forward(Some(first), None)?;
         let loaders = loaders(ctx)?;
         let ids = loaders
@@ -424,16 +428,13 @@ impl Article {
         // Any publication may change the ranking.
         surrogate::article_list(ctx, None);
         surrogate::articles(ctx, ids.iter().copied());
+        // Cards: without the bodies, which `body` loads if asked for.
         let rows = loaders
-            .load_many(ids.iter().map(|id| crate::domain::loaders::ArticleId(*id)))
+            .load_many(ids.iter().map(|id| ArticleCardId(*id)))
             .await?;
         Ok(ids
             .iter()
-            .filter_map(|id| {
-                rows.get(&crate::domain::loaders::ArticleId(*id))
-                    .cloned()
-                    .map(Article)
-            })
+            .filter_map(|id| rows.get(&ArticleCardId(*id)).cloned().map(Article))
             .collect())
     }
 }
