@@ -27,7 +27,7 @@ struct Ties {
 /// covers first, then events sharing its people and organizations, by
 /// overlap then recency) or its `first` best related published articles.
 /// One key type for both, so that an article page's two rankings share
-/// their statements: three for a whole batch, whichever rankings it asks
+/// their statements: two for a whole batch, whichever rankings it asks
 /// for (six when each ranking read its own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RelatedToArticle {
@@ -46,9 +46,10 @@ impl BatchKey for RelatedToArticle {
     type Value = Vec<i64>;
 
     /// The sources' ties (events, subject people, organizations, and tags
-    /// when articles are ranked); the newest events and articles of each
-    /// tie; the candidate events' start times and which candidate articles
-    /// the public may read. Scores are summed here.
+    /// when articles are ranked), with the covered events' starts; then
+    /// the newest events and the newest articles the public may read of
+    /// each tie, with their starts and publication times. Scores are
+    /// summed here.
     async fn fetch(
         db: &DatabaseConnection,
         keys: &[RelatedToArticle],
@@ -102,14 +103,14 @@ impl BatchKey for RelatedToArticle {
             .flat_map(|t| t.shared.iter().copied())
             .collect();
         let entities: HashSet<(TieKind, i64)> = article_ties.values().flatten().copied().collect();
-        let candidates = newest_links(db, &shared, &entities).await?;
-        let mut events: HashSet<i64> = event_ties
-            .values()
-            .flat_map(|t| t.direct.iter().copied())
-            .collect();
-        events.extend(candidates.events.values().flatten().copied());
-        let articles: HashSet<i64> = candidates.articles.values().flatten().copied().collect();
-        let times = times(db, &events, &articles, Utc::now()).await?;
+        let mut candidates = newest_links(db, &shared, &entities, Utc::now()).await?;
+        // The covered events' starts came with the ties.
+        for row in &rows {
+            if let (Some(TieKind::Event), Some(at)) = (TieKind::from_code(row.kind), row.at) {
+                candidates.times.starts.insert(row.entity, at);
+            }
+        }
+        let times = &candidates.times;
 
         let ranked_events = rank_events(event_ties, &candidates.events, &times.starts);
         Ok(keys
@@ -134,7 +135,7 @@ impl BatchKey for RelatedToArticle {
 impl BatchKey for RelatedEventsOfEvent {
     type Value = Vec<i64>;
 
-    /// Three statements for a whole batch, as for articles.
+    /// Two statements for a whole batch, as for articles.
     async fn fetch(
         db: &DatabaseConnection,
         keys: &[RelatedEventsOfEvent],
@@ -153,12 +154,13 @@ impl BatchKey for RelatedEventsOfEvent {
         let backend = db.get_database_backend();
         let (list, values) = id_list(backend, &ids, 1);
         let sql = format!(
-            "SELECT CAST({person} AS BIGINT) AS kind, person_id AS entity, event_id AS other \
-             FROM event_people WHERE event_id {list} UNION ALL \
-             SELECT CAST({organization} AS BIGINT) AS kind, organization_id AS entity, event_id AS other \
-             FROM event_organizations WHERE event_id {list}",
+            "SELECT CAST({person} AS BIGINT) AS kind, person_id AS entity, event_id AS other, \
+             {no_time} AS at FROM event_people WHERE event_id {list} UNION ALL \
+             SELECT CAST({organization} AS BIGINT) AS kind, organization_id AS entity, event_id AS other, \
+             {no_time} AS at FROM event_organizations WHERE event_id {list}",
             person = TieKind::Person.code(),
             organization = TieKind::Organization.code(),
+            no_time = no_time(backend),
         );
         let rows = Link::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
             .all(db)
@@ -168,10 +170,8 @@ impl BatchKey for RelatedEventsOfEvent {
             .values()
             .flat_map(|t| t.shared.iter().copied())
             .collect();
-        let candidates = newest_links(db, &shared, &HashSet::new()).await?;
-        let events: HashSet<i64> = candidates.events.values().flatten().copied().collect();
-        let times = times(db, &events, &HashSet::new(), Utc::now()).await?;
-        let ranked = rank_events(ties, &candidates.events, &times.starts);
+        let candidates = newest_links(db, &shared, &HashSet::new(), Utc::now()).await?;
+        let ranked = rank_events(ties, &candidates.events, &candidates.times.starts);
         Ok(ranked
             .into_iter()
             .map(|(id, events)| (RelatedEventsOfEvent(id), events))
@@ -198,11 +198,12 @@ fn add_ties(ties: &mut HashMap<i64, Ties>, rows: &[Link]) {
 }
 
 /// The candidates of each tie, by tie: newest events of shared people and
-/// organizations, newest articles of every tie.
+/// organizations, newest readable articles of every tie; with their times.
 #[derive(Default)]
 struct Candidates {
     events: HashMap<(TieKind, i64), Vec<i64>>,
     articles: HashMap<(TieKind, i64), Vec<i64>>,
+    times: Times,
 }
 
 /// Reads [`Candidates`] in one statement (none when there are no ties).
@@ -210,9 +211,10 @@ async fn newest_links(
     db: &impl ConnectionTrait,
     shared: &HashSet<(TieKind, i64)>,
     entities: &HashSet<(TieKind, i64)>,
+    now: DateTime<Utc>,
 ) -> Result<Candidates, DbErr> {
     let sides = [(Side::Events, shared), (Side::Articles, entities)];
-    let Some(statement) = newest_links_statement(db.get_database_backend(), &sides) else {
+    let Some(statement) = newest_links_statement(db.get_database_backend(), &sides, now) else {
         return Ok(Candidates::default());
     };
     let mut candidates = Candidates::default();
@@ -221,8 +223,16 @@ async fn newest_links(
             continue;
         };
         let by_tie = match side {
-            Side::Events => &mut candidates.events,
-            Side::Articles => &mut candidates.articles,
+            Side::Events => {
+                if let Some(at) = row.at {
+                    candidates.times.starts.insert(row.other, at);
+                }
+                &mut candidates.events
+            }
+            Side::Articles => {
+                candidates.times.published.insert(row.other, row.at);
+                &mut candidates.articles
+            }
         };
         by_tie
             .entry((kind, row.entity))
@@ -233,47 +243,13 @@ async fn newest_links(
 }
 
 /// What the ranking needs to know of the candidates.
+#[derive(Default)]
 struct Times {
     /// Each candidate event's start.
     starts: HashMap<i64, DateTime<Utc>>,
     /// The candidate articles the public may read, with their
     /// publication time.
     published: HashMap<i64, Option<DateTime<Utc>>>,
-}
-
-#[derive(FromQueryResult)]
-struct TimeRow {
-    side: i64,
-    id: i64,
-    at: Option<DateTime<Utc>>,
-}
-
-/// Reads [`Times`] in one statement (none when there are no candidates).
-async fn times(
-    db: &impl ConnectionTrait,
-    events: &HashSet<i64>,
-    articles: &HashSet<i64>,
-    now: DateTime<Utc>,
-) -> Result<Times, DbErr> {
-    let mut times = Times {
-        starts: HashMap::new(),
-        published: HashMap::new(),
-    };
-    let Some(statement) = times_statement(db.get_database_backend(), events, articles, now) else {
-        return Ok(times);
-    };
-    for row in TimeRow::find_by_statement(statement).all(db).await? {
-        match (row.side, row.at) {
-            (EVENT_TIMES, Some(at)) => {
-                times.starts.insert(row.id, at);
-            }
-            (EVENT_TIMES, None) => {}
-            _ => {
-                times.published.insert(row.id, row.at);
-            }
-        }
-    }
-    Ok(times)
 }
 
 /// Ranks candidate events for every source. The candidates of a shared
@@ -453,6 +429,17 @@ struct Link {
     kind: i64,
     entity: i64,
     other: i64,
+    /// An event's start, or a readable article's publication; null for
+    /// ties that are not events.
+    at: Option<DateTime<Utc>>,
+}
+
+/// A null time, typed so that PostgreSQL's `UNION ALL` types the column.
+fn no_time(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => "CAST(NULL AS TIMESTAMPTZ)",
+        _ => "NULL",
+    }
 }
 
 /// Integers for an `IN (…)` list written into the SQL.
@@ -484,16 +471,20 @@ fn id_list<'a>(
 }
 
 /// The `kinds` of ties (events, subject people, organizations, tags) of
-/// `sources`, the source in `other`.
+/// `sources`, the source in `other`; an event's start in `at`.
 fn ties_statement(backend: DbBackend, sources: &[i64], kinds: &[TieKind]) -> Statement {
     let (list, values) = id_list(backend, sources, 1);
     let sql = kinds
         .iter()
         .map(|kind| {
             let (table, column, condition) = kind.table();
+            let (at, join) = match kind {
+                TieKind::Event => ("ev.starts_at", " JOIN events ev ON ev.id = l.event_id"),
+                _ => (no_time(backend), ""),
+            };
             format!(
-                "SELECT CAST({} AS BIGINT) AS kind, {column} AS entity, article_id AS other \
-                 FROM {table} WHERE article_id {list}{condition}",
+                "SELECT CAST({} AS BIGINT) AS kind, l.{column} AS entity, l.article_id AS other, \
+                 {at} AS at FROM {table} l{join} WHERE l.article_id {list}{condition}",
                 kind.code()
             )
         })
@@ -503,18 +494,25 @@ fn ties_statement(backend: DbBackend, sources: &[i64], kinds: &[TieKind]) -> Sta
 }
 
 /// The newest [`CANDIDATES_PER_TIE`] events (`other` = `event_id`) and
-/// articles (`article_id`) of each tie of each side, newest by id, the
-/// side and tie in `kind` ([`Side::decode`]): one index range read
-/// backwards per tie, however many links the tie has. On PostgreSQL, the
+/// readable articles (`article_id`) of each tie of each side, newest by
+/// id, the side and tie in `kind` ([`Side::decode`]), with the event's
+/// start or the article's publication in `at`: one index range read
+/// backwards per tie, each link joined to its row by key, however many
+/// links the tie has. Readable is what the public may read at `now`
+/// (bound), so drafts do not take a tie's places. On PostgreSQL, the
 /// ties of each kind are one bound array walked by a `LATERAL` join (the
 /// text depends only on which kinds are present); on SQLite, one
-/// sub-select per tie. `None` when no side has a tie.
+/// sub-select per tie, each link's row looked up after it (`CROSS JOIN`
+/// keeps that order). `None` when no side has a tie.
 fn newest_links_statement(
     backend: DbBackend,
     sides: &[(Side, &HashSet<(TieKind, i64)>)],
+    now: DateTime<Utc>,
 ) -> Option<Statement> {
     let mut values: Vec<Value> = Vec::new();
     let mut parts = Vec::new();
+    // The time, bound once.
+    let mut now_mark: Option<String> = None;
     for (side, entities) in sides {
         let other = side.other();
         for kind in TieKind::ALL {
@@ -530,13 +528,35 @@ fn newest_links_statement(
             if ids.is_empty() {
                 continue;
             }
+            let (at, target, readable) = match side {
+                Side::Events => ("ev.starts_at", "events ev ON ev.id", String::new()),
+                Side::Articles => {
+                    let now = now_mark
+                        .get_or_insert_with(|| {
+                            values.push(now.into());
+                            match backend {
+                                DbBackend::Postgres => format!("${}", values.len()),
+                                _ => format!("?{}", values.len()),
+                            }
+                        })
+                        .clone();
+                    let published = ArticleStatus::Published.to_value();
+                    let scheduled = ArticleStatus::Scheduled.to_value();
+                    let readable = format!(
+                        " AND a.published_at <= {now} \
+                         AND a.status IN ('{published}', '{scheduled}') AND a.deleted_at IS NULL"
+                    );
+                    ("a.published_at", "articles a ON a.id", readable)
+                }
+            };
             if backend == DbBackend::Postgres {
                 values.push(id_array(&ids));
                 parts.push(format!(
-                    "SELECT CAST({code} AS BIGINT) AS kind, e.entity AS entity, t.other AS other \
-                     FROM unnest(CAST(${n} AS BIGINT[])) AS e(entity) CROSS JOIN LATERAL \
-                     (SELECT {other} AS other FROM {table} WHERE {column} = e.entity{condition} \
-                      ORDER BY {other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t",
+                    "SELECT CAST({code} AS BIGINT) AS kind, e.entity AS entity, t.other AS other, \
+                     t.at AS at FROM unnest(CAST(${n} AS BIGINT[])) AS e(entity) CROSS JOIN LATERAL \
+                     (SELECT l.{other} AS other, {at} AS at FROM {table} l JOIN {target} = l.{other} \
+                      WHERE l.{column} = e.entity{condition}{readable} \
+                      ORDER BY l.{other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t",
                     n = values.len(),
                 ));
                 continue;
@@ -545,9 +565,10 @@ fn newest_links_statement(
             ids.sort_unstable();
             parts.extend(ids.into_iter().map(|entity| {
                 format!(
-                    "SELECT * FROM (SELECT CAST({code} AS BIGINT) AS kind, {column} AS entity, \
-                     {other} AS other FROM {table} WHERE {column} = {entity}{condition} \
-                     ORDER BY {other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t{code}_{entity}"
+                    "SELECT * FROM (SELECT CAST({code} AS BIGINT) AS kind, l.{column} AS entity, \
+                     l.{other} AS other, {at} AS at FROM {table} l CROSS JOIN {target} = l.{other} \
+                     WHERE l.{column} = {entity}{condition}{readable} \
+                     ORDER BY l.{other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t{code}_{entity}"
                 )
             }));
         }
@@ -565,58 +586,6 @@ fn union_all(backend: DbBackend, parts: Vec<String>, values: Vec<Value>) -> Opti
         parts.join(" UNION ALL "),
         values,
     ))
-}
-
-/// `side` of a [`TimeRow`] that is an event's start.
-const EVENT_TIMES: i64 = 1;
-/// `side` of a [`TimeRow`] that is a readable article's publication.
-const ARTICLE_TIMES: i64 = 2;
-
-/// The start of each of `events`, and which of `articles` the public may
-/// read with their publication time (from the covering index
-/// `idx_articles_visibility`); `None` when both are empty. The time is
-/// bound.
-fn times_statement(
-    backend: DbBackend,
-    events: &HashSet<i64>,
-    articles: &HashSet<i64>,
-    now: DateTime<Utc>,
-) -> Option<Statement> {
-    let mut values: Vec<Value> = Vec::new();
-    let mut parts = Vec::new();
-    if !events.is_empty() {
-        let (list, ids) = id_list(backend, events, values.len() + 1);
-        values.extend(ids);
-        parts.push(format!(
-            "SELECT CAST({EVENT_TIMES} AS BIGINT) AS side, id, starts_at AS at \
-             FROM events WHERE id {list}"
-        ));
-    }
-    if !articles.is_empty() {
-        values.push(now.into());
-        let now = match backend {
-            DbBackend::Postgres => format!("${}", values.len()),
-            _ => "?".to_owned(),
-        };
-        let (list, ids) = id_list(backend, articles, values.len() + 1);
-        values.extend(ids);
-        let published = ArticleStatus::Published.to_value();
-        let scheduled = ArticleStatus::Scheduled.to_value();
-        // SQLite's planner, without statistics, walks the status index
-        // over every published article instead (60 ms at 100,000
-        // articles).
-        let index = match backend {
-            DbBackend::Sqlite => "INDEXED BY idx_articles_visibility",
-            _ => "",
-        };
-        parts.push(format!(
-            "SELECT CAST({ARTICLE_TIMES} AS BIGINT) AS side, id, published_at AS at \
-             FROM articles {index} \
-             WHERE published_at <= {now} AND id {list} \
-               AND status IN ('{published}', '{scheduled}') AND deleted_at IS NULL"
-        ));
-    }
-    union_all(backend, parts, values)
 }
 
 #[cfg(test)]
@@ -643,26 +612,29 @@ mod tests {
                 .collect()
         };
         let none = HashSet::new();
+        let now = Utc::now();
         let statement = |shared: &HashSet<(TieKind, i64)>, all: &HashSet<(TieKind, i64)>| {
-            newest_links_statement(pg, &[(Side::Events, shared), (Side::Articles, all)]).unwrap()
+            let sides = [(Side::Events, shared), (Side::Articles, all)];
+            newest_links_statement(pg, &sides, now).unwrap()
         };
         let a = statement(&ties(&[7, 8]), &ties(&[7, 8]));
         let b = statement(&ties(&[9]), &ties(&[9]));
         assert_eq!(a.sql, b.sql);
         assert!(!b.sql.contains("1009"));
-        // Events: people; articles: people and tags.
-        assert_eq!(values(&b).len(), 3);
-        assert!(newest_links_statement(pg, &[(Side::Events, &none)]).is_none());
+        // Events: people; the time once; articles: people and tags.
+        assert_eq!(values(&b).len(), 4);
+        assert_eq!(values(&b)[1], Value::from(now));
+        assert_eq!(b.sql.matches("$2").count(), 2, "{}", b.sql);
+        assert!(newest_links_statement(pg, &[(Side::Events, &none)], now).is_none());
         // Events have no tag candidates: tags alone read nothing for them.
         let tags: HashSet<(TieKind, i64)> = HashSet::from([(TieKind::Tag, 5)]);
-        assert!(newest_links_statement(pg, &[(Side::Events, &tags)]).is_none());
+        assert!(newest_links_statement(pg, &[(Side::Events, &tags)], now).is_none());
 
-        let now = Utc::now();
-        let a = times_statement(pg, &HashSet::from([3]), &HashSet::from([1, 2]), now).unwrap();
-        let b = times_statement(pg, &HashSet::from([4, 6]), &HashSet::from([5]), now).unwrap();
-        assert_eq!(a.sql, b.sql);
-        assert_eq!(values(&b)[2], Value::from("{5}".to_owned()));
-        assert!(times_statement(pg, &HashSet::new(), &HashSet::new(), now).is_none());
+        // SQLite binds the time once and numbers it where it is used.
+        let sides = [(Side::Articles, &tags), (Side::Articles, &tags)];
+        let s = newest_links_statement(DbBackend::Sqlite, &sides, now).unwrap();
+        assert_eq!(values(&s), vec![Value::from(now)]);
+        assert_eq!(s.sql.matches("?1").count(), 2, "{}", s.sql);
 
         // SQLite reads the ids from the text.
         let s = ties_statement(DbBackend::Sqlite, &[40], &kinds);
