@@ -34,7 +34,7 @@ use crate::{
         loaders::SectionId,
     },
     graphql::{
-        config,
+        Loaders, config,
         dataloader::keep_linked,
         events::Event,
         loaders,
@@ -236,8 +236,11 @@ impl Read {
 
     /// Hands the rows to the resolvers that answer instead, so that they
     /// are not read twice (a card showing `leadImage { url(width: 320) }`).
+    /// Only a request's own loaders keep rows: a subscription's are the
+    /// replica's, shared by every subscriber for as long as it runs, where
+    /// kept rows would go stale and pile up.
     fn keep(self, ctx: &ContextSelectionSet<'_>) {
-        if let Ok(loaders) = loaders(ctx) {
+        if let Some(loaders) = ctx.data_opt::<Loaders>() {
             keep_linked(loaders, self.keys, &self.rows);
         }
     }
