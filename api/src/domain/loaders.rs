@@ -18,7 +18,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, Value,
+    QueryFilter, QueryOrder, QuerySelect, Select, Value,
     sea_query::{Expr, Query},
 };
 
@@ -90,10 +90,19 @@ pub(crate) fn id_array<'a>(ids: impl IntoIterator<Item = &'a i64>) -> Value {
     text.into()
 }
 
-/// Rows by primary key: `ById<article::Entity>` and friends.
+/// Rows by primary key: `ById<article::Entity>` and friends; `$doc` and
+/// `$select` (what of the row is read) when not the whole row.
 macro_rules! by_id {
     ($key:ident, $entity:ident) => {
-        #[doc = concat!("Loads `", stringify!($entity), "` rows by id.")]
+        by_id!(
+            $key,
+            $entity,
+            concat!("Loads `", stringify!($entity), "` rows by id."),
+            |select| select
+        );
+    };
+    ($key:ident, $entity:ident, $doc:expr, $select:expr) => {
+        #[doc = $doc]
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
 
@@ -105,7 +114,8 @@ macro_rules! by_id {
                 keys: &[$key],
             ) -> LoadResult<$key, Self::Value> {
                 let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-                let rows = $entity::Entity::find()
+                let select: fn(Select<$entity::Entity>) -> Select<$entity::Entity> = $select;
+                let rows = select($entity::Entity::find())
                     .filter(id_in(db.get_database_backend(), $entity::Column::Id, &ids))
                     .all(db)
                     .await?;
@@ -116,32 +126,16 @@ macro_rules! by_id {
 }
 
 by_id!(ArticleId, article);
-
-/// Article rows by id without their body (`articles::without_body`): the
-/// cards of related articles and search hits, which show a title and a
-/// photo, not the 4 KB of blocks. The body comes back empty, so
-/// `Article.body` still loads it by [`ArticleId`] when asked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ArticleCardId(pub i64);
-
-impl BatchKey for ArticleCardId {
-    type Value = article::Model;
-
-    async fn fetch(
-        db: &DatabaseConnection,
-        keys: &[ArticleCardId],
-    ) -> LoadResult<ArticleCardId, Self::Value> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let rows = super::articles::without_body(article::Entity::find())
-            .filter(id_in(db.get_database_backend(), article::Column::Id, &ids))
-            .all(db)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| (ArticleCardId(row.id), row))
-            .collect())
-    }
-}
+by_id!(
+    ArticleCardId,
+    article,
+    "Article rows by id without their body (`articles::without_body`): the \
+     cards of related articles, which show a title and a photo, not the 4 KB \
+     of blocks. The body comes back empty, so `Article.body` still loads it \
+     by [`ArticleId`] when asked. (Search hits read whole rows: their \
+     snippets come from the body.)",
+    super::articles::without_body
+);
 by_id!(PersonId, person);
 by_id!(OrganizationId, organization);
 by_id!(EventId, event);
