@@ -21,6 +21,7 @@ mod m20261203_000009_search_fields;
 mod m20261203_000010_search_journal;
 mod m20261204_000011_media_library;
 mod m20261204_000012_imports;
+mod m20261205_000013_related_people;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_search_journal::Migration),
             Box::new(m20261204_000011_media_library::Migration),
             Box::new(m20261204_000012_imports::Migration),
+            Box::new(m20261205_000013_related_people::Migration),
         ])
     }
 }
