@@ -27,8 +27,9 @@ struct Ties {
 /// covers first, then events sharing its people and organizations, by
 /// overlap then recency) or its `first` best related published articles.
 /// One key type for both, so that an article page's two rankings share
-/// their statements: two for a whole batch, whichever rankings it asks
-/// for (six when each ranking read its own).
+/// their statements: one for a whole batch on PostgreSQL (two on
+/// SQLite), whichever rankings it asks for (six when each ranking read
+/// its own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RelatedToArticle {
     /// The ranked related events of the article.
@@ -48,8 +49,10 @@ impl BatchKey for RelatedToArticle {
     /// The sources' ties (events, subject people, organizations, and tags
     /// when articles are ranked), with the covered events' starts; then
     /// the newest events and the newest articles the public may read of
-    /// each tie, with their starts and publication times. Scores are
-    /// summed here.
+    /// each tie, with their starts and publication times: one statement
+    /// on PostgreSQL, two on SQLite (in process, a round trip costs
+    /// nothing there, and the ties are written into the second). Scores
+    /// are summed here.
     async fn fetch(
         db: &DatabaseConnection,
         keys: &[RelatedToArticle],
@@ -72,14 +75,33 @@ impl BatchKey for RelatedToArticle {
                 .iter()
                 .filter(|id| !event_sources.contains(id)),
         );
-        let kinds: &[TieKind] = if article_sources.is_empty() {
-            &[TieKind::Event, TieKind::Person, TieKind::Organization]
+        let now = Utc::now();
+        let (rows, mut candidates) = if backend == DbBackend::Postgres {
+            ties_and_candidates(db, &sources, &event_sources, &article_sources, now).await?
         } else {
-            &TieKind::ALL
+            let kinds: &[TieKind] = if article_sources.is_empty() {
+                &[TieKind::Event, TieKind::Person, TieKind::Organization]
+            } else {
+                &TieKind::ALL
+            };
+            let rows = Link::find_by_statement(ties_statement(backend, &sources, kinds))
+                .all(db)
+                .await?;
+            // The events side ranks by shared people and organizations;
+            // the articles side by every tie.
+            let of = |sources: &[i64], kinds: &[TieKind]| -> HashSet<(TieKind, i64)> {
+                rows.iter()
+                    .filter(|row| sources.contains(&row.other))
+                    .filter_map(|row| Some((TieKind::from_code(row.kind)?, row.entity)))
+                    .filter(|(kind, _)| kinds.contains(kind))
+                    .collect()
+            };
+            let article_sources: Vec<i64> = article_sources.iter().copied().collect();
+            let shared = of(&event_sources, &[TieKind::Person, TieKind::Organization]);
+            let entities = of(&article_sources, &TieKind::ALL);
+            let candidates = newest_links(db, &shared, &entities, now).await?;
+            (rows, candidates)
         };
-        let rows = Link::find_by_statement(ties_statement(backend, &sources, kinds))
-            .all(db)
-            .await?;
 
         let mut event_ties: HashMap<i64, Ties> = event_sources
             .iter()
@@ -97,13 +119,6 @@ impl BatchKey for RelatedToArticle {
                     .push((kind, row.entity));
             }
         }
-
-        let shared: HashSet<(TieKind, i64)> = event_ties
-            .values()
-            .flat_map(|t| t.shared.iter().copied())
-            .collect();
-        let entities: HashSet<(TieKind, i64)> = article_ties.values().flatten().copied().collect();
-        let mut candidates = newest_links(db, &shared, &entities, Utc::now()).await?;
         // The covered events' starts came with the ties.
         for row in &rows {
             if let (Some(TieKind::Event), Some(at)) = (TieKind::from_code(row.kind), row.at) {
@@ -135,7 +150,8 @@ impl BatchKey for RelatedToArticle {
 impl BatchKey for RelatedEventsOfEvent {
     type Value = Vec<i64>;
 
-    /// Two statements for a whole batch, as for articles.
+    /// Two statements for a whole batch: the events' people and
+    /// organizations, then their newest events.
     async fn fetch(
         db: &DatabaseConnection,
         keys: &[RelatedEventsOfEvent],
@@ -219,19 +235,27 @@ async fn newest_links(
     };
     let mut candidates = Candidates::default();
     for row in Link::find_by_statement(statement).all(db).await? {
+        candidates.add(row);
+    }
+    Ok(candidates)
+}
+
+impl Candidates {
+    /// Files a candidate row under its side and tie, with its time.
+    fn add(&mut self, row: Link) {
         let Some((side, kind)) = Side::decode(row.kind) else {
-            continue;
+            return;
         };
         let by_tie = match side {
             Side::Events => {
                 if let Some(at) = row.at {
-                    candidates.times.starts.insert(row.other, at);
+                    self.times.starts.insert(row.other, at);
                 }
-                &mut candidates.events
+                &mut self.events
             }
             Side::Articles => {
-                candidates.times.published.insert(row.other, row.at);
-                &mut candidates.articles
+                self.times.published.insert(row.other, row.at);
+                &mut self.articles
             }
         };
         by_tie
@@ -239,8 +263,36 @@ async fn newest_links(
             .or_default()
             .push(row.other);
     }
-    Ok(candidates)
 }
+
+/// PostgreSQL: the sources' ties and their candidates in one statement,
+/// one round trip instead of two. The ties are a `WITH` query; each
+/// side's candidates walk the distinct ties of its sources, as
+/// [`newest_links_statement`] walks a bound array. Tie rows come back
+/// with [`TIE_ROW`] added to their `kind`.
+async fn ties_and_candidates(
+    db: &impl ConnectionTrait,
+    sources: &[i64],
+    event_sources: &[i64],
+    article_sources: &HashSet<i64>,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Link>, Candidates), DbErr> {
+    let mut ties = Vec::new();
+    let mut candidates = Candidates::default();
+    let statement = ties_and_candidates_statement(sources, event_sources, article_sources, now);
+    for mut row in Link::find_by_statement(statement).all(db).await? {
+        if row.kind >= TIE_ROW {
+            row.kind -= TIE_ROW;
+            ties.push(row);
+        } else {
+            candidates.add(row);
+        }
+    }
+    Ok((ties, candidates))
+}
+
+/// Added to a tie row's `kind` in [`ties_and_candidates`]'s statement.
+const TIE_ROW: i64 = 20;
 
 /// What the ranking needs to know of the candidates.
 #[derive(Default)]
@@ -476,21 +528,61 @@ fn ties_statement(backend: DbBackend, sources: &[i64], kinds: &[TieKind]) -> Sta
     let (list, values) = id_list(backend, sources, 1);
     let sql = kinds
         .iter()
-        .map(|kind| {
-            let (table, column, condition) = kind.table();
-            let (at, join) = match kind {
-                TieKind::Event => ("ev.starts_at", " JOIN events ev ON ev.id = l.event_id"),
-                _ => (no_time(backend), ""),
-            };
-            format!(
-                "SELECT CAST({} AS BIGINT) AS kind, l.{column} AS entity, l.article_id AS other, \
-                 {at} AS at FROM {table} l{join} WHERE l.article_id {list}{condition}",
-                kind.code()
-            )
-        })
+        .map(|kind| tie_select(backend, *kind, &list))
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
     Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// The ties of one kind of the articles whose id is `list` (a condition
+/// after the column).
+fn tie_select(backend: DbBackend, kind: TieKind, list: &str) -> String {
+    let (table, column, condition) = kind.table();
+    let (at, join) = match kind {
+        TieKind::Event => ("ev.starts_at", " JOIN events ev ON ev.id = l.event_id"),
+        _ => (no_time(backend), ""),
+    };
+    format!(
+        "SELECT CAST({} AS BIGINT) AS kind, l.{column} AS entity, l.article_id AS other, \
+         {at} AS at FROM {table} l{join} WHERE l.article_id {list}{condition}",
+        kind.code()
+    )
+}
+
+/// A candidate's time (`at`), what it is joined to (after `JOIN`, up to
+/// `= l.<other>`), and the condition that it is readable at `now` (a
+/// bound parameter's mark): events always are; articles when the public
+/// may read them, so that drafts do not take a tie's places.
+fn candidate_target(side: Side, now: &str) -> (&'static str, &'static str, String) {
+    match side {
+        Side::Events => ("ev.starts_at", "events ev ON ev.id", String::new()),
+        Side::Articles => {
+            let published = ArticleStatus::Published.to_value();
+            let scheduled = ArticleStatus::Scheduled.to_value();
+            let readable = format!(
+                " AND a.published_at <= {now} \
+                 AND a.status IN ('{published}', '{scheduled}') AND a.deleted_at IS NULL"
+            );
+            ("a.published_at", "articles a ON a.id", readable)
+        }
+    }
+}
+
+/// PostgreSQL: the newest candidates of each tie (`e.entity`) that
+/// `ties` yields (a `FROM` item), walked by a `LATERAL` join. `None`
+/// when that side has no candidates of `kind`.
+fn lateral_candidates(side: Side, kind: TieKind, ties: &str, now: &str) -> Option<String> {
+    let (table, column, condition) = side.table(kind)?;
+    let other = side.other();
+    let code = kind.code() + side.offset();
+    let (at, target, readable) = candidate_target(side, now);
+    Some(format!(
+        "SELECT CAST({code} AS BIGINT) AS kind, e.entity AS entity, t.other AS other, \
+         t.at AS at FROM {ties} CROSS JOIN LATERAL \
+         (SELECT l.{other} AS other, {at} AS at FROM {table} l JOIN {target} = l.{other} \
+          WHERE l.{column} = e.entity{condition}{readable} \
+          ORDER BY l.{other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t"
+    ))
 }
 
 /// The newest [`CANDIDATES_PER_TIE`] events (`other` = `event_id`) and
@@ -528,39 +620,25 @@ fn newest_links_statement(
             if ids.is_empty() {
                 continue;
             }
-            let (at, target, readable) = match side {
-                Side::Events => ("ev.starts_at", "events ev ON ev.id", String::new()),
-                Side::Articles => {
-                    let now = now_mark
-                        .get_or_insert_with(|| {
-                            values.push(now.into());
-                            match backend {
-                                DbBackend::Postgres => format!("${}", values.len()),
-                                _ => format!("?{}", values.len()),
-                            }
-                        })
-                        .clone();
-                    let published = ArticleStatus::Published.to_value();
-                    let scheduled = ArticleStatus::Scheduled.to_value();
-                    let readable = format!(
-                        " AND a.published_at <= {now} \
-                         AND a.status IN ('{published}', '{scheduled}') AND a.deleted_at IS NULL"
-                    );
-                    ("a.published_at", "articles a ON a.id", readable)
-                }
+            let now = match side {
+                Side::Events => String::new(),
+                Side::Articles => now_mark
+                    .get_or_insert_with(|| {
+                        values.push(now.into());
+                        match backend {
+                            DbBackend::Postgres => format!("${}", values.len()),
+                            _ => format!("?{}", values.len()),
+                        }
+                    })
+                    .clone(),
             };
             if backend == DbBackend::Postgres {
                 values.push(id_array(&ids));
-                parts.push(format!(
-                    "SELECT CAST({code} AS BIGINT) AS kind, e.entity AS entity, t.other AS other, \
-                     t.at AS at FROM unnest(CAST(${n} AS BIGINT[])) AS e(entity) CROSS JOIN LATERAL \
-                     (SELECT l.{other} AS other, {at} AS at FROM {table} l JOIN {target} = l.{other} \
-                      WHERE l.{column} = e.entity{condition}{readable} \
-                      ORDER BY l.{other} DESC LIMIT {CANDIDATES_PER_TIE}) AS t",
-                    n = values.len(),
-                ));
+                let ties = format!("unnest(CAST(${} AS BIGINT[])) AS e(entity)", values.len());
+                parts.extend(lateral_candidates(*side, kind, &ties, &now));
                 continue;
             }
+            let (at, target, readable) = candidate_target(*side, &now);
             // The same text for the same ties, whatever the set's order.
             ids.sort_unstable();
             parts.extend(ids.into_iter().map(|entity| {
@@ -574,6 +652,52 @@ fn newest_links_statement(
         }
     }
     union_all(backend, parts, values)
+}
+
+/// PostgreSQL: [`ties_statement`] and [`newest_links_statement`] as one
+/// statement, whose text is the same for every batch. The ties of
+/// `sources` ($1; tags only of `article_sources`, $3) are a `WITH` query,
+/// returned with [`TIE_ROW`] added to their `kind`; the events side
+/// walks the distinct people and organizations of `event_sources` ($2),
+/// the articles side every distinct tie of `article_sources`, readable
+/// at `now` ($4).
+fn ties_and_candidates_statement(
+    sources: &[i64],
+    event_sources: &[i64],
+    article_sources: &HashSet<i64>,
+    now: DateTime<Utc>,
+) -> Statement {
+    let backend = DbBackend::Postgres;
+    let all = "= ANY(CAST($1 AS BIGINT[]))";
+    let ties = TieKind::ALL
+        .iter()
+        .map(|kind| match kind {
+            TieKind::Tag => tie_select(backend, *kind, "= ANY(CAST($3 AS BIGINT[]))"),
+            _ => tie_select(backend, *kind, all),
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let mut parts = vec![format!(
+        "SELECT kind + {TIE_ROW} AS kind, entity, other, at FROM ties"
+    )];
+    for (side, of) in [(Side::Events, "$2"), (Side::Articles, "$3")] {
+        for kind in TieKind::ALL {
+            let distinct = format!(
+                "(SELECT DISTINCT entity FROM ties WHERE kind = {} \
+                 AND other = ANY(CAST({of} AS BIGINT[]))) AS e",
+                kind.code()
+            );
+            parts.extend(lateral_candidates(side, kind, &distinct, "$4"));
+        }
+    }
+    let sql = format!("WITH ties AS ({ties}) {}", parts.join(" UNION ALL "));
+    let values = vec![
+        id_array(sources),
+        id_array(event_sources),
+        id_array(article_sources),
+        now.into(),
+    ];
+    Statement::from_sql_and_values(backend, sql, values)
 }
 
 /// The `parts` as one `UNION ALL` statement; `None` when there are none.
@@ -639,6 +763,25 @@ mod tests {
         // SQLite reads the ids from the text.
         let s = ties_statement(DbBackend::Sqlite, &[40], &kinds);
         assert!(s.sql.contains("IN (40)"));
+    }
+
+    /// PostgreSQL reads a batch's ties and their candidates in one
+    /// statement, whose text is the same whatever the batch.
+    #[test]
+    fn postgres_reads_ties_and_candidates_in_one_statement() {
+        let now = Utc::now();
+        let a = ties_and_candidates_statement(&[1, 2], &[1], &HashSet::from([2]), now);
+        let b = ties_and_candidates_statement(&[40], &[], &HashSet::from([40]), now);
+        assert_eq!(a.sql, b.sql);
+        assert!(!b.sql.contains("40"));
+        let values = b.values.map(|v| v.0).unwrap_or_default();
+        let arrays = ["{40}", "{}", "{40}"].map(|v| Value::from(v.to_owned()));
+        assert_eq!(values[..3], arrays);
+        assert_eq!(values[3], Value::from(now));
+        // The events of shared people and organizations; the articles of
+        // every kind of tie.
+        assert_eq!(a.sql.matches("CROSS JOIN LATERAL").count(), 6, "{}", a.sql);
+        assert!(a.sql.starts_with("WITH ties AS ("), "{}", a.sql);
     }
 
     #[test]
