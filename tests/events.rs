@@ -569,6 +569,31 @@ async fn related_events_of_many_events_in_one_request_match_one_by_one() {
 }
 
 #[tokio::test]
+async fn an_event_page_reads_its_related_events_in_one_statement_on_postgres() {
+    // The event (its slug's id, then its row), its ties and their newest
+    // events (one statement on PostgreSQL, two on SQLite), then the
+    // events shown.
+    let query = "query($slug: String!) { event(slug: $slug) {
+        relatedEvents(first: 5) { nodes { slug } } } }";
+    for backend in backends() {
+        let app = TestApp::demo_with(backend, |c| c.response_cache_mb = 0).await;
+        app.take_statement_count();
+
+        let page = app.data(query, json!({ "slug": SEED_EVENT })).await;
+
+        let statements = app.take_statement_count();
+        let ranking = if backend == common::Backend::Postgres {
+            1
+        } else {
+            2
+        };
+        assert_eq!(statements, 3 + ranking, "{backend:?}: {page}");
+        let shown = strings(&page["event"]["relatedEvents"], "slug");
+        assert_eq!(shown, expected_related(&newsroom(), SEED_EVENT)[..5]);
+    }
+}
+
+#[tokio::test]
 async fn related_events_page_forward_without_repeating() {
     for backend in backends() {
         // Arrange

@@ -77,7 +77,9 @@ impl BatchKey for RelatedToArticle {
         );
         let now = Utc::now();
         let (rows, mut candidates) = if backend == DbBackend::Postgres {
-            ties_and_candidates(db, &sources, &event_sources, &article_sources, now).await?
+            let statement =
+                ties_and_candidates_statement(&sources, &event_sources, &article_sources, now);
+            ties_and_candidates(db, statement).await?
         } else {
             let kinds: &[TieKind] = if article_sources.is_empty() {
                 &[TieKind::Event, TieKind::Person, TieKind::Organization]
@@ -150,8 +152,9 @@ impl BatchKey for RelatedToArticle {
 impl BatchKey for RelatedEventsOfEvent {
     type Value = Vec<i64>;
 
-    /// Two statements for a whole batch: the events' people and
-    /// organizations, then their newest events.
+    /// The events' people and organizations, then their newest events:
+    /// one statement for a whole batch on PostgreSQL, two on SQLite, as
+    /// for articles.
     async fn fetch(
         db: &DatabaseConnection,
         keys: &[RelatedEventsOfEvent],
@@ -168,31 +171,41 @@ impl BatchKey for RelatedEventsOfEvent {
             })
             .collect();
         let backend = db.get_database_backend();
-        let (list, values) = id_list(backend, &ids, 1);
-        let sql = format!(
-            "SELECT CAST({person} AS BIGINT) AS kind, person_id AS entity, event_id AS other, \
-             {no_time} AS at FROM event_people WHERE event_id {list} UNION ALL \
-             SELECT CAST({organization} AS BIGINT) AS kind, organization_id AS entity, event_id AS other, \
-             {no_time} AS at FROM event_organizations WHERE event_id {list}",
-            person = TieKind::Person.code(),
-            organization = TieKind::Organization.code(),
-            no_time = no_time(backend),
-        );
-        let rows = Link::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-            .all(db)
-            .await?;
+        let (rows, candidates) = if backend == DbBackend::Postgres {
+            ties_and_candidates(db, event_ties_and_candidates_statement(&ids)).await?
+        } else {
+            let (list, values) = id_list(backend, &ids, 1);
+            let sql = event_ties_select(backend, &list);
+            let statement = Statement::from_sql_and_values(backend, sql, values);
+            let rows = Link::find_by_statement(statement).all(db).await?;
+            let shared: HashSet<(TieKind, i64)> = rows
+                .iter()
+                .filter_map(|row| Some((TieKind::from_code(row.kind)?, row.entity)))
+                .collect();
+            let candidates = newest_links(db, &shared, &HashSet::new(), Utc::now()).await?;
+            (rows, candidates)
+        };
         add_ties(&mut ties, &rows);
-        let shared: HashSet<(TieKind, i64)> = ties
-            .values()
-            .flat_map(|t| t.shared.iter().copied())
-            .collect();
-        let candidates = newest_links(db, &shared, &HashSet::new(), Utc::now()).await?;
         let ranked = rank_events(ties, &candidates.events, &candidates.times.starts);
         Ok(ranked
             .into_iter()
             .map(|(id, events)| (RelatedEventsOfEvent(id), events))
             .collect())
     }
+}
+
+/// The people and organizations of the events whose id is `list` (a
+/// condition after the column), the event in `other`.
+fn event_ties_select(backend: DbBackend, list: &str) -> String {
+    format!(
+        "SELECT CAST({person} AS BIGINT) AS kind, person_id AS entity, event_id AS other, \
+         {no_time} AS at FROM event_people WHERE event_id {list} UNION ALL \
+         SELECT CAST({organization} AS BIGINT) AS kind, organization_id AS entity, event_id AS other, \
+         {no_time} AS at FROM event_organizations WHERE event_id {list}",
+        person = TieKind::Person.code(),
+        organization = TieKind::Organization.code(),
+        no_time = no_time(backend),
+    )
 }
 
 /// Files tie rows (the source in `other`) under their source: events as
@@ -265,21 +278,16 @@ impl Candidates {
     }
 }
 
-/// PostgreSQL: the sources' ties and their candidates in one statement,
-/// one round trip instead of two. The ties are a `WITH` query; each
-/// side's candidates walk the distinct ties of its sources, as
-/// [`newest_links_statement`] walks a bound array. Tie rows come back
-/// with [`TIE_ROW`] added to their `kind`.
+/// PostgreSQL: the sources' ties and their candidates from one
+/// statement, one round trip instead of two
+/// ([`ties_and_candidates_statement`], [`event_ties_and_candidates_statement`]):
+/// tie rows come back with [`TIE_ROW`] added to their `kind`.
 async fn ties_and_candidates(
     db: &impl ConnectionTrait,
-    sources: &[i64],
-    event_sources: &[i64],
-    article_sources: &HashSet<i64>,
-    now: DateTime<Utc>,
+    statement: Statement,
 ) -> Result<(Vec<Link>, Candidates), DbErr> {
     let mut ties = Vec::new();
     let mut candidates = Candidates::default();
-    let statement = ties_and_candidates_statement(sources, event_sources, article_sources, now);
     for mut row in Link::find_by_statement(statement).all(db).await? {
         if row.kind >= TIE_ROW {
             row.kind -= TIE_ROW;
@@ -700,6 +708,26 @@ fn ties_and_candidates_statement(
     Statement::from_sql_and_values(backend, sql, values)
 }
 
+/// PostgreSQL: the people and organizations of the events `ids` ($1) and
+/// the newest events of each, as one statement (the events' ties as a
+/// `WITH` query, returned with [`TIE_ROW`] added to their `kind`).
+fn event_ties_and_candidates_statement(ids: &[i64]) -> Statement {
+    let backend = DbBackend::Postgres;
+    let ties = event_ties_select(backend, "= ANY(CAST($1 AS BIGINT[]))");
+    let mut parts = vec![format!(
+        "SELECT kind + {TIE_ROW} AS kind, entity, other, at FROM ties"
+    )];
+    for kind in [TieKind::Person, TieKind::Organization] {
+        let distinct = format!(
+            "(SELECT DISTINCT entity FROM ties WHERE kind = {}) AS e",
+            kind.code()
+        );
+        parts.extend(lateral_candidates(Side::Events, kind, &distinct, ""));
+    }
+    let sql = format!("WITH ties AS ({ties}) {}", parts.join(" UNION ALL "));
+    Statement::from_sql_and_values(backend, sql, vec![id_array(ids)])
+}
+
 /// The `parts` as one `UNION ALL` statement; `None` when there are none.
 fn union_all(backend: DbBackend, parts: Vec<String>, values: Vec<Value>) -> Option<Statement> {
     if parts.is_empty() {
@@ -782,6 +810,13 @@ mod tests {
         // every kind of tie.
         assert_eq!(a.sql.matches("CROSS JOIN LATERAL").count(), 6, "{}", a.sql);
         assert!(a.sql.starts_with("WITH ties AS ("), "{}", a.sql);
+
+        // An event's related events: its people's and organizations'.
+        let a = event_ties_and_candidates_statement(&[1, 2]);
+        let b = event_ties_and_candidates_statement(&[40]);
+        assert_eq!(a.sql, b.sql);
+        assert!(!b.sql.contains("40"));
+        assert_eq!(a.sql.matches("CROSS JOIN LATERAL").count(), 2, "{}", a.sql);
     }
 
     #[test]
